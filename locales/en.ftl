@@ -1,0 +1,124 @@
+# codevault — English
+
+## Commands (the menu next to the text box)
+cmd-start = Main menu
+cmd-files = My code files
+cmd-save = Save code: /save name.py #tag
+cmd-backup = Backups
+cmd-restore = Restore from a backup
+cmd-drive = Google Drive
+cmd-language = Change language
+cmd-help = How to use codevault
+cmd-cancel = Cancel what I am doing
+
+## Main menu
+start-welcome =
+    👋 Hi { $name }! I keep your code files safe.
+
+    Send me a code file (or /save a snippet) and I keep it with its language, tags, note and every version.
+menu-title = 🏠 <b>Main menu</b>
+menu-files = 📁 My files
+menu-save = 💾 Save code
+menu-backups = 📦 Backups
+menu-restore = ♻️ Restore
+menu-drive = ☁️ Google Drive
+menu-language = 🌐 Language
+menu-help = ❓ Help
+btn-home = 🏠 Main menu
+
+help-text =
+    <b>codevault</b> keeps your code files and never loses them.
+
+    • Send a code file as a document to save it. Add <code>#tags</code> and a note in the caption.
+    • <code>/save app.py #tag</code>, then send the code as the next message.
+    • Sending the same name again makes a new version; older versions stay.
+    • /files lists your files: open one to see it, its versions, edit its note or tags, or delete it.
+    • /language switches between English and Hebrew.
+    • /cancel stops what you are doing; nothing changes.
+
+feature-unavailable = 🚧 { $feature } is not available yet. It arrives in a coming update; your files are safe meanwhile.
+feature-name-backup = Backups
+feature-name-restore = Restore
+feature-name-drive = Google Drive
+feature-name-import = Importing ZIP archives
+
+## General
+cancel-done = ❌ Cancelled. Nothing was changed.
+cancel-nothing = There is nothing to cancel.
+not-allowed = 🔒 Sorry, this codevault is private. Ask its owner to add your Telegram id ({ $id }) to the allowed users.
+error-generic = ⚠️ Something went wrong on my side. Nothing you saved was lost; please try again in a moment.
+button-expired = This button is no longer valid. Open the menu again with /start.
+btn-cancel = ✖️ Cancel
+btn-prev = ◀️ Previous
+btn-next = Next ▶️
+
+## Saving
+save-how =
+    💾 <b>Saving code</b>
+
+    Send a code file as a document (up to 20 MB), or type <code>/save name.py #tag</code> and send the code as the next message.
+save-usage =
+    Tell me the file name: <code>/save app.py #tag1 #tag2</code>
+    Then send the code as the next message.
+save-send-code = ✍️ Send the code for <b>{ $name }</b> now, as a message or a file. /cancel to stop.
+save-expect-code = Please send the code as a text message or a file, or /cancel.
+save-created = ✅ Saved <b>{ $name }</b> ({ $language }, { $size }).
+save-new-version = ✅ Saved <b>{ $name }</b> as version { $version } ({ $language }, { $size }). Older versions are kept.
+save-unchanged = ☑️ <b>{ $name }</b> is unchanged: version { $version } already holds exactly this content.
+save-binary = 🚫 <b>{ $name }</b> looks like a binary file. I keep text and code files only.
+save-too-large = 🚫 <b>{ $name }</b> is too large. Telegram lets me download files up to { $limit }.
+btn-open = 📄 Open
+
+## Files
+files-empty = 📭 Your library is empty. Send me a code file to save it.
+files-title = 📁 <b>Your files</b> ({ $total }) — page { $page } of { $pages }
+file-detail =
+    📄 <b>{ $name }</b>
+    { $language } · v{ $version } · { $size }
+    🕒 { $updated }
+file-old-version = ⏳ This is an older version.
+file-empty-content = (empty file)
+file-sent-as-document = The file is too long for a message; I am sending it as a document.
+file-document-caption = { $name } · v{ $version }
+file-not-found = File not found. It may have been deleted.
+btn-versions = 📜 Versions
+btn-download = ⬇️ Download
+btn-note = 📝 Note
+btn-tags = 🏷 Tags
+btn-delete = 🗑 Delete
+btn-back-files = ⬅️ Back to files
+btn-back-file = ⬅️ Back to the file
+btn-back-versions = ⬅️ Back to versions
+versions-title = 📜 <b>{ $name }</b>: { $count } versions
+version-line = v{ $version } · { $size } · { $date }
+version-button = v{ $version } · { $date }
+file-delete-confirm = 🗑 Delete <b>{ $name }</b> and all its versions? You can undo this.
+btn-confirm-delete = 🗑 Yes, delete
+file-deleted = 🗑 <b>{ $name }</b> was deleted.
+btn-undo = ↩️ Undo
+file-undo-done = ↩️ The file is back.
+file-undo-failed = Nothing to undo: the file is already back, or a new file took its name.
+
+note-ask =
+    📝 Send the new note for <b>{ $name }</b> (up to { $max } characters), or <code>-</code> to clear it. /cancel keeps it as it is.
+    Now: { $current }
+tags-ask =
+    🏷 Send the tags for <b>{ $name }</b>, like <code>#util #cli</code>, or <code>-</code> to clear them. /cancel keeps them as they are.
+    Now: { $current }
+edit-expect-text = Please send text, or /cancel.
+note-saved = 📝 Note for <b>{ $name }</b> saved: { $value }
+tags-saved = 🏷 Tags for <b>{ $name }</b> saved: { $value }
+
+file-error-not_found = File not found. It may have been deleted.
+file-error-name_empty = The file name is empty.
+file-error-name_too_long = The file name is too long (at most 255 characters).
+file-error-name_invalid = That file name cannot be used: no leading "/", no ".." parts, no backslashes or control characters.
+file-error-too_large = The file is too large (at most 20 MB).
+file-error-note_too_long = The note is too long: at most { $max } characters.
+file-error-too_many_tags = Too many tags: at most 20.
+
+## Language
+language-choose = 🌐 Choose your language:
+language-set = ✅ I will speak English with you.
+language-name-en = 🇬🇧 English
+language-name-he = 🇮🇱 עברית

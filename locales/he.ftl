@@ -1,0 +1,124 @@
+# codevault — עברית
+
+## פקודות
+cmd-start = תפריט ראשי
+cmd-files = קובצי הקוד שלי
+cmd-save = שמירת קוד: /save name.py #תגית
+cmd-backup = גיבויים
+cmd-restore = שחזור מגיבוי
+cmd-drive = Google Drive
+cmd-language = החלפת שפה
+cmd-help = איך משתמשים ב-codevault
+cmd-cancel = ביטול הפעולה הנוכחית
+
+## תפריט ראשי
+start-welcome =
+    👋 שלום { $name }! אני שומר את קובצי הקוד שלך בבטחה.
+
+    שלחו לי קובץ קוד (או שמרו קטע עם /save) ואשמור אותו עם השפה, התגיות, ההערה וכל הגרסאות.
+menu-title = 🏠 <b>תפריט ראשי</b>
+menu-files = 📁 הקבצים שלי
+menu-save = 💾 שמירת קוד
+menu-backups = 📦 גיבויים
+menu-restore = ♻️ שחזור
+menu-drive = ☁️ Google Drive
+menu-language = 🌐 שפה
+menu-help = ❓ עזרה
+btn-home = 🏠 תפריט ראשי
+
+help-text =
+    <b>codevault</b> שומר את קובצי הקוד שלכם ולעולם לא מאבד אותם.
+
+    • שלחו קובץ קוד כמסמך כדי לשמור אותו. אפשר להוסיף <code>#תגיות</code> והערה בכיתוב.
+    • <code>/save app.py #tag</code>, ואז שלחו את הקוד בהודעה הבאה.
+    • שליחה חוזרת של אותו שם יוצרת גרסה חדשה; הגרסאות הקודמות נשמרות.
+    • /files מציג את הקבצים: פתחו קובץ כדי לראות אותו ואת גרסאותיו, לערוך הערה או תגיות, או למחוק.
+    • /language מחליף בין עברית לאנגלית.
+    • /cancel עוצר את מה שאתם עושים; שום דבר לא משתנה.
+
+feature-unavailable = 🚧 { $feature } עדיין לא זמין. הוא יגיע בעדכון קרוב; בינתיים הקבצים שלכם בטוחים.
+feature-name-backup = גיבויים
+feature-name-restore = שחזור
+feature-name-drive = Google Drive
+feature-name-import = ייבוא ארכיוני ZIP
+
+## כללי
+cancel-done = ❌ בוטל. שום דבר לא השתנה.
+cancel-nothing = אין מה לבטל.
+not-allowed = 🔒 מצטערים, ה-codevault הזה פרטי. בקשו מהבעלים להוסיף את מזהה הטלגרם שלכם ({ $id }) למשתמשים המורשים.
+error-generic = ⚠️ משהו השתבש אצלי. שום דבר ששמרתם לא אבד; נסו שוב בעוד רגע.
+button-expired = הכפתור הזה כבר לא בתוקף. פתחו את התפריט מחדש עם /start.
+btn-cancel = ✖️ ביטול
+btn-prev = ▶️ הקודם
+btn-next = הבא ◀️
+
+## שמירה
+save-how =
+    💾 <b>שמירת קוד</b>
+
+    שלחו קובץ קוד כמסמך (עד 20 MB), או כתבו <code>/save name.py #tag</code> ושלחו את הקוד בהודעה הבאה.
+save-usage =
+    כתבו את שם הקובץ: <code>/save app.py #tag1 #tag2</code>
+    ואז שלחו את הקוד בהודעה הבאה.
+save-send-code = ✍️ שלחו עכשיו את הקוד של <b>{ $name }</b>, כהודעה או כקובץ. /cancel לביטול.
+save-expect-code = שלחו את הקוד כהודעת טקסט או כקובץ, או /cancel.
+save-created = ✅ <b>{ $name }</b> נשמר ({ $language }, { $size }).
+save-new-version = ✅ <b>{ $name }</b> נשמר כגרסה { $version } ({ $language }, { $size }). הגרסאות הקודמות נשמרות.
+save-unchanged = ☑️ <b>{ $name }</b> לא השתנה: גרסה { $version } כבר מכילה בדיוק את התוכן הזה.
+save-binary = 🚫 <b>{ $name }</b> נראה כמו קובץ בינארי. אני שומר רק קובצי טקסט וקוד.
+save-too-large = 🚫 <b>{ $name }</b> גדול מדי. טלגרם מאפשר לי להוריד קבצים עד { $limit }.
+btn-open = 📄 פתיחה
+
+## קבצים
+files-empty = 📭 הספרייה שלכם ריקה. שלחו לי קובץ קוד כדי לשמור אותו.
+files-title = 📁 <b>הקבצים שלכם</b> ({ $total }) — עמוד { $page } מתוך { $pages }
+file-detail =
+    📄 <b>{ $name }</b>
+    { $language } · גרסה { $version } · { $size }
+    🕒 { $updated }
+file-old-version = ⏳ זוהי גרסה ישנה.
+file-empty-content = (קובץ ריק)
+file-sent-as-document = הקובץ ארוך מדי להודעה; אני שולח אותו כמסמך.
+file-document-caption = { $name } · גרסה { $version }
+file-not-found = הקובץ לא נמצא. ייתכן שנמחק.
+btn-versions = 📜 גרסאות
+btn-download = ⬇️ הורדה
+btn-note = 📝 הערה
+btn-tags = 🏷 תגיות
+btn-delete = 🗑 מחיקה
+btn-back-files = ➡️ חזרה לקבצים
+btn-back-file = ➡️ חזרה לקובץ
+btn-back-versions = ➡️ חזרה לגרסאות
+versions-title = 📜 <b>{ $name }</b>: { $count } גרסאות
+version-line = גרסה { $version } · { $size } · { $date }
+version-button = גרסה { $version } · { $date }
+file-delete-confirm = 🗑 למחוק את <b>{ $name }</b> ואת כל הגרסאות שלו? אפשר לבטל את זה.
+btn-confirm-delete = 🗑 כן, למחוק
+file-deleted = 🗑 <b>{ $name }</b> נמחק.
+btn-undo = ↩️ ביטול המחיקה
+file-undo-done = ↩️ הקובץ חזר.
+file-undo-failed = אין מה לבטל: הקובץ כבר חזר, או שקובץ חדש תפס את שמו.
+
+note-ask =
+    📝 שלחו את ההערה החדשה ל-<b>{ $name }</b> (עד { $max } תווים), או <code>-</code> כדי לנקות אותה. /cancel משאיר אותה כמו שהיא.
+    כרגע: { $current }
+tags-ask =
+    🏷 שלחו את התגיות ל-<b>{ $name }</b>, למשל <code>#util #cli</code>, או <code>-</code> כדי לנקות אותן. /cancel משאיר אותן כמו שהן.
+    כרגע: { $current }
+edit-expect-text = שלחו טקסט, או /cancel.
+note-saved = 📝 ההערה ל-<b>{ $name }</b> נשמרה: { $value }
+tags-saved = 🏷 התגיות ל-<b>{ $name }</b> נשמרו: { $value }
+
+file-error-not_found = הקובץ לא נמצא. ייתכן שנמחק.
+file-error-name_empty = שם הקובץ ריק.
+file-error-name_too_long = שם הקובץ ארוך מדי (עד 255 תווים).
+file-error-name_invalid = אי אפשר להשתמש בשם הזה: בלי "/" בהתחלה, בלי חלקי "..", בלי לוכסנים הפוכים או תווי בקרה.
+file-error-too_large = הקובץ גדול מדי (עד 20 MB).
+file-error-note_too_long = ההערה ארוכה מדי: עד { $max } תווים.
+file-error-too_many_tags = יותר מדי תגיות: עד 20.
+
+## שפה
+language-choose = 🌐 בחרו שפה:
+language-set = ✅ מעכשיו אדבר איתכם בעברית.
+language-name-en = 🇬🇧 English
+language-name-he = 🇮🇱 עברית

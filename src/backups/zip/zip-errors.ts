@@ -1,0 +1,32 @@
+/** Every way reading an archive can fail, as a stable code callers can branch on. */
+export type ZipErrorCode =
+  | "not_zip"
+  | "truncated"
+  | "corrupt"
+  | "encrypted"
+  | "unsupported_method"
+  | "unsafe_path"
+  | "too_many_entries"
+  | "entry_too_large"
+  | "total_too_large"
+  | "size_mismatch"
+  | "crc_mismatch"
+  | "duplicate_name"
+  | "invalid_name_encoding";
+
+export class ZipError extends Error {
+  override readonly name = "ZipError";
+  readonly code: ZipErrorCode;
+  /** Name of the offending entry (as decoded, possibly unsafe — escape before showing). */
+  readonly entryName?: string;
+
+  constructor(code: ZipErrorCode, message: string, entryName?: string) {
+    super(entryName === undefined ? message : `${message}: ${JSON.stringify(entryName)}`);
+    this.code = code;
+    if (entryName !== undefined) this.entryName = entryName;
+  }
+}
+
+export function isZipError(err: unknown, code?: ZipErrorCode): err is ZipError {
+  return err instanceof ZipError && (code === undefined || err.code === code);
+}

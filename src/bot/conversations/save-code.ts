@@ -1,0 +1,27 @@
+import type { FileLibrary } from "../../files/file-library.js";
+import type { BotConversation, InnerContext } from "../context.js";
+import { escapeHtml } from "../format.js";
+import { saveDocument, saveText, type DownloadOptions } from "../save-outcome.js";
+import { replySaveOutcome } from "../save-replies.js";
+
+export const SAVE_CODE = "save-code";
+
+/** `/save app.py #tag` → "send the code now" → the next text or document becomes app.py. */
+export function saveCodeConversation(deps: { files: FileLibrary; download: DownloadOptions }) {
+  return async function saveCode(conversation: BotConversation, ctx: InnerContext, fileName: string, tags: string[]) {
+    await ctx.reply(ctx.t("save-send-code", { name: escapeHtml(fileName) }), { parse_mode: "HTML" });
+    const answer = await conversation.waitFor(["message:text", "message:document"], {
+      otherwise: (other) => other.reply(other.t("save-expect-code")),
+    });
+    const text = answer.message.text;
+    // Another command while we wait: leave and let it run as usual.
+    if (text?.startsWith("/")) await conversation.halt({ next: true });
+    const userId = answer.from.id;
+    const outcome = await conversation.external(() =>
+      text !== undefined
+        ? saveText(deps.files, userId, { fileName, content: text, tags: tags.length ? tags : undefined })
+        : saveDocument(answer, deps.files, deps.download, { fileName, tags: tags.length ? tags : undefined }),
+    );
+    await replySaveOutcome(answer, outcome);
+  };
+}

@@ -1,0 +1,101 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations, createConversation } from "@grammyjs/conversations";
+import { Bot, GrammyError, HttpError, session, type ApiClientOptions, type Context, type StorageAdapter } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Events } from "../events.js";
+import type { FileLibrary } from "../files/file-library.js";
+import type { Logger } from "../logger.js";
+import type { Locale, UserSettings } from "../users/user-settings.js";
+import { initialSession, type BotContext, type InnerContext, type SessionData } from "./context.js";
+import { EDIT_FILE, editFileConversation } from "./conversations/edit-file.js";
+import { SAVE_CODE, saveCodeConversation } from "./conversations/save-code.js";
+import { allowList } from "./features/access.js";
+import { filesFeature } from "./features/files.js";
+import { languageFeature } from "./features/language.js";
+import { saveFeature } from "./features/save.js";
+import { startFeature } from "./features/start.js";
+import { createI18n } from "./i18n.js";
+import type { FetchLike } from "./telegram-files.js";
+
+export interface BotDeps {
+  token: string;
+  apiRoot: string;
+  /** Replaces the HTTP client for the Bot API and file downloads (tests use the fake Telegram). */
+  fetch?: FetchLike;
+  botInfo?: UserFromGetMe;
+  defaultLocale: Locale;
+  allowedUserIds?: ReadonlySet<number>;
+  logger: Logger;
+  events: Events;
+  files: FileLibrary;
+  settings: UserSettings;
+  storage: {
+    sessions: StorageAdapter<SessionData>;
+    conversations: StorageAdapter<unknown>;
+  };
+}
+
+/** Builds the grammY bot: plugins, features and the error boundary. Knows services, never MongoDB. */
+export function createBot(deps: BotDeps) {
+  const client: ApiClientOptions = { apiRoot: deps.apiRoot };
+  if (deps.fetch) client.fetch = deps.fetch as unknown as ApiClientOptions["fetch"];
+  const bot = new Bot<BotContext>(deps.token, { client, botInfo: deps.botInfo });
+  const i18n = createI18n<BotContext>({ defaultLocale: deps.defaultLocale, settings: deps.settings });
+  const innerI18n = createI18n<InnerContext>({ defaultLocale: deps.defaultLocale, settings: deps.settings });
+  const download = { apiRoot: deps.apiRoot, fetch: deps.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init)) };
+  const userKey = (ctx: Context) => ctx.from?.id.toString();
+
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  bot.use(i18n);
+  bot.use(allowList(deps.allowedUserIds));
+  bot.use(session({ initial: initialSession, storage: deps.storage.sessions, getSessionKey: userKey }));
+  bot.use(
+    conversations<BotContext, InnerContext>({
+      storage: { type: "key", adapter: deps.storage.conversations as never, getStorageKey: userKey },
+      // Conversations build their own Api: retries and translations must be installed again inside.
+      plugins: [
+        async (ctx, next) => {
+          ctx.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+          await next();
+        },
+        innerI18n,
+      ],
+    }),
+  );
+
+  bot.command("cancel", async (ctx) => {
+    const active = Object.keys(await ctx.conversation.active()).length > 0;
+    await ctx.conversation.exitAll();
+    await ctx.reply(ctx.t(active ? "cancel-done" : "cancel-nothing"));
+  });
+  bot.use(createConversation(saveCodeConversation({ files: deps.files, download }), SAVE_CODE));
+  bot.use(createConversation(editFileConversation({ files: deps.files }), EDIT_FILE));
+
+  bot.use(startFeature());
+  bot.use(filesFeature({ files: deps.files }));
+  bot.use(languageFeature({ settings: deps.settings }));
+  bot.use(saveFeature({ files: deps.files, download }));
+
+  // A button from an old message or forged data: say so instead of doing nothing.
+  bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("button-expired"), show_alert: true }));
+
+  bot.catch(async (err) => {
+    const error = err.error;
+    deps.events.emit("bot_error", "error", {
+      updateId: err.ctx.update.update_id,
+      userId: err.ctx.from?.id,
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof GrammyError || error instanceof HttpError || error instanceof Error ? error.message : String(error),
+    });
+    try {
+      const text = err.ctx.t("error-generic");
+      if (err.ctx.callbackQuery) await err.ctx.answerCallbackQuery({ text, show_alert: true });
+      else if (err.ctx.chat) await err.ctx.reply(text);
+    } catch {
+      // Telegram itself may be what failed; the log line above is what we have.
+    }
+  });
+
+  return { bot, i18n };
+}

@@ -1,0 +1,150 @@
+import { Composer, InputFile } from "grammy";
+import type { FileLibrary } from "../../files/file-library.js";
+import type { FileSummary } from "../../files/file-types.js";
+import { patterns } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { escapeHtml, formatBytes, formatDate, formatTags, MESSAGE_LIMIT } from "../format.js";
+import {
+  deleteConfirmKeyboard,
+  fileDetailKeyboard,
+  fileListKeyboard,
+  undoKeyboard,
+  versionsKeyboard,
+} from "../keyboards/files.js";
+
+/** /files: browse the library, open a file, its versions, download, delete and undo. */
+export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext> {
+  const { files } = deps;
+  const composer = new Composer<BotContext>();
+
+  async function showList(ctx: BotContext, page: number, edit: boolean) {
+    const userId = ctx.from!.id;
+    const result = await files.list(userId, { page, pageSize: 10 });
+    ctx.session.filesPage = result.page;
+    const text =
+      result.total === 0
+        ? ctx.t("files-empty")
+        : ctx.t("files-title", { total: result.total, page: result.page + 1, pages: result.pages }) +
+          "\n\n" +
+          result.items.map((f) => fileLine(f)).join("\n");
+    const options = { parse_mode: "HTML" as const, reply_markup: fileListKeyboard(ctx.t, result) };
+    if (edit) await ctx.editMessageText(text, options);
+    else await ctx.reply(text, options);
+  }
+
+  /** Answers "not found" for ids that are not the caller's (or no longer exist). */
+  async function ownedFile(ctx: BotContext, id: string | undefined): Promise<FileSummary | undefined> {
+    const file = id ? await files.getById(ctx.from!.id, id) : undefined;
+    if (!file) await ctx.answerCallbackQuery({ text: ctx.t("file-not-found"), show_alert: true });
+    return file;
+  }
+
+  composer.command("files", (ctx) => showList(ctx, 0, false));
+  composer.callbackQuery("m:files", async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showList(ctx, ctx.session.filesPage, true);
+  });
+  composer.callbackQuery(patterns.filesPage, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showList(ctx, Number(ctx.match[1]), true);
+  });
+
+  composer.callbackQuery(patterns.fileOpen, async (ctx) => {
+    const file = await ownedFile(ctx, ctx.match[1]);
+    if (!file) return;
+    await ctx.answerCallbackQuery();
+    const latest = await files.getLatest(ctx.from.id, file.fileName);
+    const isLatest = latest?.id === file.id;
+    const content = await files.readContent(ctx.from.id, file.id);
+    const header = fileHeader(ctx, file, isLatest);
+    const preview = `\n\n<pre><code class="language-${file.language}">${escapeHtml(content)}</code></pre>`;
+    const fits = content.length > 0 && header.length + preview.length <= MESSAGE_LIMIT;
+    const text = fits ? header + preview : content.length === 0 ? header + "\n\n" + ctx.t("file-empty-content") : header + "\n\n" + ctx.t("file-sent-as-document");
+    await ctx.editMessageText(text, {
+      parse_mode: "HTML",
+      reply_markup: fileDetailKeyboard(ctx.t, file, isLatest, ctx.session.filesPage),
+    });
+    if (!fits && content.length > 0) await sendAsDocument(ctx, file, content);
+  });
+
+  composer.callbackQuery(patterns.fileDownload, async (ctx) => {
+    const file = await ownedFile(ctx, ctx.match[1]);
+    if (!file) return;
+    await ctx.answerCallbackQuery();
+    await sendAsDocument(ctx, file, await files.readContent(ctx.from.id, file.id));
+  });
+
+  composer.callbackQuery(patterns.fileVersions, async (ctx) => {
+    const file = await ownedFile(ctx, ctx.match[1]);
+    if (!file) return;
+    await ctx.answerCallbackQuery();
+    const versions = await files.versions(ctx.from.id, file.fileName);
+    const lines = versions.map((v) =>
+      ctx.t("version-line", { version: v.version, size: formatBytes(v.size), date: formatDate(v.updatedAt) }),
+    );
+    await ctx.editMessageText(
+      ctx.t("versions-title", { name: escapeHtml(file.fileName), count: versions.length }) + "\n\n" + lines.join("\n"),
+      { parse_mode: "HTML", reply_markup: versionsKeyboard(ctx.t, versions) },
+    );
+  });
+
+  composer.callbackQuery(patterns.fileDelete, async (ctx) => {
+    const file = await ownedFile(ctx, ctx.match[1]);
+    if (!file) return;
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t("file-delete-confirm", { name: escapeHtml(file.fileName) }), {
+      parse_mode: "HTML",
+      reply_markup: deleteConfirmKeyboard(ctx.t, file),
+    });
+  });
+
+  composer.callbackQuery(patterns.fileDeleteConfirm, async (ctx) => {
+    const file = await ownedFile(ctx, ctx.match[1]);
+    if (!file) return;
+    await files.remove(ctx.from.id, file.id);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t("file-deleted", { name: escapeHtml(file.fileName) }), {
+      parse_mode: "HTML",
+      reply_markup: undoKeyboard(ctx.t, file.id, ctx.session.filesPage),
+    });
+  });
+
+  composer.callbackQuery(patterns.fileUndo, async (ctx) => {
+    const restored = await files.undoRemove(ctx.from.id, ctx.match[1]!);
+    if (!restored) return ctx.answerCallbackQuery({ text: ctx.t("file-undo-failed"), show_alert: true });
+    await ctx.answerCallbackQuery({ text: ctx.t("file-undo-done") });
+    await ctx.editMessageText(fileHeader(ctx, restored, true), {
+      parse_mode: "HTML",
+      reply_markup: fileDetailKeyboard(ctx.t, restored, true, ctx.session.filesPage),
+    });
+  });
+
+  return composer;
+}
+
+function fileLine(f: FileSummary): string {
+  return `📄 <b>${escapeHtml(f.fileName)}</b> · ${f.language} · v${f.version} · ${formatBytes(f.size)}`;
+}
+
+export function fileHeader(ctx: BotContext, file: FileSummary, isLatest: boolean): string {
+  const lines = [
+    ctx.t("file-detail", {
+      name: escapeHtml(file.fileName),
+      language: file.language,
+      version: file.version,
+      size: formatBytes(file.size),
+      updated: formatDate(file.updatedAt),
+    }),
+  ];
+  if (!isLatest) lines.push(ctx.t("file-old-version"));
+  if (file.tags.length) lines.push(`🏷 ${escapeHtml(formatTags(file.tags))}`);
+  if (file.note) lines.push(`📝 ${escapeHtml(file.note)}`);
+  return lines.join("\n");
+}
+
+async function sendAsDocument(ctx: BotContext, file: FileSummary, content: string) {
+  const baseName = file.fileName.split("/").pop()!;
+  await ctx.replyWithDocument(new InputFile(Buffer.from(content, "utf8"), baseName), {
+    caption: ctx.t("file-document-caption", { name: file.fileName, version: file.version }),
+  });
+}

@@ -1,0 +1,55 @@
+import { Composer } from "grammy";
+import type { FileLibrary } from "../../files/file-library.js";
+import { normalizeTags } from "../../files/tags.js";
+import { patterns } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { EDIT_FILE } from "../conversations/edit-file.js";
+import { SAVE_CODE } from "../conversations/save-code.js";
+import { saveDocument, type DownloadOptions } from "../save-outcome.js";
+import { replySaveOutcome } from "../save-replies.js";
+import { FileError } from "../../files/file-types.js";
+
+/** Saving files: a sent document, `/save <name>` + code, and the note/tag editors. */
+export function saveFeature(deps: { files: FileLibrary; download: DownloadOptions }): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+
+  composer.command("save", async (ctx) => {
+    const parsed = parseSaveArgs(ctx.match);
+    if (!parsed) return ctx.reply(ctx.t("save-usage"), { parse_mode: "HTML" });
+    let tags: string[];
+    try {
+      tags = normalizeTags(parsed.tags);
+    } catch (err) {
+      if (err instanceof FileError) return ctx.reply(ctx.t(`file-error-${err.code}`));
+      throw err;
+    }
+    await ctx.conversation.enter(SAVE_CODE, parsed.fileName, tags);
+  });
+
+  composer.on("message:document", async (ctx) => {
+    await ctx.replyWithChatAction("typing");
+    await replySaveOutcome(ctx, await saveDocument(ctx, deps.files, deps.download));
+  });
+
+  composer.callbackQuery(patterns.fileNote, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(EDIT_FILE, ctx.match[1], "note");
+  });
+  composer.callbackQuery(patterns.fileTags, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(EDIT_FILE, ctx.match[1], "tags");
+  });
+
+  // Plain text outside any conversation: explain how saving works.
+  composer.on("message:text", (ctx) => ctx.reply(ctx.t("save-how"), { parse_mode: "HTML" }));
+
+  return composer;
+}
+
+/** `app.py #a #b` or `"my script.sh" #a` → name and tag words; undefined without a name. */
+export function parseSaveArgs(args: string): { fileName: string; tags: string[] } | undefined {
+  const match = /^\s*(?:"([^"]+)"|(\S+))\s*(.*)$/s.exec(args);
+  const fileName = (match?.[1] ?? match?.[2])?.trim();
+  if (!fileName || fileName.startsWith("#")) return undefined;
+  return { fileName, tags: match![3]!.split(/\s+/).filter(Boolean) };
+}

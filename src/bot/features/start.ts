@@ -1,0 +1,51 @@
+import { Composer } from "grammy";
+import { patterns } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { escapeHtml } from "../format.js";
+import { homeButton, mainMenuKeyboard } from "../keyboards/main-menu.js";
+
+/** /start, /help and the main menu, plus the menu items later releases bring. */
+export function startFeature(): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+
+  composer.command("start", async (ctx) => {
+    await ctx.reply(ctx.t("start-welcome", { name: escapeHtml(ctx.from?.first_name ?? "") }), {
+      parse_mode: "HTML",
+      reply_markup: mainMenuKeyboard(ctx.t),
+    });
+  });
+
+  composer.command("help", (ctx) => ctx.reply(ctx.t("help-text"), { parse_mode: "HTML", reply_markup: homeButton(ctx.t) }));
+
+  for (const command of ["backup", "restore", "drive"] as const) {
+    composer.command(command, (ctx) => ctx.reply(unavailable(ctx, command), { reply_markup: homeButton(ctx.t) }));
+  }
+
+  composer.callbackQuery(patterns.menu, async (ctx, next) => {
+    const item = ctx.match[1];
+    switch (item) {
+      case "home":
+        await ctx.answerCallbackQuery();
+        return ctx.editMessageText(ctx.t("menu-title"), { parse_mode: "HTML", reply_markup: mainMenuKeyboard(ctx.t) });
+      case "help":
+        await ctx.answerCallbackQuery();
+        return ctx.editMessageText(ctx.t("help-text"), { parse_mode: "HTML", reply_markup: homeButton(ctx.t) });
+      case "save":
+        await ctx.answerCallbackQuery();
+        return ctx.editMessageText(ctx.t("save-how"), { parse_mode: "HTML", reply_markup: homeButton(ctx.t) });
+      case "backups":
+      case "restore":
+      case "drive":
+        return ctx.answerCallbackQuery({ text: unavailable(ctx, item === "backups" ? "backup" : item), show_alert: true });
+      default:
+        return next(); // files and language belong to their own features
+    }
+  });
+
+  return composer;
+}
+
+function unavailable(ctx: BotContext, feature: "backup" | "restore" | "drive"): string {
+  return ctx.t("feature-unavailable", { feature: ctx.t(`feature-name-${feature}`) });
+}
+

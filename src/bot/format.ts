@@ -1,0 +1,30 @@
+/** Small presentation helpers shared by the chat features. */
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "2025-01-15 10:30 UTC": unambiguous in both languages. */
+export function formatDate(date: Date | string): string {
+  const d = new Date(date);
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export function formatTags(tags: string[]): string {
+  return tags.map((t) => `#${t}`).join(" ");
+}
+
+/** Telegram's limit for one message, after entities are parsed. */
+export const MESSAGE_LIMIT = 4096;

@@ -1,0 +1,113 @@
+import { z } from "zod";
+
+/**
+ * Every setting the process reads from its environment, validated once at start.
+ * `loadConfig` throws a ConfigError whose message is one line naming the variable
+ * and what it should hold; main.ts prints it and exits.
+ */
+export class ConfigError extends Error {}
+
+const DEFAULT_API_ROOT = "https://api.telegram.org";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const schema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: "the bot token from @BotFather, like 123456:ABC-DEF..." })
+      .trim()
+      .regex(/^\d+:[\w-]+$/, "the bot token from @BotFather, like 123456:ABC-DEF..."),
+    TELEGRAM_API_ROOT: z
+      .url({ error: "an http(s) URL of the Bot API server" })
+      .default(DEFAULT_API_ROOT)
+      .transform((s) => s.replace(/\/+$/, "")),
+    MONGODB_URI: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, "a mongodb:// or mongodb+srv:// connection string, or nothing for the embedded database")
+        .optional(),
+    ),
+    MONGODB_DB: z.string().trim().min(1, "a database name").default("codevault"),
+    DATA_DIR: z.string().trim().min(1, "a folder for local data").default("./data"),
+    HTTP_PORT: z.coerce
+      .number({ error: "a TCP port number (0-65535)" })
+      .int("a TCP port number (0-65535)")
+      .min(0, "a TCP port number (0-65535)")
+      .max(65535, "a TCP port number (0-65535)")
+      .default(8080),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .default("info"),
+    ALLOWED_USER_IDS: optionalString.transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      const ids = raw.split(",").map((s) => s.trim()).filter(Boolean);
+      if (ids.some((id) => !/^\d+$/.test(id))) {
+        ctx.addIssue({ code: "custom", message: "a comma-separated list of numeric Telegram user ids" });
+        return z.NEVER;
+      }
+      return new Set(ids.map(Number));
+    }),
+    BOT_MODE: z.enum(["polling", "webhook"], { error: "polling or webhook" }).default("polling"),
+    WEBHOOK_URL: optionalString.pipe(z.url({ error: "the public https URL Telegram should call" }).optional()),
+    WEBHOOK_SECRET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters of A-Z, a-z, 0-9, _ and -")
+        .optional(),
+    ),
+    DEFAULT_LOCALE: z.enum(["en", "he"], { error: "en or he" }).default("en"),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.BOT_MODE !== "webhook") return;
+    if (!cfg.WEBHOOK_URL)
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "the public https URL Telegram should call (required when BOT_MODE=webhook)" });
+    if (!cfg.WEBHOOK_SECRET)
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "a secret token for webhook calls (required when BOT_MODE=webhook)" });
+  });
+
+export interface Config {
+  botToken: string;
+  telegramApiRoot: string;
+  mongodbUri: string | undefined;
+  mongodbDb: string;
+  dataDir: string;
+  httpPort: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  allowedUserIds: ReadonlySet<number> | undefined;
+  botMode: "polling" | "webhook";
+  webhook: { url: string; secret: string } | undefined;
+  defaultLocale: "en" | "he";
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (`HTTP_PORT=` in .env) means "use the default", as if unset.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const got = env[variable];
+    const what = got === undefined || got === "" ? "is not set" : "is invalid";
+    throw new ConfigError(`${variable} ${what}: it should hold ${issue.message}`);
+  }
+  const c = parsed.data;
+  return {
+    botToken: c.BOT_TOKEN,
+    telegramApiRoot: c.TELEGRAM_API_ROOT,
+    mongodbUri: c.MONGODB_URI,
+    mongodbDb: c.MONGODB_DB,
+    dataDir: c.DATA_DIR,
+    httpPort: c.HTTP_PORT,
+    logLevel: c.LOG_LEVEL,
+    allowedUserIds: c.ALLOWED_USER_IDS,
+    botMode: c.BOT_MODE,
+    webhook: c.BOT_MODE === "webhook" ? { url: c.WEBHOOK_URL!, secret: c.WEBHOOK_SECRET! } : undefined,
+    defaultLocale: c.DEFAULT_LOCALE,
+  };
+}

@@ -1,0 +1,21 @@
+import type { Db } from "mongodb";
+
+/** Names of every collection and bucket the app owns, in one place. */
+export const COLLECTIONS = {
+  files: "files",
+  backups: "backups",
+  sessions: "sessions",
+  conversations: "conversations",
+  backupBucket: "backups",
+} as const;
+
+/** Creates the indexes the queries rely on. Safe to run at every start. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await db.collection(COLLECTIONS.files).createIndexes([
+    { key: { userId: 1, fileName: 1, version: 1 }, name: "user_file_version", unique: true },
+    { key: { userId: 1, updatedAt: -1 }, name: "user_updated" },
+  ]);
+  await db.collection(COLLECTIONS.backups).createIndex({ userId: 1, createdAt: -1 }, { name: "user_created" });
+  await db.collection(COLLECTIONS.sessions).createIndex({ key: 1 }, { name: "key", unique: true });
+  await db.collection(COLLECTIONS.conversations).createIndex({ key: 1 }, { name: "key", unique: true });
+}

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import { GridFSBucket, type Db, type ObjectId } from "mongodb";
+import type { FileDoc } from "./file-types.js";
+
+/** Content up to this many bytes is kept inside the file's document (MongoDB caps a document at 16 MB). */
+export const INLINE_CONTENT_LIMIT = 4 * 1024 * 1024;
+export const CONTENT_BUCKET = "file_contents";
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Where a version's text lives: inline for ordinary files, GridFS for big ones. */
+export class ContentStore {
+  private readonly bucket: GridFSBucket;
+
+  constructor(db: Db) {
+    this.bucket = new GridFSBucket(db, { bucketName: CONTENT_BUCKET });
+  }
+
+  /** The fields to put on a new document for this text. */
+  async place(userId: number, content: string): Promise<Pick<FileDoc, "content" | "contentId">> {
+    if (Buffer.byteLength(content) <= INLINE_CONTENT_LIMIT) return { content };
+    const upload = this.bucket.openUploadStream(`${userId}`, { metadata: { userId } });
+    await new Promise<void>((resolve, reject) => {
+      upload.once("error", reject);
+      upload.once("finish", () => resolve());
+      upload.end(Buffer.from(content, "utf8"));
+    });
+    return { contentId: upload.id };
+  }
+
+  async read(doc: Pick<FileDoc, "content" | "contentId">): Promise<string> {
+    if (doc.content !== undefined) return doc.content;
+    if (!doc.contentId) return "";
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.bucket.openDownloadStream(doc.contentId)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
+  async discard(contentId: ObjectId): Promise<void> {
+    await this.bucket.delete(contentId).catch(() => {});
+  }
+}

@@ -1,0 +1,205 @@
+import { MongoServerError, ObjectId, type Collection, type Db, type Filter } from "mongodb";
+import { COLLECTIONS } from "../db/collections.js";
+import type { Events } from "../events.js";
+import { ContentStore, sha256Hex } from "./content-store.js";
+import {
+  FileError,
+  toSummary,
+  type FileDoc,
+  type FileSummary,
+  type Page,
+  type SaveInput,
+  type SaveStatus,
+} from "./file-types.js";
+import { detectLanguage } from "./language.js";
+import { normalizeNote, normalizeTags } from "./tags.js";
+import { fileNameProblem } from "./text.js";
+
+/** Telegram lets a bot download files up to 20 MB; we keep the same ceiling for any way in. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+const NO_CONTENT = { content: 0 } as const;
+
+/**
+ * A user's code-file library: every save is a new version, "latest" is the
+ * highest version that is not deleted, and every query is scoped to one user.
+ */
+export class FileLibrary {
+  readonly files: Collection<FileDoc>;
+  private readonly contents: ContentStore;
+  private readonly now: () => Date;
+  private readonly events: Events;
+
+  constructor(deps: { db: Db; events: Events; clock?: () => Date }) {
+    this.files = deps.db.collection<FileDoc>(COLLECTIONS.files);
+    this.contents = new ContentStore(deps.db);
+    this.events = deps.events;
+    this.now = deps.clock ?? (() => new Date());
+  }
+
+  async save(userId: number, input: SaveInput): Promise<{ file: FileSummary; status: SaveStatus }> {
+    checkName(input.fileName);
+    const size = Buffer.byteLength(input.content);
+    if (size > MAX_FILE_BYTES) throw new FileError("too_large");
+    const sha256 = sha256Hex(input.content);
+
+    for (let attempt = 0; ; attempt++) {
+      const previous = await this.files.findOne(
+        { userId, fileName: input.fileName },
+        { sort: { version: -1 }, projection: NO_CONTENT },
+      );
+      const live = previous && !previous.deletedAt ? previous : undefined;
+      if (live && live.sha256 === sha256 && input.tags === undefined && input.note === undefined) {
+        return { file: toSummary(live), status: "unchanged" };
+      }
+      const now = this.now();
+      const placed = await this.contents.place(userId, input.content);
+      const doc: FileDoc = {
+        _id: new ObjectId(),
+        userId,
+        fileName: input.fileName,
+        language: detectLanguage(input.fileName, input.content),
+        ...placed,
+        sha256,
+        size,
+        tags: input.tags !== undefined ? normalizeTags(input.tags) : (live?.tags ?? []),
+        note: input.note !== undefined ? normalizeNote(input.note) : (live?.note ?? ""),
+        version: (previous?.version ?? 0) + 1,
+        createdAt: live?.createdAt ?? now,
+        updatedAt: now,
+      };
+      try {
+        await this.files.insertOne(doc);
+      } catch (err) {
+        if (placed.contentId) await this.contents.discard(placed.contentId);
+        // Someone saved the same name at the same moment: take the next version number.
+        if (err instanceof MongoServerError && err.code === 11000 && attempt < 5) continue;
+        throw err;
+      }
+      const status: SaveStatus = live ? "new_version" : "created";
+      this.events.emit("file_saved", "info", { userId, version: doc.version, size, status });
+      return { file: toSummary(doc), status };
+    }
+  }
+
+  /** Latest versions of the user's files, most recently changed first. */
+  async list(userId: number, opts: { page?: number; pageSize?: number } = {}): Promise<Page<FileSummary>> {
+    const pageSize = opts.pageSize ?? 10;
+    const latest = [
+      { $match: { userId, deletedAt: { $exists: false } } },
+      { $project: NO_CONTENT },
+      { $sort: { fileName: 1, version: -1 } },
+      { $group: { _id: "$fileName", doc: { $first: "$$ROOT" } } },
+    ];
+    const [counted] = await this.files.aggregate<{ n: number }>([...latest, { $count: "n" }]).toArray();
+    const total = counted?.n ?? 0;
+    const pages = Math.max(1, Math.ceil(total / pageSize));
+    const page = Math.min(Math.max(0, opts.page ?? 0), pages - 1);
+    const rows = await this.files
+      .aggregate<{ doc: FileDoc }>([
+        ...latest,
+        { $sort: { "doc.updatedAt": -1, _id: 1 } },
+        { $skip: page * pageSize },
+        { $limit: pageSize },
+      ])
+      .toArray();
+    return { items: rows.map((r) => toSummary(r.doc)), page, pages, total };
+  }
+
+  /** The latest live version of a name, or undefined. */
+  async getLatest(userId: number, fileName: string): Promise<FileSummary | undefined> {
+    const doc = await this.latestDoc(userId, fileName);
+    return doc ? toSummary(doc) : undefined;
+  }
+
+  /** A version by id, only when it belongs to the user and is not deleted. */
+  async getById(userId: number, id: string): Promise<FileSummary | undefined> {
+    const doc = await this.docById(userId, id);
+    return doc ? toSummary(doc) : undefined;
+  }
+
+  async readContent(userId: number, id: string): Promise<string> {
+    const doc = await this.files.findOne({ ...byId(userId, id), deletedAt: { $exists: false } });
+    if (!doc) throw new FileError("not_found");
+    return this.contents.read(doc);
+  }
+
+  /** Every live version of a file, newest first. */
+  async versions(userId: number, fileName: string): Promise<FileSummary[]> {
+    const docs = await this.files
+      .find({ userId, fileName, deletedAt: { $exists: false } }, { projection: NO_CONTENT, sort: { version: -1 } })
+      .toArray();
+    return docs.map(toSummary);
+  }
+
+  async setNote(userId: number, id: string, note: string): Promise<FileSummary> {
+    return this.updateLatest(userId, id, { note: normalizeNote(note) });
+  }
+
+  async setTags(userId: number, id: string, tags: string): Promise<FileSummary> {
+    return this.updateLatest(userId, id, { tags: normalizeTags(tags) });
+  }
+
+  /** Soft delete: every version is hidden with one timestamp, so undo can bring exactly them back. */
+  async remove(userId: number, id: string): Promise<{ fileName: string }> {
+    const doc = await this.docById(userId, id);
+    if (!doc) throw new FileError("not_found");
+    const deletedAt = this.now();
+    await this.files.updateMany(
+      { userId, fileName: doc.fileName, deletedAt: { $exists: false } },
+      { $set: { deletedAt } },
+    );
+    this.events.emit("file_deleted", "info", { userId });
+    return { fileName: doc.fileName };
+  }
+
+  /**
+   * Undo a delete, given the id of any version that was deleted. Undefined when
+   * there is nothing to bring back, or a new file has taken the name since.
+   */
+  async undoRemove(userId: number, id: string): Promise<FileSummary | undefined> {
+    const deleted = await this.files.findOne({ ...byId(userId, id), deletedAt: { $exists: true } }, { projection: NO_CONTENT });
+    if (!deleted?.deletedAt || (await this.latestDoc(userId, deleted.fileName))) return undefined;
+    await this.files.updateMany(
+      { userId, fileName: deleted.fileName, deletedAt: deleted.deletedAt },
+      { $unset: { deletedAt: "" } },
+    );
+    this.events.emit("file_restored", "info", { userId });
+    return this.getLatest(userId, deleted.fileName);
+  }
+
+  private async updateLatest(userId: number, id: string, set: Partial<Pick<FileDoc, "note" | "tags">>) {
+    const doc = await this.docById(userId, id);
+    if (!doc) throw new FileError("not_found");
+    const latest = await this.latestDoc(userId, doc.fileName);
+    const updated = await this.files.findOneAndUpdate(
+      { _id: latest!._id, userId },
+      { $set: { ...set, updatedAt: this.now() } },
+      { returnDocument: "after", projection: NO_CONTENT },
+    );
+    if (!updated) throw new FileError("not_found");
+    return toSummary(updated);
+  }
+
+  private latestDoc(userId: number, fileName: string) {
+    return this.files.findOne(
+      { userId, fileName, deletedAt: { $exists: false } },
+      { sort: { version: -1 }, projection: NO_CONTENT },
+    );
+  }
+
+  private docById(userId: number, id: string) {
+    return this.files.findOne({ ...byId(userId, id), deletedAt: { $exists: false } }, { projection: NO_CONTENT });
+  }
+}
+
+function byId(userId: number, id: string): Filter<FileDoc> {
+  // An id from a button is untrusted: malformed ids simply match nothing.
+  return ObjectId.isValid(id) && /^[0-9a-f]{24}$/i.test(id) ? { _id: new ObjectId(id), userId } : { _id: { $in: [] }, userId };
+}
+
+function checkName(name: string): void {
+  const problem = fileNameProblem(name);
+  if (problem === "empty") throw new FileError("name_empty");
+  if (problem === "too_long") throw new FileError("name_too_long");
+  if (problem === "invalid") throw new FileError("name_invalid");
+}
