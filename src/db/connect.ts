@@ -64,6 +64,7 @@ async function startEmbedded(opts: { dbName: string; dataDir: string; logger: Lo
     throw new DatabaseUnavailableError(
       "The embedded MongoDB could not start: " +
         firstLine((err as Error).message) +
+        detail(err) +
         ". Set MONGODB_URI to a MongoDB server you run (e.g. mongodb://localhost:27017), " +
         "or MONGOMS_SYSTEM_BINARY to the path of an installed mongod binary.",
     );
@@ -78,6 +79,12 @@ async function startEmbedded(opts: { dbName: string; dataDir: string; logger: Lo
       await server.stop({ doCleanup: false });
     },
   };
+}
+
+/** mongodb-memory-server keeps the network cause in `msg` (e.g. "getaddrinfo ENOTFOUND ..."). */
+function detail(err: unknown): string {
+  const msg = (err as { msg?: unknown }).msg;
+  return typeof msg === "string" && msg ? ` (${msg})` : "";
 }
 
 function firstLine(s: string): string {

@@ -1,0 +1,28 @@
+import type { Db } from "mongodb";
+import { COLLECTIONS } from "./db/collections.js";
+import { MongoStorage } from "./db/mongo-storage.js";
+import type { SessionData } from "./bot/context.js";
+import type { Events } from "./events.js";
+import { FileLibrary } from "./files/file-library.js";
+import { UserSettings } from "./users/user-settings.js";
+
+/** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
+export interface Services {
+  files: FileLibrary;
+  settings: UserSettings;
+}
+
+export function createServices(deps: { db: Db; events: Events; clock?: () => Date }): Services {
+  return {
+    files: new FileLibrary(deps),
+    settings: new UserSettings(deps),
+  };
+}
+
+/** Where grammY keeps sessions and conversation state: MongoDB, so restarts and other instances continue them. */
+export function createBotStorage(db: Db) {
+  return {
+    sessions: new MongoStorage<SessionData>(db, COLLECTIONS.sessions),
+    conversations: new MongoStorage<unknown>(db, COLLECTIONS.conversations),
+  };
+}

@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import type { Registry } from "prom-client";
+
+export interface HttpDeps {
+  port: number;
+  /** Resolves when the database answers; rejects or returns false otherwise. */
+  checkHealth: () => Promise<boolean>;
+  metrics: Registry;
+  /** Telegram webhook handler, mounted at `webhookPath` in webhook mode. */
+  webhook?: { path: string; handler: RequestListener };
+}
+
+/** /health (pings MongoDB; 503 when it does not answer), /metrics (Prometheus) and, in webhook mode, the webhook. */
+export async function startHttpServer(deps: HttpDeps): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    route(deps, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(deps.port, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : deps.port;
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? "/").split("?")[0];
+  if (req.method === "GET" && path === "/health") {
+    const healthy = await withTimeout(deps.checkHealth(), 3000).catch(() => false);
+    res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: healthy ? "ok" : "unhealthy", mongo: healthy ? "up" : "down" }));
+    return;
+  }
+  if (req.method === "GET" && path === "/metrics") {
+    res.writeHead(200, { "content-type": deps.metrics.contentType });
+    res.end(await deps.metrics.metrics());
+    return;
+  }
+  if (deps.webhook && req.method === "POST" && path === deps.webhook.path) {
+    deps.webhook.handler(req, res);
+    return;
+  }
+  res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,105 @@
+import { config as loadDotenv } from "dotenv";
+import { webhookCallback } from "grammy";
+import { createBotStorage, createServices } from "./app.js";
+import { registerCommands } from "./bot/commands.js";
+import { createBot } from "./bot/create-bot.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ensureIndexes } from "./db/collections.js";
+import { connectDatabase, DatabaseUnavailableError } from "./db/connect.js";
+import { Events } from "./events.js";
+import { startHttpServer } from "./http/server.js";
+import { createLogger } from "./logger.js";
+
+/** Composition root: config → MongoDB → services → bot and HTTP server; one clean shutdown. */
+async function main(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const events = new Events(logger, { defaultMetrics: true });
+
+  const database = await connectDatabase({
+    uri: config.mongodbUri,
+    dbName: config.mongodbDb,
+    dataDir: config.dataDir,
+    logger,
+  });
+  logger.info({ database: database.description }, "database ready");
+  await ensureIndexes(database.db);
+
+  const services = createServices({ db: database.db, events });
+  const { bot, i18n } = createBot({
+    token: config.botToken,
+    apiRoot: config.telegramApiRoot,
+    defaultLocale: config.defaultLocale,
+    allowedUserIds: config.allowedUserIds,
+    logger,
+    events,
+    storage: createBotStorage(database.db),
+    ...services,
+  });
+  await bot.init();
+  await registerCommands(bot.api, i18n as never);
+
+  const webhookPath = "/telegram/webhook";
+  const http = await startHttpServer({
+    port: config.httpPort,
+    metrics: events.registry,
+    checkHealth: async () => (await database.db.command({ ping: 1 })).ok === 1,
+    webhook: config.webhook
+      ? { path: webhookPath, handler: webhookCallback(bot, "http", { secretToken: config.webhook.secret }) }
+      : undefined,
+  });
+  logger.info({ port: http.port }, "http server listening (/health, /metrics)");
+
+  let polling: Promise<void> | undefined;
+  if (config.webhook) {
+    await bot.api.setWebhook(new URL(webhookPath, config.webhook.url).toString(), { secret_token: config.webhook.secret });
+    logger.info("receiving updates by webhook");
+  } else {
+    await bot.api.deleteWebhook();
+    polling = bot.start({ onStart: (me) => events.emit("bot_started", "info", { username: me.username, mode: "polling" }) });
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: no new updates, finishing the ones in flight");
+    try {
+      if (polling) {
+        await bot.stop();
+        await polling; // resolves once the batch being handled is done
+      }
+      await http.close();
+      await database.close();
+      logger.info("stopped cleanly");
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, "error during shutdown");
+      process.exit(1);
+    }
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  if (polling) {
+    polling.catch((err: Error) => {
+      logger.fatal({ err: err.message }, "polling stopped with an error");
+      process.exit(1);
+    });
+  }
+}
+
+loadDotenv({ quiet: true });
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`codevault: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+main(config).catch((err: unknown) => {
+  const message = err instanceof DatabaseUnavailableError || err instanceof Error ? err.message : String(err);
+  console.error(`codevault: ${message}`);
+  process.exit(1);
+});

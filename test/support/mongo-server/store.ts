@@ -1,0 +1,157 @@
+/**
+ * Databases, collections and their documents. Stored documents are never
+ * mutated in place: writes replace them with new objects, so cursors can keep
+ * references to the documents they matched.
+ */
+import { ObjectId, UUID } from "bson";
+import { CommandError } from "./errors.js";
+import { ID_INDEX_SPEC, Index, sameIndexOptions, type IndexSpec } from "./indexes.js";
+import { canonical, idFirst, type Doc } from "./values.js";
+
+export class Collection {
+  readonly uuid = new UUID();
+  private readonly docs = new Map<string, Doc>();
+  private readonly indexMap = new Map<string, Index>([["_id_", new Index(ID_INDEX_SPEC)]]);
+
+  constructor(
+    readonly db: string,
+    public name: string,
+    readonly options: Doc = {},
+  ) {}
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  /** Live documents in insertion order. Treat them as read-only. */
+  all(): Doc[] {
+    return [...this.docs.values()];
+  }
+
+  indexes(): Index[] {
+    return [...this.indexMap.values()];
+  }
+
+  /** Inserts a document (given ownership of it), adding an ObjectId `_id` if missing. */
+  insert(input: Doc): Doc {
+    const { _id, ...rest } = input;
+    const doc = _id === undefined ? { _id: new ObjectId(), ...rest } : idFirst(input);
+    if (Array.isArray(doc._id)) throw new CommandError("InvalidIdField", "can't use an array for _id");
+    const owner = canonical(doc._id);
+    for (const index of this.indexMap.values()) index.check(doc, owner, this.ns);
+    for (const index of this.indexMap.values()) index.add(doc, owner);
+    this.docs.set(owner, doc);
+    return doc;
+  }
+
+  /** Replaces a stored document with a new version that has the same `_id`. */
+  replace(oldDoc: Doc, newDoc: Doc): void {
+    const owner = canonical(oldDoc._id);
+    if (canonical(newDoc._id) !== owner) {
+      throw new CommandError(
+        "ImmutableField",
+        "Performing an update on the path '_id' would modify the immutable field '_id'",
+      );
+    }
+    for (const index of this.indexMap.values()) index.check(newDoc, owner, this.ns);
+    for (const index of this.indexMap.values()) index.remove(oldDoc, owner);
+    for (const index of this.indexMap.values()) index.add(newDoc, owner);
+    this.docs.set(owner, newDoc);
+  }
+
+  remove(doc: Doc): void {
+    const owner = canonical(doc._id);
+    if (!this.docs.has(owner)) return;
+    for (const index of this.indexMap.values()) index.remove(doc, owner);
+    this.docs.delete(owner);
+  }
+
+  /** Creates an index; returns false when an identical one already exists. */
+  createIndex(spec: IndexSpec): boolean {
+    const keyString = canonical(spec.key);
+    const byName = this.indexMap.get(spec.name);
+    if (byName) {
+      if (canonical(byName.spec.key) === keyString && sameIndexOptions(byName.spec, spec)) return false;
+      throw new CommandError(
+        "IndexKeySpecsConflict",
+        `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`,
+      );
+    }
+    const byKey = this.indexes().find((i) => canonical(i.spec.key) === keyString && sameIndexOptions(i.spec, spec));
+    if (byKey) {
+      throw new CommandError("IndexOptionsConflict", `Index already exists with a different name: ${byKey.name}`);
+    }
+    const index = new Index(spec);
+    for (const doc of this.docs.values()) {
+      const owner = canonical(doc._id);
+      index.check(doc, owner, this.ns);
+      index.add(doc, owner);
+    }
+    this.indexMap.set(spec.name, index);
+    return true;
+  }
+
+  dropIndex(name: string): void {
+    if (name === "_id_") throw new CommandError("InvalidOptions", "cannot drop _id index");
+    if (!this.indexMap.delete(name)) throw new CommandError("IndexNotFound", `index not found with name [${name}]`);
+  }
+
+  dropAllIndexes(): void {
+    for (const name of [...this.indexMap.keys()]) if (name !== "_id_") this.indexMap.delete(name);
+  }
+}
+
+export class Database {
+  readonly collections = new Map<string, Collection>();
+  constructor(readonly name: string) {}
+
+  get(name: string): Collection | undefined {
+    return this.collections.get(name);
+  }
+
+  /** Returns the collection, creating it implicitly (like inserts do). */
+  ensure(name: string, options: Doc = {}): Collection {
+    let coll = this.collections.get(name);
+    if (!coll) {
+      validateCollectionName(name);
+      coll = new Collection(this.name, name, options);
+      this.collections.set(name, coll);
+    }
+    return coll;
+  }
+}
+
+export class Store {
+  readonly databases = new Map<string, Database>();
+
+  db(name: string): Database {
+    let db = this.databases.get(name);
+    if (!db) {
+      validateDbName(name);
+      db = new Database(name);
+      this.databases.set(name, db);
+    }
+    return db;
+  }
+
+  /** Looks a collection up without creating anything. */
+  find(db: string, coll: string): Collection | undefined {
+    return this.databases.get(db)?.get(coll);
+  }
+}
+
+function validateCollectionName(name: string): void {
+  if (!name || name.includes("\0") || name.startsWith(".") || (name.includes("$") && !name.startsWith("system."))) {
+    throw new CommandError("InvalidNamespace", `Invalid collection name: ${name}`);
+  }
+}
+
+function validateDbName(name: string): void {
+  if (!name || /[/\\. "$\0]/.test(name) || name.length > 63) {
+    throw new CommandError("InvalidNamespace", `Invalid database name: '${name}'`);
+  }
+}
