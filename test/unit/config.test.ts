@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+const base = { BOT_TOKEN: "123456:ABC-def_1" };
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("config", () => {
+  it("fills defaults when only BOT_TOKEN is set", () => {
+    const config = loadConfig(base);
+    expect(config).toMatchObject({
+      botToken: "123456:ABC-def_1",
+      telegramApiRoot: "https://api.telegram.org",
+      mongodbUri: undefined,
+      dataDir: "./data",
+      httpPort: 8080,
+      logLevel: "info",
+      allowedUserIds: undefined,
+      botMode: "polling",
+      webhook: undefined,
+    });
+  });
+
+  it("names the missing or malformed variable in one line", () => {
+    expect(errorOf({})).toBe("BOT_TOKEN is not set: it should hold the bot token from @BotFather, like 123456:ABC-DEF...");
+    expect(errorOf({ ...base, HTTP_PORT: "eighty" })).toMatch(/^HTTP_PORT is invalid: it should hold a TCP port number/);
+    expect(errorOf({ ...base, HTTP_PORT: "70000" })).toMatch(/^HTTP_PORT is invalid/);
+    expect(errorOf({ ...base, MONGODB_URI: "postgres://x" })).toMatch(/^MONGODB_URI is invalid: .*mongodb:\/\//);
+    expect(errorOf({ ...base, LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL is invalid: it should hold one of fatal/);
+    expect(errorOf({ ...base, ALLOWED_USER_IDS: "12,bob" })).toMatch(/^ALLOWED_USER_IDS is invalid: .*numeric/);
+    expect(errorOf({ ...base, TELEGRAM_API_ROOT: "not a url" })).toMatch(/^TELEGRAM_API_ROOT is invalid/);
+    expect(errorOf({ ...base, BOT_MODE: "webhook" })).toMatch(/^WEBHOOK_URL is not set/);
+    expect(errorOf({ ...base, BOT_MODE: "webhook", WEBHOOK_URL: "https://x.example" })).toMatch(/^WEBHOOK_SECRET is not set/);
+    for (const message of [errorOf({}), errorOf({ ...base, HTTP_PORT: "x" })]) expect(message).not.toContain("\n");
+  });
+
+  it("treats empty variables as unset and parses lists and webhook settings", () => {
+    const config = loadConfig({
+      ...base,
+      HTTP_PORT: "",
+      MONGODB_URI: "mongodb://user:pw@db:27017",
+      ALLOWED_USER_IDS: " 1, 22 ,333",
+      BOT_MODE: "webhook",
+      WEBHOOK_URL: "https://bot.example.com",
+      WEBHOOK_SECRET: "s3cret_token",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9000/",
+    });
+    expect(config.httpPort).toBe(8080);
+    expect(config.mongodbUri).toBe("mongodb://user:pw@db:27017");
+    expect([...config.allowedUserIds!]).toEqual([1, 22, 333]);
+    expect(config.webhook).toEqual({ url: "https://bot.example.com", secret: "s3cret_token" });
+    expect(config.telegramApiRoot).toBe("http://127.0.0.1:9000");
+  });
+});
