@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileError } from "../../src/files/file-types.js";
+import { INLINE_CONTENT_LIMIT } from "../../src/files/content-store.js";
+import { startServices, type TestServices } from "../support/services.js";
+
+let env: TestServices;
+beforeAll(async () => {
+  env = await startServices();
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+const ALICE = 1001;
+const BOB = 2002;
+
+describe("FileLibrary", () => {
+  it("saves a file with language, tags and note, and keeps every version", async () => {
+    const { files } = env.services;
+    const first = await files.save(ALICE, { fileName: "app.py", content: "print(1)\n", tags: ["#cli"], note: "first" });
+    expect(first.status).toBe("created");
+    expect(first.file).toMatchObject({ fileName: "app.py", language: "python", version: 1, size: 9, tags: ["cli"], note: "first" });
+
+    const second = await files.save(ALICE, { fileName: "app.py", content: "print(2)\n" });
+    expect(second.status).toBe("new_version");
+    expect(second.file).toMatchObject({ version: 2, tags: ["cli"], note: "first" }); // carried over
+
+    const same = await files.save(ALICE, { fileName: "app.py", content: "print(2)\n" });
+    expect(same.status).toBe("unchanged");
+    expect(same.file.version).toBe(2);
+
+    const versions = await files.versions(ALICE, "app.py");
+    expect(versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(await files.readContent(ALICE, versions[1]!.id)).toBe("print(1)\n");
+    expect(await files.readContent(ALICE, versions[0]!.id)).toBe("print(2)\n");
+  });
+
+  it("lists the latest versions, newest first, 10 per page", async () => {
+    const { files } = env.services;
+    const user = 3003;
+    for (let i = 0; i < 23; i++) await files.save(user, { fileName: `f${String(i).padStart(2, "0")}.js`, content: `// ${i}` });
+    await files.save(user, { fileName: "f00.js", content: "// changed" });
+    const first = await files.list(user, { page: 0 });
+    expect(first.total).toBe(23);
+    expect(first.pages).toBe(3);
+    expect(first.items).toHaveLength(10);
+    expect(first.items[0]).toMatchObject({ fileName: "f00.js", version: 2 });
+    const last = await files.list(user, { page: 2 });
+    expect(last.items).toHaveLength(3);
+    const beyond = await files.list(user, { page: 99 });
+    expect(beyond.page).toBe(2);
+    const all = [...first.items, ...(await files.list(user, { page: 1 })).items, ...last.items].map((f) => f.fileName);
+    expect(new Set(all).size).toBe(23);
+  });
+
+  it("never shows one user's files to another", async () => {
+    const { files } = env.services;
+    const { file } = await files.save(ALICE, { fileName: "secret.ts", content: "export const key = 1;" });
+    expect(await files.getById(BOB, file.id)).toBeUndefined();
+    await expect(files.readContent(BOB, file.id)).rejects.toBeInstanceOf(FileError);
+    await expect(files.remove(BOB, file.id)).rejects.toMatchObject({ code: "not_found" });
+    await expect(files.setNote(BOB, file.id, "mine now")).rejects.toMatchObject({ code: "not_found" });
+    expect((await files.list(BOB)).total).toBe(0);
+    expect(await files.getById(BOB, "not-an-id")).toBeUndefined();
+    expect((await files.getById(ALICE, file.id))?.note).toBe("");
+  });
+
+  it("soft-deletes all versions and undo brings exactly them back", async () => {
+    const { files } = env.services;
+    const user = 4004;
+    await files.save(user, { fileName: "x.go", content: "package a" });
+    const { file } = await files.save(user, { fileName: "x.go", content: "package b" });
+    await files.remove(user, file.id);
+    expect(await files.getLatest(user, "x.go")).toBeUndefined();
+    expect((await files.list(user)).total).toBe(0);
+    const back = await files.undoRemove(user, file.id);
+    expect(back).toMatchObject({ fileName: "x.go", version: 2 });
+    expect((await files.versions(user, "x.go")).length).toBe(2);
+    expect(await files.undoRemove(user, file.id)).toBeUndefined(); // nothing left to undo
+  });
+
+  it("a name reused after delete starts a new version and blocks the old undo", async () => {
+    const { files } = env.services;
+    const user = 5005;
+    const { file } = await files.save(user, { fileName: "y.rb", content: "puts 1" });
+    await files.remove(user, file.id);
+    const again = await files.save(user, { fileName: "y.rb", content: "puts 2" });
+    expect(again.status).toBe("created");
+    expect(again.file.version).toBe(2);
+    expect(await files.undoRemove(user, file.id)).toBeUndefined();
+    expect(await files.readContent(user, again.file.id)).toBe("puts 2");
+  });
+
+  it("edits note and tags on the latest version and validates them", async () => {
+    const { files } = env.services;
+    const { file } = await files.save(ALICE, { fileName: "notes.md", content: "# hi" });
+    expect((await files.setNote(ALICE, file.id, "  hello  ")).note).toBe("hello");
+    expect((await files.setTags(ALICE, file.id, "#a b,#a")).tags).toEqual(["a", "b"]);
+    await expect(files.setNote(ALICE, file.id, "x".repeat(1001))).rejects.toMatchObject({ code: "note_too_long" });
+    expect((await files.getLatest(ALICE, "notes.md"))?.note).toBe("hello");
+  });
+
+  it("rejects bad names and oversize content without storing anything", async () => {
+    const { files } = env.services;
+    const user = 6006;
+    await expect(files.save(user, { fileName: "../x.py", content: "" })).rejects.toMatchObject({ code: "name_invalid" });
+    await expect(files.save(user, { fileName: " ", content: "" })).rejects.toMatchObject({ code: "name_empty" });
+    await expect(files.save(user, { fileName: "big.txt", content: "a".repeat(20 * 1024 * 1024 + 1) })).rejects.toMatchObject({
+      code: "too_large",
+    });
+    expect((await files.list(user)).total).toBe(0);
+  });
+
+  it("keeps large files (beyond one MongoDB document) intact through GridFS", async () => {
+    const { files } = env.services;
+    const line = "const value = 'ünïcödé';\n";
+    const content = line.repeat(Math.ceil((INLINE_CONTENT_LIMIT + 1000) / Buffer.byteLength(line)));
+    const { file } = await files.save(ALICE, { fileName: "big.js", content });
+    expect(file.size).toBe(Buffer.byteLength(content));
+    expect(await files.readContent(ALICE, file.id)).toBe(content);
+  });
+
+  it("concurrent saves of one name get distinct versions", async () => {
+    const { files } = env.services;
+    const user = 7007;
+    const results = await Promise.all([1, 2, 3, 4].map((i) => files.save(user, { fileName: "race.c", content: `int x = ${i};` })));
+    expect(results.map((r) => r.file.version).sort()).toEqual([1, 2, 3, 4]);
+  });
+});
