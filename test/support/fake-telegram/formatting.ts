@@ -55,8 +55,9 @@ function renderHtml(text: string): string {
     const gt = text.indexOf(">", lt);
     const inner = gt === -1 ? text.slice(lt + 1) : text.slice(lt + 1, gt);
     const closing = inner.startsWith("/");
-    const name = (closing ? inner.slice(1) : inner).trim().split(/[\s=]/)[0]?.toLowerCase() ?? "";
-    if (gt === -1 || !HTML_TAGS.has(name) || /^\s/.test(closing ? inner.slice(1) : inner)) {
+    const tag = closing ? inner.slice(1) : inner;
+    const name = /^\s/.test(tag) ? "" : (tag.split(/[\s=/]/)[0]?.toLowerCase() ?? "");
+    if (gt === -1 || !HTML_TAGS.has(name)) {
       if (closing) throw cantParse(`Unexpected end tag at byte offset ${byteOffset(text, lt)}`);
       throw cantParse(`Unsupported start tag "${name}" at byte offset ${byteOffset(text, lt)}`);
     }
