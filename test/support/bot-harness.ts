@@ -1,0 +1,45 @@
+import { createBotStorage, type Services } from "../../src/app.js";
+import { registerCommands } from "../../src/bot/commands.js";
+import { createBot } from "../../src/bot/create-bot.js";
+import type { Update } from "grammy/types";
+import { createFakeTelegram, FAKE_API_ROOT, type FakeTelegram } from "./fake-telegram/index.js";
+import { startServices, type TestServices } from "./services.js";
+
+export interface BotHarness extends TestServices {
+  fake: FakeTelegram;
+  /** Builds a bot instance over the same database and fake Telegram (a "restart" is just another call). */
+  newBot(overrides?: Partial<Services>): ReturnType<typeof createBot>;
+  bot: ReturnType<typeof createBot>["bot"];
+  /** Hands an update to the current bot, as polling would. */
+  send(update: Update): Promise<void>;
+}
+
+/** Real services on the test MongoDB + the real bot talking to the fake Telegram in-process. */
+export async function startBotHarness(opts: { allowedUserIds?: number[] } = {}): Promise<BotHarness> {
+  const env = await startServices();
+  const fake = createFakeTelegram();
+  const newBot = (overrides: Partial<Services> = {}) =>
+    createBot({
+      token: fake.token,
+      apiRoot: FAKE_API_ROOT,
+      fetch: fake.fetch as never,
+      botInfo: fake.botInfo,
+      defaultLocale: "en",
+      allowedUserIds: opts.allowedUserIds ? new Set(opts.allowedUserIds) : undefined,
+      logger: env.logger,
+      events: env.events,
+      storage: createBotStorage(env.db),
+      ...env.services,
+      ...overrides,
+    });
+  const first = newBot();
+  await registerCommands(first.bot.api, first.i18n as never);
+  const harness: BotHarness = {
+    ...env,
+    fake,
+    newBot,
+    bot: first.bot,
+    send: (update) => harness.bot.handleUpdate(update),
+  };
+  return harness;
+}
