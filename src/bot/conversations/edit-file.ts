@@ -24,7 +24,7 @@ export function editFileConversation(deps: { files: FileLibrary }) {
       ctx.t(field === "note" ? "note-ask" : "tags-ask", {
         name: escapeHtml(file.fileName),
         current: escapeHtml(current || "—"),
-        max: MAX_NOTE_LENGTH,
+        max: String(MAX_NOTE_LENGTH),
       }),
       { parse_mode: "HTML" },
     );
@@ -51,7 +51,7 @@ export function editFileConversation(deps: { files: FileLibrary }) {
         });
         return;
       }
-      await answer.reply(answer.t(`file-error-${result.code}`, { max: MAX_NOTE_LENGTH }));
+      await answer.reply(answer.t(`file-error-${result.code}`, { max: String(MAX_NOTE_LENGTH) }));
       if (result.code === "not_found") return;
     }
   };
