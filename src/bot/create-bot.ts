@@ -47,6 +47,15 @@ export function createBot(deps: BotDeps) {
 
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
 
+  // The error boundary comes first so it covers polling, webhooks and every plugin below it.
+  bot.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      await reportError(ctx, error);
+    }
+  });
+  bot.catch((err) => reportError(err.ctx, err.error));
   bot.use(i18n);
   bot.use(allowList(deps.allowedUserIds));
   bot.use(session({ initial: initialSession, storage: deps.storage.sessions, getSessionKey: userKey }));
@@ -80,22 +89,22 @@ export function createBot(deps: BotDeps) {
   // A button from an old message or forged data: say so instead of doing nothing.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("button-expired"), show_alert: true }));
 
-  bot.catch(async (err) => {
-    const error = err.error;
+  /** Logs what failed (never contents or tokens) and tells the user, in their language if we know it. */
+  async function reportError(ctx: BotContext, error: unknown) {
     deps.events.emit("bot_error", "error", {
-      updateId: err.ctx.update.update_id,
-      userId: err.ctx.from?.id,
+      updateId: ctx.update.update_id,
+      userId: ctx.from?.id,
       errorName: error instanceof Error ? error.name : typeof error,
       errorMessage: error instanceof GrammyError || error instanceof HttpError || error instanceof Error ? error.message : String(error),
     });
     try {
-      const text = err.ctx.t("error-generic");
-      if (err.ctx.callbackQuery) await err.ctx.answerCallbackQuery({ text, show_alert: true });
-      else if (err.ctx.chat) await err.ctx.reply(text);
+      const text = typeof ctx.t === "function" ? ctx.t("error-generic") : i18n.t(deps.defaultLocale, "error-generic");
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => ctx.reply(text));
+      else if (ctx.chat) await ctx.reply(text);
     } catch {
-      // Telegram itself may be what failed; the log line above is what we have.
+      // Telegram itself may be what failed; the event above is what we have.
     }
-  });
+  }
 
   return { bot, i18n };
 }
