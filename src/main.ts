@@ -77,8 +77,10 @@ async function main(config: Config): Promise<void> {
       process.exit(1);
     }
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  // `on`, not `once`: a terminal or a wrapper (npm, tsx) may deliver the same signal twice,
+  // and a second one must not kill the process half-way through the shutdown.
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
   if (polling) {
     polling.catch((err: Error) => {
       logger.fatal({ err: err.message }, "polling stopped with an error");
