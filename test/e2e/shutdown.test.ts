@@ -60,3 +60,23 @@ describe("graceful shutdown", () => {
     expect(bot.output().trim()).toBe("codevault: BOT_TOKEN is not set: it should hold the bot token from @BotFather, like 123456:ABC-DEF...");
   });
 });
+
+describe("embedded database", () => {
+  it("without MONGODB_URI and no way to get mongod, stops with a message naming MONGODB_URI and MONGOMS_SYSTEM_BINARY", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "codevault-embedded-"));
+    const bot = startProcess("node_modules/.bin/tsx", ["src/main.ts"], {
+      BOT_TOKEN: fake.token,
+      MONGODB_URI: "",
+      DATA_DIR: dir,
+      // No binary cached there, and a download address that refuses at once (as offline would).
+      MONGOMS_DOWNLOAD_DIR: path.join(dir, "bin"),
+      MONGOMS_DOWNLOAD_URL: "http://127.0.0.1:9/mongodb.tgz",
+      MONGOMS_SYSTEM_BINARY: "",
+    });
+    const code = await bot.exited;
+    await bot.closed;
+    expect(code).toBe(1);
+    const last = bot.output().trim().split("\n").at(-1)!;
+    expect(last).toMatch(/^codevault: The embedded MongoDB could not start: .*Set MONGODB_URI .* or MONGOMS_SYSTEM_BINARY/);
+  }, 90_000);
+});
