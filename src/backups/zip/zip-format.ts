@@ -66,30 +66,42 @@ export type NameCheck =
   | { ok: true; name: string; isDirectory: boolean }
   | { ok: false; reason: string };
 
-// C0 controls, DEL and C1 controls: never part of a sane file name.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
 /**
  * Decides whether an entry name is safe to extract and returns its normal form:
  * `.` segments dropped, trailing `/` kept for directories. Rejects empty names,
  * absolute paths, drive letters, backslashes, `..` and empty segments and
- * control characters (NUL included).
+ * control characters (C0, DEL, C1; NUL included).
+ *
+ * One pass over the characters with no allocation for ordinary names: the
+ * reader runs this for every entry of every archive.
  */
 export function checkEntryName(raw: string): NameCheck {
-  if (raw.length === 0) return { ok: false, reason: "empty name" };
-  if (CONTROL.test(raw)) return { ok: false, reason: "control character in name" };
-  if (raw.includes("\\")) return { ok: false, reason: "backslash in name" };
-  if (raw.startsWith("/")) return { ok: false, reason: "absolute path" };
-  if (/^[A-Za-z]:/.test(raw)) return { ok: false, reason: "drive letter" };
-  const isDirectory = raw.endsWith("/");
-  const segments = (isDirectory ? raw.slice(0, -1) : raw).split("/");
-  const kept: string[] = [];
-  for (const seg of segments) {
-    if (seg === "") return { ok: false, reason: "empty path segment" };
-    if (seg === "..") return { ok: false, reason: "parent directory segment" };
-    if (seg !== ".") kept.push(seg);
+  const n = raw.length;
+  if (n === 0) return { ok: false, reason: "empty name" };
+  if (raw.charCodeAt(0) === 0x2f) return { ok: false, reason: "absolute path" };
+  if (n >= 2 && raw.charCodeAt(1) === 0x3a && /^[A-Za-z]/.test(raw)) return { ok: false, reason: "drive letter" };
+  const isDirectory = raw.charCodeAt(n - 1) === 0x2f;
+  const end = isDirectory ? n - 1 : n;
+  let hasDotSegment = false;
+  let segStart = 0;
+  for (let i = 0; i <= end; i++) {
+    const c = i < end ? raw.charCodeAt(i) : 0x2f;
+    if (c === 0x2f) {
+      const len = i - segStart;
+      if (len === 0) return { ok: false, reason: "empty path segment" };
+      if (raw.charCodeAt(segStart) === 0x2e) {
+        if (len === 1) hasDotSegment = true;
+        else if (len === 2 && raw.charCodeAt(segStart + 1) === 0x2e) return { ok: false, reason: "parent directory segment" };
+      }
+      segStart = i + 1;
+    } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+      return { ok: false, reason: "control character in name" };
+    } else if (c === 0x5c) {
+      return { ok: false, reason: "backslash in name" };
+    }
   }
+  if (!hasDotSegment) return { ok: true, name: raw, isDirectory };
+  const kept = raw.slice(0, end).split("/").filter((seg) => seg !== ".");
   if (kept.length === 0) return { ok: false, reason: "name has no path segments" };
   return { ok: true, name: kept.join("/") + (isDirectory ? "/" : ""), isDirectory };
 }

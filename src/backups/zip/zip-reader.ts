@@ -121,7 +121,11 @@ class Entry implements ZipEntry {
  * Throws ZipError; returns entries in central-directory order.
  */
 export function openZip(buf: Buffer, limits: Partial<ZipLimits> = {}): ZipEntry[] {
-  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
+  const lim: ZipLimits = {
+    maxEntries: limits.maxEntries ?? DEFAULT_ZIP_LIMITS.maxEntries,
+    maxEntryBytes: limits.maxEntryBytes ?? DEFAULT_ZIP_LIMITS.maxEntryBytes,
+    maxTotalBytes: limits.maxTotalBytes ?? DEFAULT_ZIP_LIMITS.maxTotalBytes,
+  };
   const { count, cdOffset, cdSize, cdEnd } = readEndRecords(buf);
   if (count > lim.maxEntries) {
     throw new ZipError("too_many_entries", `Archive has ${count} entries, the limit is ${lim.maxEntries}`);
@@ -154,8 +158,7 @@ export function openZip(buf: Buffer, limits: Partial<ZipLimits> = {}): ZipEntry[
     const extraStart = nameStart + nameLen;
     const next = extraStart + extraLen + commentLen;
     if (next > cdStop) throw new ZipError("corrupt", `Central directory entry ${i} runs past the directory`);
-    const nameBytes = buf.subarray(nameStart, extraStart);
-    const rawName = decodeName(nameBytes, (flags & FLAG_UTF8) !== 0);
+    const rawName = decodeName(buf, nameStart, extraStart, (flags & FLAG_UTF8) !== 0);
 
     if (flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION | FLAG_CD_ENCRYPTED)) {
       throw new ZipError("encrypted", "Encrypted entries are not supported", rawName);
@@ -191,7 +194,7 @@ export function openZip(buf: Buffer, limits: Partial<ZipLimits> = {}): ZipEntry[
         if (needOffset) (localOffset = take()), (needOffset = false);
         if (needDisk && q + 4 <= body + len && buf.readUInt32LE(q) === 0) needDisk = false;
       } else if (id === EXTRA_EXTENDED_TIME && len >= 5 && (buf[body]! & 1) !== 0) {
-        unixTime = buf.readUInt32LE(body + 1);
+        unixTime = buf.readInt32LE(body + 1); // signed seconds since 1970
       }
       e = body + len;
     }
@@ -230,7 +233,7 @@ export function openZip(buf: Buffer, limits: Partial<ZipLimits> = {}): ZipEntry[
     }
     const dataStart = localOffset + LOCAL_HEADER_SIZE + localNameLen + localExtraLen;
     if (dataStart + compressedSize > buf.length) throw new ZipError("truncated", "Entry data runs past the end of the data", check.name);
-    if (!buf.subarray(localOffset + LOCAL_HEADER_SIZE, localOffset + LOCAL_HEADER_SIZE + nameLen).equals(nameBytes)) {
+    if (buf.compare(buf, nameStart, extraStart, localOffset + LOCAL_HEADER_SIZE, localOffset + LOCAL_HEADER_SIZE + nameLen) !== 0) {
       throw new ZipError("corrupt", "Local header name differs from the central directory", check.name);
     }
 
@@ -271,15 +274,16 @@ export function verifyZip(buf: Buffer, limits: Partial<ZipLimits> = {}): { files
   return { files, totalBytes };
 }
 
-function decodeName(bytes: Buffer, utf8Flag: boolean): string {
+function decodeName(buf: Buffer, start: number, end: number, utf8Flag: boolean): string {
   let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
+  for (let i = start; i < end; i++) {
+    if (buf[i]! >= 0x80) {
       ascii = false;
       break;
     }
   }
-  if (ascii) return bytes.toString("latin1");
+  if (ascii) return buf.toString("latin1", start, end);
+  const bytes = buf.subarray(start, end);
   // Without the flag the bytes are officially CP437; in practice non-ASCII
   // names without it are UTF-8 from tools that forget the flag. Anything
   // else is rejected rather than guessed.
@@ -358,20 +362,26 @@ function readEndRecords(buf: Buffer): EndRecords {
 
 /** A file `a` and an entry `a/b` cannot both be extracted. */
 function checkParentConflicts(entries: Entry[], names: Map<string, boolean>): void {
+  const checkedDirs = new Set<string>(); // every ancestor of these is known not to be a file
   for (const e of entries) {
     const name = e.isDirectory ? e.name.slice(0, -1) : e.name;
+    const last = name.lastIndexOf("/");
+    if (last < 0 || checkedDirs.has(name.slice(0, last))) continue;
     for (let slash = name.indexOf("/"); slash >= 0; slash = name.indexOf("/", slash + 1)) {
       const parent = name.slice(0, slash);
       if (names.get(parent) === false) {
         throw new ZipError("duplicate_name", `Entry is inside ${JSON.stringify(parent)}, which is a file`, e.name);
       }
+      checkedDirs.add(parent);
     }
   }
 }
 
 /** Entries' local header + data must not overlap each other or the central directory (overlapping-entry bombs). */
 function checkNoOverlap(entries: Entry[], cdOffset: number): void {
-  const byOffset = entries.slice().sort((a, b) => a.localOffset - b.localOffset);
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++) sorted = entries[i - 1]!.localOffset <= entries[i]!.localOffset;
+  const byOffset = sorted ? entries : entries.slice().sort((a, b) => a.localOffset - b.localOffset);
   let prevEnd = 0;
   let prevName = "";
   for (const e of byOffset) {

@@ -7,11 +7,16 @@
  * per entry) stay in memory until `finish()`.
  *
  * Compression: entries up to `asyncThreshold` (1 MiB) use `deflateRawSync` on
- * the calling thread — for source files (median a few KB) the per-call cost of
- * zlib's async API or a worker hand-off is larger than the work itself, and
- * a 1 MiB entry blocks the event loop for ~20 ms at most. Larger entries use
- * async `deflateRaw` on the libuv pool so one huge file cannot stall the bot.
- * Measurements: bench/zip-bench.ts and the report in docs/.
+ * the calling thread. On this project's 60 MB / 10,000-file source corpus
+ * that runs at ~0.93× the throughput of bare `deflateRawSync` (bench/zip-bench.ts),
+ * well above the 0.7× goal, so no worker threads: they would buy ~1.2× on
+ * two cores (PERF-NOTES) at the cost of a second code path, transfer copies
+ * and more memory. A 200 KB source file blocks the event loop ~5 ms, 1 MiB
+ * ~25 ms; larger entries use async `deflateRaw` on the libuv pool (~15%
+ * slower per byte) so one huge file cannot stall the bot.
+ *
+ * Ownership: `finish()` does not end `out` unless `{ end: true }` — whoever
+ * created the stream (e.g. a GridFS upload) decides when it is complete.
  */
 import type { Writable } from "node:stream";
 import { promisify } from "node:util";
