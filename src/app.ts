@@ -3,6 +3,8 @@ import { COLLECTIONS } from "./db/collections.js";
 import { MongoStorage } from "./db/mongo-storage.js";
 import type { SessionData } from "./bot/context.js";
 import type { Events } from "./events.js";
+import { BackupService } from "./backups/backup-service.js";
+import type { RetentionPolicy } from "./backups/retention.js";
 import { FileLibrary } from "./files/file-library.js";
 import { UserSettings } from "./users/user-settings.js";
 
@@ -10,12 +12,23 @@ import { UserSettings } from "./users/user-settings.js";
 export interface Services {
   files: FileLibrary;
   settings: UserSettings;
+  backups: BackupService;
 }
 
-export function createServices(deps: { db: Db; events: Events; clock?: () => Date }): Services {
+export interface ServiceOptions {
+  db: Db;
+  events: Events;
+  clock?: () => Date;
+  retention?: RetentionPolicy;
+  backupPartBytes?: number;
+}
+
+export function createServices(deps: ServiceOptions): Services {
+  const files = new FileLibrary(deps);
   return {
-    files: new FileLibrary(deps),
+    files,
     settings: new UserSettings(deps),
+    backups: new BackupService({ ...deps, files, partBytes: deps.backupPartBytes }),
   };
 }
 

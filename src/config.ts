@@ -15,6 +15,11 @@ const optionalString = z
   .transform((s) => (s === "" ? undefined : s))
   .optional();
 
+function count(what: string) {
+  const message = `a whole number (0 or more): ${what}`;
+  return z.coerce.number({ error: message }).int(message).min(0, message);
+}
+
 const schema = z
   .object({
     BOT_TOKEN: z
@@ -62,6 +67,15 @@ const schema = z
         .optional(),
     ),
     DEFAULT_LOCALE: z.enum(["en", "he"], { error: "en or he" }).default("en"),
+    BACKUP_KEEP_LAST: count("how many of the newest backups to keep").default(10),
+    BACKUP_KEEP_DAILY: count("for how many days to keep one backup a day").default(7),
+    BACKUP_KEEP_WEEKLY: count("for how many weeks to keep one backup a week").default(4),
+    BACKUP_KEEP_MONTHLY: count("for how many months to keep one backup a month").default(12),
+    BACKUP_PART_MB: z.coerce
+      .number({ error: "the largest backup part to send to Telegram, in MB (1-49)" })
+      .min(0.001, "the largest backup part to send to Telegram, in MB (1-49)")
+      .max(49, "the largest backup part to send to Telegram, in MB (1-49)")
+      .default(45),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_MODE !== "webhook") return;
@@ -83,6 +97,8 @@ export interface Config {
   botMode: "polling" | "webhook";
   webhook: { url: string; secret: string } | undefined;
   defaultLocale: "en" | "he";
+  retention: { keepLast: number; daily: number; weekly: number; monthly: number };
+  backupPartBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -109,5 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     botMode: c.BOT_MODE,
     webhook: c.BOT_MODE === "webhook" ? { url: c.WEBHOOK_URL!, secret: c.WEBHOOK_SECRET! } : undefined,
     defaultLocale: c.DEFAULT_LOCALE,
+    retention: {
+      keepLast: c.BACKUP_KEEP_LAST,
+      daily: c.BACKUP_KEEP_DAILY,
+      weekly: c.BACKUP_KEEP_WEEKLY,
+      monthly: c.BACKUP_KEEP_MONTHLY,
+    },
+    backupPartBytes: Math.floor(c.BACKUP_PART_MB * 1024 * 1024),
   };
 }

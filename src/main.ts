@@ -24,7 +24,12 @@ async function main(config: Config): Promise<void> {
   logger.info({ database: database.description }, "database ready");
   await ensureIndexes(database.db);
 
-  const services = createServices({ db: database.db, events });
+  const services = createServices({
+    db: database.db,
+    events,
+    retention: config.retention,
+    backupPartBytes: config.backupPartBytes,
+  });
   const { bot, i18n } = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,

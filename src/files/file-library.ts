@@ -123,6 +123,33 @@ export class FileLibrary {
     return this.contents.read(doc);
   }
 
+  /**
+   * Streams the user's live files for a backup, name by name, newest version
+   * first: only the latest of each name unless `withHistory`. One content in
+   * memory at a time, read from a cursor in batches.
+   */
+  async *iterateForBackup(
+    userId: number,
+    opts: { withHistory: boolean },
+  ): AsyncGenerator<{ doc: Omit<FileDoc, "content">; content: Buffer; isLatest: boolean }> {
+    const cursor = this.files
+      .find({ userId, deletedAt: { $exists: false } }, { sort: { fileName: 1, version: -1 }, batchSize: 200 })
+      .project<FileDoc>({ content: 0 });
+    let previousName: string | undefined;
+    try {
+      for await (const doc of cursor) {
+        const isLatest = doc.fileName !== previousName;
+        previousName = doc.fileName;
+        if (!isLatest && !opts.withHistory) continue;
+        const full = doc.contentId ? doc : await this.files.findOne({ _id: doc._id, userId }, { projection: { content: 1 } });
+        const content = Buffer.from(await this.contents.read(full ?? doc), "utf8");
+        yield { doc, content, isLatest };
+      }
+    } finally {
+      await cursor.close();
+    }
+  }
+
   /** Every live version of a file, newest first. */
   async versions(userId: number, fileName: string): Promise<FileSummary[]> {
     const docs = await this.files

@@ -1,0 +1,254 @@
+import { createHash } from "node:crypto";
+import { ObjectId, type Collection, type Db } from "mongodb";
+import { COLLECTIONS } from "../db/collections.js";
+import type { Events } from "../events.js";
+import type { FileLibrary } from "../files/file-library.js";
+import type { Page } from "../files/file-types.js";
+import { writeBackupArchive } from "./backup-archive.js";
+import { splitArchive, type ArchivePart } from "./backup-parts.js";
+import { BackupStore } from "./backup-store.js";
+import {
+  BackupError,
+  RATINGS,
+  toBackupSummary,
+  type BackupDoc,
+  type BackupSummary,
+  type BackupType,
+  type Rating,
+  type VerifyResult,
+} from "./backup-types.js";
+import { verifyArchive } from "./backup-verify.js";
+import { backupsToPrune, DEFAULT_RETENTION, type RetentionPolicy } from "./retention.js";
+
+export const MAX_BACKUP_NOTE_LENGTH = 1000;
+/** Telegram lets a bot upload 50 MB; parts stay safely below that. */
+export const DEFAULT_PART_BYTES = 45 * 1024 * 1024;
+/** Types that retention may prune; imports and repository archives are kept until the user deletes them. */
+const PRUNABLE: BackupType[] = ["full_backup", "emergency"];
+
+export interface BackupServiceDeps {
+  db: Db;
+  files: FileLibrary;
+  events: Events;
+  clock?: () => Date;
+  retention?: RetentionPolicy;
+  partBytes?: number;
+  zipLevel?: number;
+}
+
+/** Full backups of a user's library: a ZIP streamed into GridFS, listed, rated, verified, split and pruned. */
+export class BackupService {
+  readonly backups: Collection<BackupDoc>;
+  readonly store: BackupStore;
+  readonly partBytes: number;
+  private readonly files: FileLibrary;
+  private readonly events: Events;
+  private readonly now: () => Date;
+  private readonly retention: RetentionPolicy;
+  private readonly zipLevel: number;
+
+  constructor(deps: BackupServiceDeps) {
+    this.backups = deps.db.collection<BackupDoc>(COLLECTIONS.backups);
+    this.store = new BackupStore(deps.db);
+    this.files = deps.files;
+    this.events = deps.events;
+    this.now = deps.clock ?? (() => new Date());
+    this.retention = deps.retention ?? DEFAULT_RETENTION;
+    this.partBytes = deps.partBytes ?? DEFAULT_PART_BYTES;
+    this.zipLevel = deps.zipLevel ?? 6;
+  }
+
+  /**
+   * Streams the user's files from a cursor into a ZIP in GridFS and records it.
+   * On any failure the partial upload is removed and no backups document exists.
+   */
+  async create(userId: number, opts: { withHistory?: boolean; type?: BackupType } = {}): Promise<BackupSummary> {
+    const id = new ObjectId();
+    const createdAt = this.now();
+    const type = opts.type ?? "full_backup";
+    const withHistory = opts.withHistory ?? false;
+    this.events.emit("backup_create_start", "info", { userId, type, withHistory });
+    const upload = this.store.beginUpload(backupFileName(createdAt), { userId });
+    let doc: BackupDoc;
+    try {
+      const manifest = await writeBackupArchive(
+        upload.input,
+        this.files.iterateForBackup(userId, { withHistory }),
+        { backupId: id.toHexString(), type, createdAt, userId },
+        { level: this.zipLevel },
+      );
+      const stored = await upload.commit();
+      doc = {
+        _id: id,
+        userId,
+        type,
+        createdAt,
+        fileCount: manifest.total_files,
+        totalSize: manifest.total_size,
+        zipSize: stored.size,
+        sha256: stored.sha256,
+        gridFsId: upload.id,
+        withHistory,
+      };
+      await this.backups.insertOne(doc);
+    } catch (err) {
+      await upload.abort().catch(() => {});
+      this.events.emit("backup_create_error", "error", { userId, type, error: (err as Error).message });
+      throw new BackupError("create_failed", { cause: err });
+    }
+    this.events.emit("backup_create_success", "info", {
+      userId,
+      type,
+      fileCount: doc.fileCount,
+      totalSize: doc.totalSize,
+      zipSize: doc.zipSize,
+    });
+    await this.applyRetention(userId).catch((err: Error) =>
+      this.events.emit("backup_retention_error", "warn", { userId, error: err.message }),
+    );
+    return toBackupSummary(doc);
+  }
+
+  /** Newest first. */
+  async list(userId: number, opts: { page?: number; pageSize?: number } = {}): Promise<Page<BackupSummary>> {
+    const pageSize = opts.pageSize ?? 10;
+    const total = await this.backups.countDocuments({ userId });
+    const pages = Math.max(1, Math.ceil(total / pageSize));
+    const page = Math.min(Math.max(0, opts.page ?? 0), pages - 1);
+    const docs = await this.backups
+      .find({ userId })
+      .sort({ createdAt: -1, _id: -1 })
+      .skip(page * pageSize)
+      .limit(pageSize)
+      .toArray();
+    return { items: docs.map(toBackupSummary), page, pages, total };
+  }
+
+  async get(userId: number, id: string): Promise<BackupSummary | undefined> {
+    const doc = await this.owned(userId, id);
+    return doc ? toBackupSummary(doc) : undefined;
+  }
+
+  async rate(userId: number, id: string, rating: Rating): Promise<BackupSummary> {
+    if (!RATINGS.includes(rating)) throw new BackupError("invalid_rating");
+    const doc = await this.update(userId, id, { $set: { rating } });
+    this.events.emit("backup_rated", "info", { userId, rating });
+    return doc;
+  }
+
+  /** An empty note removes it. */
+  async setNote(userId: number, id: string, note: string): Promise<BackupSummary> {
+    const trimmed = note.trim();
+    if (trimmed.length > MAX_BACKUP_NOTE_LENGTH) throw new BackupError("note_too_long");
+    const doc = await this.update(userId, id, trimmed ? { $set: { note: trimmed } } : { $unset: { note: "" } });
+    this.events.emit("backup_noted", "info", { userId, length: trimmed.length });
+    return doc;
+  }
+
+  /** Re-reads the stored ZIP and checks its sha256, the manifest and every entry. */
+  async verify(userId: number, id: string): Promise<VerifyResult> {
+    const doc = await this.owned(userId, id);
+    if (!doc) throw new BackupError("not_found");
+    const bytes = await this.store.read(doc.gridFsId);
+    const result: VerifyResult = bytes
+      ? verifyArchive(bytes, doc.sha256)
+      : { ok: false, fileCount: 0, totalSize: 0, problems: [{ kind: "stored_bytes_missing" }] };
+    await this.backups.updateOne({ _id: doc._id, userId }, { $set: { verifiedAt: this.now(), verifyOk: result.ok } });
+    this.events.emit(result.ok ? "backup_verified" : "backup_verify_failed", result.ok ? "info" : "error", {
+      userId,
+      fileCount: result.fileCount,
+      totalSize: result.totalSize,
+      problems: result.problems.length,
+    });
+    return result;
+  }
+
+  /** Deletes the caller's backups among `ids` (others' ids are ignored); returns how many went. */
+  async delete(userId: number, ids: string[]): Promise<number> {
+    const objectIds = ids.filter(isObjectIdHex).map((id) => new ObjectId(id));
+    const docs = await this.backups.find({ userId, _id: { $in: objectIds } }).toArray();
+    await this.remove(docs);
+    if (docs.length) this.events.emit("backup_deleted", "info", { userId, count: docs.length });
+    return docs.length;
+  }
+
+  /** The stored ZIP, whole, with a download name. */
+  async download(userId: number, id: string): Promise<{ fileName: string; bytes: Buffer; backup: BackupSummary }> {
+    const doc = await this.owned(userId, id);
+    const bytes = doc && (await this.store.read(doc.gridFsId));
+    if (!doc || !bytes) throw new BackupError("not_found");
+    return { fileName: backupFileName(doc.createdAt), bytes, backup: toBackupSummary(doc) };
+  }
+
+  /**
+   * The backup as ZIPs of at most `partBytes` each: the stored archive when it fits,
+   * otherwise standalone parts split by whole files, each with its own metadata.json.
+   */
+  async exportParts(userId: number, id: string, partBytes = this.partBytes): Promise<ArchivePart[]> {
+    const { fileName, bytes, backup } = await this.download(userId, id);
+    if (bytes.length <= partBytes) return [{ fileName, bytes }];
+    return splitArchive(bytes, {
+      partBytes,
+      baseName: fileName.replace(/\.zip$/, ""),
+      header: { backupId: backup.id, type: backup.type, createdAt: backup.createdAt, userId },
+      level: this.zipLevel,
+    });
+  }
+
+  /** Applies the retention policy to the user's prunable backups; returns how many were pruned. */
+  async applyRetention(userId: number): Promise<number> {
+    const docs = await this.backups
+      .find({ userId, type: { $in: PRUNABLE } }, { projection: { _id: 1, createdAt: 1, rating: 1, gridFsId: 1 } })
+      .toArray();
+    const prune = new Set(
+      backupsToPrune(
+        docs.map((d) => ({ id: d._id.toHexString(), createdAt: d.createdAt, rating: d.rating })),
+        this.retention,
+      ),
+    );
+    const doomed = docs.filter((d) => prune.has(d._id.toHexString()));
+    await this.remove(doomed as BackupDoc[]);
+    if (doomed.length) this.events.emit("backup_pruned", "info", { userId, count: doomed.length });
+    return doomed.length;
+  }
+
+  /** For the admin CLI: whose backup is this? */
+  async ownerOf(id: string): Promise<number | undefined> {
+    if (!isObjectIdHex(id)) return undefined;
+    const doc = await this.backups.findOne({ _id: new ObjectId(id) }, { projection: { userId: 1 } });
+    return doc?.userId;
+  }
+
+  /** The document first, then the bytes: a crash in between leaves unreferenced bytes, never a backup without them. */
+  private async remove(docs: Pick<BackupDoc, "_id" | "gridFsId">[]): Promise<void> {
+    if (!docs.length) return;
+    await this.backups.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+    for (const doc of docs) await this.store.delete(doc.gridFsId);
+  }
+
+  private async owned(userId: number, id: string): Promise<BackupDoc | null> {
+    if (!isObjectIdHex(id)) return null;
+    return this.backups.findOne({ _id: new ObjectId(id), userId });
+  }
+
+  private async update(userId: number, id: string, change: object): Promise<BackupSummary> {
+    if (!isObjectIdHex(id)) throw new BackupError("not_found");
+    const doc = await this.backups.findOneAndUpdate({ _id: new ObjectId(id), userId }, change, { returnDocument: "after" });
+    if (!doc) throw new BackupError("not_found");
+    return toBackupSummary(doc);
+  }
+}
+
+function isObjectIdHex(id: string): boolean {
+  return /^[0-9a-f]{24}$/i.test(id);
+}
+
+/** codevault-backup-2025-01-15-1030.zip (UTC) */
+export function backupFileName(createdAt: Date): string {
+  const iso = createdAt.toISOString();
+  return `codevault-backup-${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}.zip`;
+}
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}

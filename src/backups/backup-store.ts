@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import { Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { GridFSBucket, ObjectId, type Db, type GridFSBucketWriteStream } from "mongodb";
+import { COLLECTIONS } from "../db/collections.js";
+
+/** Counts and hashes the bytes flowing through it. */
+class HashingCounter extends Transform {
+  readonly hash = createHash("sha256");
+  bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+}
+
+export interface StoredUpload {
+  /** Write the archive here. */
+  input: HashingCounter;
+  id: ObjectId;
+  /** Ends the input and waits until every byte is in GridFS. */
+  commit(): Promise<{ size: number; sha256: string }>;
+  /** Stops the upload and removes every chunk written so far. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Where backup bytes live: the GridFS bucket `backups`. Knows nothing about ZIP;
+ * the archive format knows nothing about GridFS.
+ */
+export class BackupStore {
+  private readonly bucket: GridFSBucket;
+
+  constructor(private readonly db: Db) {
+    this.bucket = new GridFSBucket(db, { bucketName: COLLECTIONS.backupBucket });
+  }
+
+  beginUpload(fileName: string, metadata: { userId: number }): StoredUpload {
+    const id = new ObjectId();
+    const upload: GridFSBucketWriteStream = this.bucket.openUploadStreamWithId(id, fileName, { metadata });
+    const input = new HashingCounter();
+    const done = pipeline(input, upload);
+    done.catch(() => {}); // observed through commit()/abort()
+    return {
+      input,
+      id,
+      async commit() {
+        input.end();
+        await done;
+        return { size: input.bytes, sha256: input.hash.digest("hex") };
+      },
+      abort: async () => {
+        input.destroy();
+        await done.catch(() => {});
+        await this.delete(id);
+      },
+    };
+  }
+
+  /** The whole stored archive (backups are read whole to be validated before use). */
+  async read(id: ObjectId): Promise<Buffer | undefined> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of this.bucket.openDownloadStream(id)) chunks.push(chunk as Buffer);
+    } catch (err) {
+      if ((err as { code?: string }).code === "ENOENT" || /FileNotFound|File not found/i.test((err as Error).message)) return undefined;
+      throw err;
+    }
+    return Buffer.concat(chunks);
+  }
+
+  /** Removes the bytes (file document and chunks); missing files are fine. */
+  async delete(id: ObjectId): Promise<void> {
+    try {
+      await this.bucket.delete(id);
+    } catch (err) {
+      if (!/FileNotFound|File not found/i.test((err as Error).message)) throw err;
+      // The files document may be gone while chunks remain (an aborted upload): sweep them.
+      await this.db.collection(`${COLLECTIONS.backupBucket}.chunks`).deleteMany({ files_id: id });
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import type { ObjectId } from "mongodb";
+
+export const BACKUP_TYPES = ["full_backup", "github_repo_zip", "google_drive_backup", "imported_zip", "emergency"] as const;
+export type BackupType = (typeof BACKUP_TYPES)[number];
+
+export const RATINGS = ["excellent", "good", "ok"] as const;
+export type Rating = (typeof RATINGS)[number];
+
+/** One backup, as stored in the `backups` collection; the ZIP bytes live in GridFS. */
+export interface BackupDoc {
+  _id: ObjectId;
+  userId: number;
+  type: BackupType;
+  createdAt: Date;
+  fileCount: number;
+  /** Sum of the files' sizes (uncompressed). */
+  totalSize: number;
+  zipSize: number;
+  /** sha256 of the whole ZIP, as stored. */
+  sha256: string;
+  gridFsId: ObjectId;
+  withHistory: boolean;
+  rating?: Rating;
+  note?: string;
+  source?: string;
+  repo?: { name: string; branch?: string };
+  verifiedAt?: Date;
+  verifyOk?: boolean;
+}
+
+export interface BackupSummary {
+  id: string;
+  type: BackupType;
+  createdAt: Date;
+  fileCount: number;
+  totalSize: number;
+  zipSize: number;
+  sha256: string;
+  withHistory: boolean;
+  rating?: Rating;
+  note?: string;
+  verifiedAt?: Date;
+  verifyOk?: boolean;
+}
+
+export function toBackupSummary(doc: BackupDoc): BackupSummary {
+  return {
+    id: doc._id.toHexString(),
+    type: doc.type,
+    createdAt: doc.createdAt,
+    fileCount: doc.fileCount,
+    totalSize: doc.totalSize,
+    zipSize: doc.zipSize,
+    sha256: doc.sha256,
+    withHistory: doc.withHistory,
+    rating: doc.rating,
+    note: doc.note,
+    verifiedAt: doc.verifiedAt,
+    verifyOk: doc.verifyOk,
+  };
+}
+
+export type BackupErrorCode = "not_found" | "create_failed" | "note_too_long" | "invalid_rating";
+
+/** A failure the user is told about; `code` maps to a message in the locales. */
+export class BackupError extends Error {
+  constructor(
+    readonly code: BackupErrorCode,
+    options?: { cause?: unknown },
+  ) {
+    super(code, options);
+  }
+}
+
+/** What verify found: ok, or the first problems (entry names, never contents). */
+export interface VerifyResult {
+  ok: boolean;
+  fileCount: number;
+  totalSize: number;
+  problems: VerifyProblem[];
+}
+
+export type VerifyProblem =
+  | { kind: "zip_sha256_mismatch" }
+  | { kind: "archive_invalid"; code: string; entry?: string }
+  | { kind: "manifest_missing" }
+  | { kind: "manifest_invalid" }
+  | { kind: "file_missing"; name: string }
+  | { kind: "file_mismatch"; name: string }
+  | { kind: "stored_bytes_missing" };

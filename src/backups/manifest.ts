@@ -1,0 +1,121 @@
+import { z } from "zod";
+
+export const MANIFEST_NAME = "metadata.json";
+export const MANIFEST_VERSION = "1.0";
+
+/** One file as listed in metadata.json (field names follow the format codevault replaces). */
+export interface ManifestFile {
+  file_name: string;
+  programming_language: string;
+  note: string;
+  tags: string[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+  size: number;
+  sha256: string;
+  /** Entry name inside the ZIP when it differs from file_name (older versions in a history backup). */
+  path?: string;
+  /** True for an older version kept by a history backup. */
+  history?: boolean;
+}
+
+export interface Manifest {
+  version: string;
+  backup_id: string;
+  backup_type: string;
+  created_at: string;
+  user_id: number;
+  total_files: number;
+  total_size: number;
+  files: ManifestFile[];
+  /** Present on the parts of a split backup: part i of n (1-based). */
+  part?: number;
+  total_parts?: number;
+}
+
+/**
+ * Reading is lenient: unknown fields are ignored, missing optional ones get
+ * defaults, and the older format whose entries carry the body in `code` is accepted.
+ */
+const fileSchema = z
+  .object({
+    file_name: z.string().min(1),
+    programming_language: z.string().optional(),
+    language: z.string().optional(),
+    note: z.string().nullish(),
+    description: z.string().nullish(),
+    tags: z.array(z.string()).nullish(),
+    version: z.coerce.number().int().positive().optional(),
+    created_at: z.string().nullish(),
+    updated_at: z.string().nullish(),
+    size: z.coerce.number().int().nonnegative().optional(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
+    path: z.string().optional(),
+    history: z.boolean().optional(),
+    code: z.string().optional(),
+  })
+  .loose();
+
+const manifestSchema = z
+  .object({
+    version: z.union([z.string(), z.number()]).optional(),
+    backup_id: z.union([z.string(), z.number()]).optional(),
+    backup_type: z.string().optional(),
+    created_at: z.string().optional(),
+    user_id: z.union([z.number(), z.string()]).optional(),
+    part: z.number().int().positive().optional(),
+    total_parts: z.number().int().positive().optional(),
+    files: z.array(fileSchema),
+  })
+  .loose();
+
+export interface ParsedManifestFile extends ManifestFile {
+  /** The body, for the older format that embeds it instead of a ZIP entry. */
+  code?: string;
+}
+
+export interface ParsedManifest {
+  backupType?: string;
+  createdAt?: string;
+  part?: number;
+  totalParts?: number;
+  files: ParsedManifestFile[];
+}
+
+export function parseManifest(text: string): ParsedManifest | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const m = parsed.data;
+  return {
+    backupType: m.backup_type,
+    createdAt: m.created_at,
+    part: m.part,
+    totalParts: m.total_parts,
+    files: m.files.map((f) => ({
+      file_name: f.file_name,
+      programming_language: f.programming_language ?? f.language ?? "",
+      note: f.note ?? f.description ?? "",
+      tags: f.tags ?? [],
+      version: f.version ?? 1,
+      created_at: f.created_at ?? "",
+      updated_at: f.updated_at ?? "",
+      size: f.size ?? (f.code !== undefined ? Buffer.byteLength(f.code) : 0),
+      sha256: f.sha256?.toLowerCase() ?? "",
+      path: f.path,
+      history: f.history,
+      code: f.code,
+    })),
+  };
+}
+
+/** The ZIP entry that holds a manifest file's body. */
+export function entryNameOf(file: Pick<ManifestFile, "file_name" | "path">): string {
+  return file.path ?? file.file_name;
+}
