@@ -37,7 +37,6 @@ help-text =
     • /cancel stops what you are doing; nothing changes.
 
 feature-unavailable = 🚧 { $feature } is not available yet. It arrives in a coming update; your files are safe meanwhile.
-feature-name-backup = Backups
 feature-name-restore = Restore
 feature-name-drive = Google Drive
 feature-name-import = Importing ZIP archives
@@ -122,3 +121,93 @@ language-choose = 🌐 Choose your language:
 language-set = ✅ I will speak English with you.
 language-name-en = 🇬🇧 English
 language-name-he = 🇮🇱 עברית
+
+## Backups
+backups-title = 📦 <b>Backups</b>
+backups-summary = You have { $count ->
+    [one] one backup
+   *[other] { $count } backups
+  }. The latest is from { $date }.
+backups-none = You have no backups yet. A backup is a ZIP of all your files plus metadata.json, kept safely here and sent to you.
+btn-backup-create = 📦 Create backup
+btn-backup-create-history = 📚 Create backup with all versions
+btn-backup-list = 🗂 My backups
+btn-backups-menu = ⬅️ Backups
+btn-back-backups = ⬅️ Back to my backups
+btn-back-backup = ⬅️ Back to the backup
+btn-backup-verify = ✅ Verify
+btn-backup-rate = ⭐ Rate
+btn-backup-select = ☑️ Select several to delete
+btn-backup-delete-selected = 🗑 Delete selected ({ $count })
+backup-creating = ⏳ Creating your backup…
+backup-create-failed = ⚠️ The backup could not be created. Nothing was stored and your files are untouched; please try again.
+backup-created = ✅ Backup ready: { $count ->
+    [one] 1 file
+   *[other] { $count } files
+  }, { $size } (ZIP { $zip }).
+backup-created-history = ✅ Backup with all versions ready: { $count ->
+    [one] 1 file
+   *[other] { $count } files
+  }, { $size } (ZIP { $zip }).
+backup-created-empty = ✅ Backup ready. Your library is empty, so it holds only metadata.json.
+backup-caption = codevault backup · { $count ->
+    [one] 1 file
+   *[other] { $count } files
+  } · { $date }
+backup-part-caption = codevault backup · part { $part } of { $total } · { $date }
+backup-sending-parts = This backup is larger than Telegram lets me send at once, so it comes as { $count } ZIP parts of at most { $limit }. Each part holds whole files and restores on its own.
+backups-list-empty = 🗂 You have no backups yet.
+backups-list-title = 🗂 <b>My backups</b> ({ $total }) — page { $page } of { $pages }
+backup-files-count = { $count ->
+    [one] 1 file
+   *[other] { $count } files
+  }
+backup-detail =
+    📦 <b>Backup of { $date }</b>
+    { $type } · { $count ->
+        [one] 1 file
+       *[other] { $count } files
+    } · { $size } · ZIP { $zip }
+backup-with-history = 📚 Includes every version of every file.
+backup-type-full_backup = Full backup
+backup-type-github_repo_zip = GitHub repository
+backup-type-google_drive_backup = Google Drive backup
+backup-type-imported_zip = Imported ZIP
+backup-type-emergency = Emergency backup (before a restore)
+backup-last-verified-ok = ✅ Verified { $date }
+backup-last-verified-bad = ❌ Verification failed { $date }
+backup-not-found = Backup not found. It may have been deleted.
+rating-excellent = Excellent
+rating-good = Good
+rating-ok = OK
+backup-rate-ask = ⭐ How good is this backup? 🏆 backups are never removed automatically.
+backup-rated = Rated { $icon }
+backup-note-ask =
+    📝 Send a note for this backup (up to { $max } characters), or <code>-</code> to clear it. /cancel keeps it as it is.
+    Now: { $current }
+backup-note-saved = 📝 Note saved: { $value }
+backup-note-too-long = The note is too long: at most { $max } characters. Send a shorter one, or /cancel.
+backup-verifying = ⏳ Checking every file…
+backup-verify-ok = ✅ Verified: the ZIP is intact and all { $count } files match their checksums ({ $size }).
+backup-verify-failed = ❌ Verification found { $count ->
+    [one] a problem
+   *[other] { $count } problems
+  }:
+verify-zip_sha256_mismatch = the stored ZIP changed since it was made (checksum differs)
+verify-archive_invalid = the archive is damaged at { $entry }
+verify-manifest_missing = metadata.json is missing
+verify-manifest_invalid = metadata.json cannot be read
+verify-file_missing = { $name } is listed but missing
+verify-file_mismatch = { $name } does not match its checksum
+verify-stored_bytes_missing = the stored ZIP is gone
+backup-delete-confirm = 🗑 Delete this backup? This cannot be undone.
+backups-delete-many-confirm = 🗑 Delete { $count ->
+    [one] 1 backup
+   *[other] { $count } backups
+  }? This cannot be undone.
+backups-select-title = ☑️ <b>Select backups to delete</b> — { $count } selected — page { $page } of { $pages }
+backups-select-none = Select at least one backup first.
+backups-deleted = 🗑 Deleted { $count ->
+    [one] 1 backup
+   *[other] { $count } backups
+  }.

@@ -37,7 +37,6 @@ help-text =
     • /cancel עוצר את מה שאתם עושים; שום דבר לא משתנה.
 
 feature-unavailable = 🚧 { $feature } עדיין לא זמין. הוא יגיע בעדכון קרוב; בינתיים הקבצים שלכם בטוחים.
-feature-name-backup = גיבויים
 feature-name-restore = שחזור
 feature-name-drive = Google Drive
 feature-name-import = ייבוא ארכיוני ZIP
@@ -122,3 +121,93 @@ language-choose = 🌐 בחרו שפה:
 language-set = ✅ מעכשיו אדבר איתכם בעברית.
 language-name-en = 🇬🇧 English
 language-name-he = 🇮🇱 עברית
+
+## גיבויים
+backups-title = 📦 <b>גיבויים</b>
+backups-summary = { $count ->
+    [one] יש לכם גיבוי אחד
+   *[other] יש לכם { $count } גיבויים
+  }. האחרון מ-{ $date }.
+backups-none = אין לכם עדיין גיבויים. גיבוי הוא קובץ ZIP של כל הקבצים שלכם עם metadata.json, שנשמר כאן בבטחה ונשלח אליכם.
+btn-backup-create = 📦 יצירת גיבוי
+btn-backup-create-history = 📚 גיבוי עם כל הגרסאות
+btn-backup-list = 🗂 הגיבויים שלי
+btn-backups-menu = ➡️ גיבויים
+btn-back-backups = ➡️ חזרה לגיבויים שלי
+btn-back-backup = ➡️ חזרה לגיבוי
+btn-backup-verify = ✅ אימות
+btn-backup-rate = ⭐ דירוג
+btn-backup-select = ☑️ בחירת כמה גיבויים למחיקה
+btn-backup-delete-selected = 🗑 מחיקת הנבחרים ({ $count })
+backup-creating = ⏳ יוצר את הגיבוי שלכם…
+backup-create-failed = ⚠️ לא הצלחתי ליצור את הגיבוי. שום דבר לא נשמר והקבצים שלכם לא נפגעו; נסו שוב.
+backup-created = ✅ הגיבוי מוכן: { $count ->
+    [one] קובץ אחד
+   *[other] { $count } קבצים
+  }, { $size } (ZIP { $zip }).
+backup-created-history = ✅ גיבוי עם כל הגרסאות מוכן: { $count ->
+    [one] קובץ אחד
+   *[other] { $count } קבצים
+  }, { $size } (ZIP { $zip }).
+backup-created-empty = ✅ הגיבוי מוכן. הספרייה שלכם ריקה, ולכן הוא מכיל רק את metadata.json.
+backup-caption = גיבוי codevault · { $count ->
+    [one] קובץ אחד
+   *[other] { $count } קבצים
+  } · { $date }
+backup-part-caption = גיבוי codevault · חלק { $part } מתוך { $total } · { $date }
+backup-sending-parts = הגיבוי גדול ממה שטלגרם מאפשר לי לשלוח בבת אחת, ולכן הוא יגיע ב-{ $count } חלקי ZIP של עד { $limit }. כל חלק מכיל קבצים שלמים וניתן לשחזור בפני עצמו.
+backups-list-empty = 🗂 אין לכם עדיין גיבויים.
+backups-list-title = 🗂 <b>הגיבויים שלי</b> ({ $total }) — עמוד { $page } מתוך { $pages }
+backup-files-count = { $count ->
+    [one] קובץ אחד
+   *[other] { $count } קבצים
+  }
+backup-detail =
+    📦 <b>גיבוי מ-{ $date }</b>
+    { $type } · { $count ->
+        [one] קובץ אחד
+       *[other] { $count } קבצים
+    } · { $size } · ZIP { $zip }
+backup-with-history = 📚 כולל את כל הגרסאות של כל קובץ.
+backup-type-full_backup = גיבוי מלא
+backup-type-github_repo_zip = מאגר GitHub
+backup-type-google_drive_backup = גיבוי Google Drive
+backup-type-imported_zip = ZIP מיובא
+backup-type-emergency = גיבוי חירום (לפני שחזור)
+backup-last-verified-ok = ✅ אומת ב-{ $date }
+backup-last-verified-bad = ❌ האימות נכשל ב-{ $date }
+backup-not-found = הגיבוי לא נמצא. ייתכן שנמחק.
+rating-excellent = מצוין
+rating-good = טוב
+rating-ok = סביר
+backup-rate-ask = ⭐ כמה טוב הגיבוי הזה? גיבויי 🏆 לעולם לא נמחקים אוטומטית.
+backup-rated = דורג { $icon }
+backup-note-ask =
+    📝 שלחו הערה לגיבוי הזה (עד { $max } תווים), או <code>-</code> כדי לנקות אותה. /cancel משאיר אותה כמו שהיא.
+    כרגע: { $current }
+backup-note-saved = 📝 ההערה נשמרה: { $value }
+backup-note-too-long = ההערה ארוכה מדי: עד { $max } תווים. שלחו הערה קצרה יותר, או /cancel.
+backup-verifying = ⏳ בודק כל קובץ…
+backup-verify-ok = ✅ אומת: קובץ ה-ZIP שלם וכל { $count } הקבצים תואמים לסכומי הביקורת שלהם ({ $size }).
+backup-verify-failed = ❌ האימות מצא { $count ->
+    [one] בעיה אחת
+   *[other] { $count } בעיות
+  }:
+verify-zip_sha256_mismatch = קובץ ה-ZIP השמור השתנה מאז שנוצר (סכום הביקורת שונה)
+verify-archive_invalid = הארכיון פגום ב-{ $entry }
+verify-manifest_missing = הקובץ metadata.json חסר
+verify-manifest_invalid = אי אפשר לקרוא את metadata.json
+verify-file_missing = { $name } מופיע ברשימה אך חסר
+verify-file_mismatch = { $name } לא תואם לסכום הביקורת שלו
+verify-stored_bytes_missing = קובץ ה-ZIP השמור נעלם
+backup-delete-confirm = 🗑 למחוק את הגיבוי הזה? אי אפשר לבטל את זה.
+backups-delete-many-confirm = 🗑 למחוק { $count ->
+    [one] גיבוי אחד
+   *[other] { $count } גיבויים
+  }? אי אפשר לבטל את זה.
+backups-select-title = ☑️ <b>בחירת גיבויים למחיקה</b> — { $count } נבחרו — עמוד { $page } מתוך { $pages }
+backups-select-none = בחרו קודם לפחות גיבוי אחד.
+backups-deleted = 🗑 { $count ->
+    [one] נמחק גיבוי אחד
+   *[other] נמחקו { $count } גיבויים
+  }.

@@ -17,6 +17,21 @@ export const cb = {
   fileDeleteConfirm: (id: string) => `f:x:${id}`,
   fileUndo: (id: string) => `f:u:${id}`,
   language: (code: string) => `l:${code}`,
+  backupCreate: (withHistory: boolean) => (withHistory ? "b:nh" : "b:n"),
+  backupList: (page: number) => `b:l:${page}`,
+  backupOpen: (id: string) => `b:o:${id}`,
+  backupDownload: (id: string) => `b:g:${id}`,
+  backupRateMenu: (id: string) => `b:r:${id}`,
+  backupRate: (id: string, rating: "excellent" | "good" | "ok") => `b:R:${id}:${rating[0]}`,
+  backupNote: (id: string) => `b:t:${id}`,
+  backupVerify: (id: string) => `b:v:${id}`,
+  backupDelete: (id: string) => `b:d:${id}`,
+  backupDeleteConfirm: (id: string) => `b:x:${id}`,
+  backupSelectPage: (page: number) => `b:s:${page}`,
+  backupToggle: (id: string, page: number) => `b:k:${id}:${page}`,
+  backupDeleteSelected: "b:D",
+  backupDeleteSelectedConfirm: "b:X",
+  backupSelectCancel: "b:c",
 };
 
 export const MENU_ITEMS = ["home", "files", "save", "backups", "restore", "drive", "language", "help"] as const;
@@ -34,4 +49,18 @@ export const patterns = {
   fileDeleteConfirm: new RegExp(`^f:x:${ID}$`),
   fileUndo: new RegExp(`^f:u:${ID}$`),
   language: /^l:([a-z]{2})$/,
+  backupCreate: /^b:n(h?)$/,
+  backupList: /^b:l:(\d{1,6})$/,
+  backupOpen: new RegExp(`^b:o:${ID}$`),
+  backupDownload: new RegExp(`^b:g:${ID}$`),
+  backupRateMenu: new RegExp(`^b:r:${ID}$`),
+  backupRate: new RegExp(`^b:R:${ID}:([ego])$`),
+  backupNote: new RegExp(`^b:t:${ID}$`),
+  backupVerify: new RegExp(`^b:v:${ID}$`),
+  backupDelete: new RegExp(`^b:d:${ID}$`),
+  backupDeleteConfirm: new RegExp(`^b:x:${ID}$`),
+  backupSelectPage: /^b:s:(\d{1,6})$/,
+  backupToggle: new RegExp(`^b:k:${ID}:(\d{1,6})$`),
 };
+
+export const RATING_BY_LETTER = { e: "excellent", g: "good", o: "ok" } as const;

@@ -6,10 +6,14 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 export interface SessionData {
   /** The page of /files the user last looked at, so "back" returns there. */
   filesPage: number;
+  /** The page of "My backups" the user last looked at. */
+  backupsPage: number;
+  /** Backups ticked in multi-delete mode (ids; the service re-checks ownership). */
+  selectedBackups: string[];
 }
 
 export function initialSession(): SessionData {
-  return { filesPage: 0 };
+  return { filesPage: 0, backupsPage: 0, selectedBackups: [] };
 }
 
 /** Context inside a conversation: a fresh object with only the plugins we install there. */

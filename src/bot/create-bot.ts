@@ -3,13 +3,16 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { Bot, GrammyError, HttpError, session, type ApiClientOptions, type Context, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Events } from "../events.js";
+import type { BackupService } from "../backups/backup-service.js";
 import type { FileLibrary } from "../files/file-library.js";
 import type { Logger } from "../logger.js";
 import type { Locale, UserSettings } from "../users/user-settings.js";
 import { initialSession, type BotContext, type InnerContext, type SessionData } from "./context.js";
+import { BACKUP_NOTE, backupNoteConversation } from "./conversations/backup-note.js";
 import { EDIT_FILE, editFileConversation } from "./conversations/edit-file.js";
 import { SAVE_CODE, saveCodeConversation } from "./conversations/save-code.js";
 import { allowList } from "./features/access.js";
+import { backupsFeature } from "./features/backups.js";
 import { filesFeature } from "./features/files.js";
 import { languageFeature } from "./features/language.js";
 import { saveFeature } from "./features/save.js";
@@ -29,6 +32,7 @@ export interface BotDeps {
   events: Events;
   files: FileLibrary;
   settings: UserSettings;
+  backups: BackupService;
   storage: {
     sessions: StorageAdapter<SessionData>;
     conversations: StorageAdapter<unknown>;
@@ -80,9 +84,11 @@ export function createBot(deps: BotDeps) {
   });
   bot.use(createConversation(saveCodeConversation({ files: deps.files, download }), SAVE_CODE));
   bot.use(createConversation(editFileConversation({ files: deps.files }), EDIT_FILE));
+  bot.use(createConversation(backupNoteConversation({ backups: deps.backups }), BACKUP_NOTE));
 
   bot.use(startFeature());
   bot.use(filesFeature({ files: deps.files }));
+  bot.use(backupsFeature({ backups: deps.backups }));
   bot.use(languageFeature({ settings: deps.settings }));
   bot.use(saveFeature({ files: deps.files, download }));
 

@@ -34,21 +34,21 @@ describe("main menu, help and language", () => {
     const user = h.fake.user(11);
     await h.send(user.sendText("/start"));
     const menu = h.fake.lastSent(11)!;
-    for (const label of ["📁 My files", "💾 Save code", "🌐 Language", "❓ Help"]) {
+    for (const label of ["📁 My files", "💾 Save code", "📦 Backups", "🌐 Language", "❓ Help"]) {
       await h.send(user.pressButtonByText(h.fake.lastSent(11)!, label));
       const shown = h.fake.lastSent(11)!;
       expect(shown.text, label).toBeTruthy();
       await h.send(user.pressButtonByText(shown, "🏠 Main menu"));
       expect(h.fake.lastSent(11)!.message_id).toBe(menu.message_id);
     }
-    for (const label of ["📦 Backups", "♻️ Restore", "☁️ Google Drive"]) {
+    for (const label of ["♻️ Restore", "☁️ Google Drive"]) {
       const before = h.fake.callbackAnswers().length;
       await h.send(user.pressButtonByText(menu, label));
       const answer = h.fake.callbackAnswers()[before]!;
       expect(answer.text, label).toMatch(/not available yet/);
     }
-    await h.send(user.sendText("/backup"));
-    expect(h.fake.lastSent(11)!.text).toMatch(/^🚧 Backups is not available yet/);
+    await h.send(user.sendText("/drive"));
+    expect(h.fake.lastSent(11)!.text).toMatch(/^🚧 Google Drive is not available yet/);
   });
 
   it("a Hebrew Telegram user is answered in Hebrew, and /language switches and remembers", async () => {
