@@ -60,7 +60,7 @@ export const patterns = {
   backupDelete: new RegExp(`^b:d:${ID}$`),
   backupDeleteConfirm: new RegExp(`^b:x:${ID}$`),
   backupSelectPage: /^b:s:(\d{1,6})$/,
-  backupToggle: new RegExp(`^b:k:${ID}:(\d{1,6})$`),
+  backupToggle: new RegExp(`^b:k:${ID}:(\\d{1,6})$`),
 };
 
 export const RATING_BY_LETTER = { e: "excellent", g: "good", o: "ok" } as const;

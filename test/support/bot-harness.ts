@@ -1,4 +1,4 @@
-import { createBotStorage, type Services } from "../../src/app.js";
+import { createBotStorage, type ServiceOptions, type Services } from "../../src/app.js";
 import { registerCommands } from "../../src/bot/commands.js";
 import { createBot } from "../../src/bot/create-bot.js";
 import type { Update } from "grammy/types";
@@ -15,8 +15,10 @@ export interface BotHarness extends TestServices {
 }
 
 /** Real services on the test MongoDB + the real bot talking to the fake Telegram in-process. */
-export async function startBotHarness(opts: { allowedUserIds?: number[] } = {}): Promise<BotHarness> {
-  const env = await startServices();
+export async function startBotHarness(
+  opts: { allowedUserIds?: number[]; services?: Omit<ServiceOptions, "db" | "events"> } = {},
+): Promise<BotHarness> {
+  const env = await startServices(opts.services);
   const fake = createFakeTelegram();
   const newBot = (overrides: Partial<Services> = {}) =>
     createBot({
