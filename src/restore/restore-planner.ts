@@ -1,0 +1,89 @@
+/**
+ * RestorePlanner: archive files + the current library → what a restore would do.
+ * Pure: no I/O, so the preview and the apply step compute the same plan.
+ */
+
+export interface IncomingFile {
+  name: string;
+  sha256: string;
+  size: number;
+  updatedAt?: Date;
+}
+
+export interface CurrentFile {
+  fileName: string;
+  sha256: string;
+  size: number;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface Rejected {
+  name: string;
+  reason: string;
+}
+
+export interface Conflict<F extends IncomingFile> {
+  incoming: F;
+  current: CurrentFile;
+}
+
+export interface RestorePlan<F extends IncomingFile> {
+  /** Names the library does not have (or has deleted). */
+  new: F[];
+  /** Same name, same sha256: skipped silently. */
+  unchanged: F[];
+  /** Same name, different content: the user decides. */
+  conflicts: Conflict<F>[];
+  rejected: Rejected[];
+}
+
+export function planRestore<F extends IncomingFile>(
+  incoming: F[],
+  library: CurrentFile[],
+  rejected: Rejected[] = [],
+): RestorePlan<F> {
+  const current = new Map(library.map((f) => [f.fileName, f]));
+  const plan: RestorePlan<F> = { new: [], unchanged: [], conflicts: [], rejected: [...rejected] };
+  for (const file of incoming) {
+    const existing = current.get(file.name);
+    if (!existing) plan.new.push(file);
+    else if (existing.sha256 === file.sha256) plan.unchanged.push(file);
+    else plan.conflicts.push({ incoming: file, current: existing });
+  }
+  return plan;
+}
+
+export type ConflictAction = "replace" | "skip" | "rename";
+
+export interface Decision {
+  action: ConflictAction;
+  /** For rename: the name to save under. */
+  renameTo?: string;
+}
+
+/**
+ * "app.py" → "app (restored).py", then "app (restored 2).py", … until the name is
+ * free in `taken` (the library plus names already chosen in this restore).
+ */
+export function suggestRename(name: string, taken: ReadonlySet<string>): string {
+  const slash = name.lastIndexOf("/");
+  const dot = name.lastIndexOf(".");
+  const hasExt = dot > slash + 1;
+  const stem = hasExt ? name.slice(0, dot) : name;
+  const ext = hasExt ? name.slice(dot) : "";
+  for (let i = 1; ; i++) {
+    const candidate = `${stem} (restored${i === 1 ? "" : ` ${i}`})${ext}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** The first line that differs between two texts (1-based), for the conflict card. */
+export function firstDifference(current: string, incoming: string): { line: number; current: string; incoming: string } | undefined {
+  const a = current.split("\n");
+  const b = incoming.split("\n");
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return { line: i + 1, current: a[i] ?? "", incoming: b[i] ?? "" };
+  }
+  return undefined;
+}
