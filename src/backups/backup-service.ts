@@ -109,6 +109,44 @@ export class BackupService {
     return toBackupSummary(doc);
   }
 
+  /**
+   * Keeps an archive that came from outside (a ZIP the user sent, a GitHub
+   * repository) as a backup, byte for byte. The caller has validated it.
+   */
+  async storeImported(
+    userId: number,
+    bytes: Buffer,
+    info: { type: "imported_zip" | "github_repo_zip"; fileCount: number; totalSize: number; source?: string; repo?: BackupDoc["repo"] },
+  ): Promise<BackupSummary> {
+    const createdAt = this.now();
+    const upload = this.store.beginUpload(info.source ?? backupFileName(createdAt), { userId });
+    let doc: BackupDoc;
+    try {
+      upload.input.write(bytes);
+      const stored = await upload.commit();
+      doc = {
+        _id: new ObjectId(),
+        userId,
+        type: info.type,
+        createdAt,
+        fileCount: info.fileCount,
+        totalSize: info.totalSize,
+        zipSize: stored.size,
+        sha256: stored.sha256,
+        gridFsId: upload.id,
+        withHistory: false,
+        ...(info.source ? { source: info.source } : {}),
+        ...(info.repo ? { repo: info.repo } : {}),
+      };
+      await this.backups.insertOne(doc);
+    } catch (err) {
+      await upload.abort().catch(() => {});
+      throw new BackupError("create_failed", { cause: err });
+    }
+    this.events.emit("backup_imported", "info", { userId, type: info.type, fileCount: info.fileCount, zipSize: doc.zipSize });
+    return toBackupSummary(doc);
+  }
+
   /** Newest first. */
   async list(userId: number, opts: { page?: number; pageSize?: number } = {}): Promise<Page<BackupSummary>> {
     const pageSize = opts.pageSize ?? 10;
@@ -151,7 +189,7 @@ export class BackupService {
     if (!doc) throw new BackupError("not_found");
     const bytes = await this.store.read(doc.gridFsId);
     const result: VerifyResult = bytes
-      ? verifyArchive(bytes, doc.sha256)
+      ? verifyArchive(bytes, doc.sha256, { requireManifest: doc.type !== "imported_zip" && doc.type !== "github_repo_zip" })
       : { ok: false, fileCount: 0, totalSize: 0, problems: [{ kind: "stored_bytes_missing" }] };
     await this.backups.updateOne({ _id: doc._id, userId }, { $set: { verifiedAt: this.now(), verifyOk: result.ok } });
     this.events.emit(result.ok ? "backup_verified" : "backup_verify_failed", result.ok ? "info" : "error", {

@@ -41,6 +41,8 @@ export interface BackupSummary {
   note?: string;
   verifiedAt?: Date;
   verifyOk?: boolean;
+  source?: string;
+  repo?: { name: string; branch?: string };
 }
 
 export function toBackupSummary(doc: BackupDoc): BackupSummary {
@@ -57,6 +59,8 @@ export function toBackupSummary(doc: BackupDoc): BackupSummary {
     note: doc.note,
     verifiedAt: doc.verifiedAt,
     verifyOk: doc.verifyOk,
+    source: doc.source,
+    repo: doc.repo,
   };
 }
 

@@ -11,7 +11,7 @@ const MAX_PROBLEMS = 20;
  * Checks a stored backup: the ZIP's sha256 against what was recorded, the
  * archive structure, metadata.json, and each listed file's size and sha256.
  */
-export function verifyArchive(bytes: Buffer, expectedSha256?: string): VerifyResult {
+export function verifyArchive(bytes: Buffer, expectedSha256?: string, opts: { requireManifest?: boolean } = {}): VerifyResult {
   const problems: VerifyProblem[] = [];
   if (expectedSha256 && createHash("sha256").update(bytes).digest("hex") !== expectedSha256) {
     problems.push({ kind: "zip_sha256_mismatch" });
@@ -25,6 +25,7 @@ export function verifyArchive(bytes: Buffer, expectedSha256?: string): VerifyRes
     return { ok: false, fileCount: 0, totalSize: 0, problems };
   }
   const manifestEntry = entries.get(MANIFEST_NAME);
+  if (!manifestEntry && opts.requireManifest === false) return verifyPlain([...entries.values()], problems);
   if (!manifestEntry) {
     problems.push({ kind: "manifest_missing" });
     return { ok: false, fileCount: 0, totalSize: 0, problems };
@@ -57,6 +58,20 @@ export function verifyArchive(bytes: Buffer, expectedSha256?: string): VerifyRes
     }
   }
   return { ok: problems.length === 0, fileCount: manifest.files.length, totalSize, problems };
+}
+
+/** An archive kept as it came (a GitHub repository, an imported ZIP): every entry must read back intact. */
+function verifyPlain(entries: ZipEntry[], problems: VerifyProblem[]): VerifyResult {
+  let fileCount = 0;
+  let totalSize = 0;
+  for (const entry of entries) {
+    if (entry.isDirectory) continue;
+    if (readEntry(entry, problems)) {
+      fileCount++;
+      totalSize += entry.size;
+    }
+  }
+  return { ok: problems.length === 0, fileCount, totalSize, problems };
 }
 
 function readEntry(entry: ZipEntry, problems: VerifyProblem[]): boolean {

@@ -6,6 +6,7 @@ import {
   FileError,
   toSummary,
   type FileDoc,
+  type BulkVersionInput,
   type FileSummary,
   type Page,
   type SaveInput,
@@ -148,6 +149,76 @@ export class FileLibrary {
     } finally {
       await cursor.close();
     }
+  }
+
+  /** The latest live version of each of `names` that exists (one query). */
+  async latestOf(userId: number, names: string[]): Promise<FileSummary[]> {
+    if (!names.length) return [];
+    const rows = await this.files
+      .aggregate<{ doc: FileDoc }>([
+        { $match: { userId, fileName: { $in: names }, deletedAt: { $exists: false } } },
+        { $project: NO_CONTENT },
+        { $sort: { fileName: 1, version: -1 } },
+        { $group: { _id: "$fileName", doc: { $first: "$$ROOT" } } },
+      ])
+      .toArray();
+    return rows.map((r) => toSummary(r.doc));
+  }
+
+  /** Every name the user has a live file under (for choosing free names). */
+  async liveNames(userId: number): Promise<string[]> {
+    return (await this.files.distinct("fileName", { userId, deletedAt: { $exists: false } })) as string[];
+  }
+
+  /**
+   * Adds one new version for each input with bulk writes (no per-file round trips),
+   * tagged with `restoreId` so `removeRestored` can take exactly these back out.
+   */
+  async addVersionsInBulk(userId: number, inputs: BulkVersionInput[], restoreId: ObjectId, batchSize = 500): Promise<void> {
+    if (!inputs.length) return;
+    const names = [...new Set(inputs.map((i) => i.fileName))];
+    const maxRows = await this.files
+      .aggregate<{ _id: string; max: number }>([
+        { $match: { userId, fileName: { $in: names } } },
+        { $group: { _id: "$fileName", max: { $max: "$version" } } },
+      ])
+      .toArray();
+    const nextVersion = new Map(maxRows.map((r) => [r._id, r.max]));
+    const now = this.now();
+    for (let start = 0; start < inputs.length; start += batchSize) {
+      const docs: FileDoc[] = [];
+      for (const input of inputs.slice(start, start + batchSize)) {
+        checkName(input.fileName);
+        const size = Buffer.byteLength(input.content);
+        if (size > MAX_FILE_BYTES) throw new FileError("too_large");
+        const version = (nextVersion.get(input.fileName) ?? 0) + 1;
+        nextVersion.set(input.fileName, version);
+        docs.push({
+          _id: new ObjectId(),
+          userId,
+          fileName: input.fileName,
+          language: input.language || detectLanguage(input.fileName, input.content),
+          ...(await this.contents.place(userId, input.content)),
+          sha256: sha256Hex(input.content),
+          size,
+          tags: normalizeTags(input.tags.slice(0, 20)),
+          note: input.note.slice(0, 1000),
+          version,
+          createdAt: now,
+          updatedAt: now,
+          restoreId,
+        });
+      }
+      await this.files.insertMany(docs, { ordered: true });
+    }
+  }
+
+  /** Removes every version a restore added (its rollback); returns how many. */
+  async removeRestored(userId: number, restoreId: ObjectId): Promise<number> {
+    const large = await this.files.find({ userId, restoreId, contentId: { $exists: true } }, { projection: { contentId: 1 } }).toArray();
+    const result = await this.files.deleteMany({ userId, restoreId });
+    for (const doc of large) await this.contents.discard(doc.contentId!);
+    return result.deletedCount;
   }
 
   /** Every live version of a file, newest first. */

@@ -18,6 +18,17 @@ export interface FileDoc {
   createdAt: Date;
   updatedAt: Date;
   deletedAt?: Date;
+  /** Set on versions written by a restore, so an interrupted restore can be undone exactly. */
+  restoreId?: ObjectId;
+}
+
+/** A version a restore or import adds in bulk. */
+export interface BulkVersionInput {
+  fileName: string;
+  content: string;
+  language?: string;
+  tags: string[];
+  note: string;
 }
 
 /** What callers see of a version: everything but the content. */

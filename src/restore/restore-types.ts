@@ -1,0 +1,61 @@
+import type { ObjectId } from "mongodb";
+import type { ConflictAction, Decision, Rejected } from "./restore-planner.js";
+
+/** What the user sees before deciding: counts, each conflict's card, what was rejected. Plain JSON. */
+export interface RestorePreview {
+  format: "codevault" | "legacy_manifest" | "plain";
+  repo?: { name: string; owner?: string; ref?: string };
+  counts: { new: number; unchanged: number; conflicts: number; rejected: number };
+  conflicts: ConflictCard[];
+  rejected: Rejected[];
+  /** Names already in use (library + archive), for validating typed rename targets. */
+  takenNames: string[];
+}
+
+export interface ConflictCard {
+  name: string;
+  currentSize: number;
+  incomingSize: number;
+  currentDate: string;
+  incomingDate?: string;
+  diff?: { line: number; current: string; incoming: string };
+}
+
+export interface RestoreDecisions {
+  /** For conflicts without their own decision. Default: skip (nothing is overwritten unasked). */
+  defaultAction?: ConflictAction;
+  perFile?: Record<string, Decision>;
+}
+
+export interface RestoreResult {
+  restored: number;
+  new: number;
+  replaced: number;
+  renamed: number;
+  skipped: number;
+  unchanged: number;
+  rejected: number;
+  emergencyBackupId?: string;
+}
+
+export type RestoreErrorCode = "apply_failed" | "rename_invalid" | "rename_taken" | "source_missing";
+
+export class RestoreError extends Error {
+  constructor(
+    readonly code: RestoreErrorCode,
+    options?: { cause?: unknown },
+  ) {
+    super(code, options);
+  }
+}
+
+/** A restore in progress or finished, so a crash can be rolled back at the next start. */
+export interface RestoreJournal {
+  _id: ObjectId;
+  userId: number;
+  status: "applying" | "completed" | "rolled_back";
+  startedAt: Date;
+  finishedAt?: Date;
+  emergencyBackupId?: ObjectId;
+  counts?: Omit<RestoreResult, "emergencyBackupId">;
+}
