@@ -8,7 +8,7 @@ import { Aggregator, ProcessingMode, Query, find, updateOne } from "mingo";
 import type { AnyObject, CollationSpec, Options } from "mingo/types";
 import type { PipelineStage, Modifier } from "mingo/updater";
 import { CommandError } from "./errors.js";
-import { canonical, clone, isPlainObject, num, setPath, type Doc } from "./values.js";
+import { canonical, clone, idFirst, isPlainObject, num, setPath, type Doc } from "./values.js";
 
 export interface QueryOptions {
   collation?: Doc;
@@ -50,21 +50,45 @@ export function runFind(docs: Doc[], spec: FindSpec, opts?: QueryOptions): Doc[]
       sort[field] = num(dir) < 0 ? -1 : 1;
     }
   }
-  const cursor = find(source, (spec.filter ?? {}) as AnyObject, (spec.projection ?? {}) as AnyObject, mingoOptions(opts));
+  const cursor = find(source, (spec.filter ?? {}) as AnyObject, {}, mingoOptions(opts));
   if (Object.keys(sort).length) cursor.sort(sort);
   if (spec.skip) cursor.skip(spec.skip);
   if (spec.limit) cursor.limit(Math.abs(spec.limit));
-  return cursor.all() as Doc[];
+  return projectAll(cursor.all() as Doc[], spec.projection);
+}
+
+/** Puts projected fields back in the source document's order (`_id` first), as mongod does. */
+function orderLike(projected: Doc, source: Doc, top: boolean): Doc {
+  const out: Doc = {};
+  if (top && "_id" in projected) out._id = projected._id;
+  for (const key of Object.keys(source)) {
+    if (!(key in projected) || key in out) continue;
+    const [p, s] = [projected[key], source[key]];
+    out[key] = isPlainObject(p) && isPlainObject(s) ? orderLike(p, s, false) : p;
+  }
+  for (const key of Object.keys(projected)) if (!(key in out)) out[key] = projected[key];
+  return out;
+}
+
+/** Applies a find-style projection (on copies: mingo may edit nested values in place). */
+export function projectAll(docs: Doc[], projection: Doc | undefined): Doc[] {
+  if (!projection || Object.keys(projection).length === 0) return docs;
+  const aggregator = new Aggregator([{ $project: projection }], {
+    ...mingoOptions(),
+    processingMode: ProcessingMode.CLONE_INPUT,
+  });
+  const projected = aggregator.run(docs) as Doc[];
+  return projected.map((p, i) => orderLike(p, docs[i] as Doc, true));
 }
 
 export function project(doc: Doc, projection: Doc | undefined): Doc {
-  if (!projection || Object.keys(projection).length === 0) return doc;
-  return find([doc], {}, projection as AnyObject).all()[0] as Doc;
+  return projectAll([doc], projection)[0] as Doc;
 }
 
 export function runPipeline(docs: Doc[], pipeline: Doc[], opts?: QueryOptions): Doc[] {
   const aggregator = new Aggregator(pipeline, { ...mingoOptions(opts), processingMode: ProcessingMode.CLONE_INPUT });
-  return aggregator.run(docs) as Doc[];
+  // mingo's $project/$group put computed fields before `_id`; mongod puts `_id` first.
+  return (aggregator.run(docs) as Doc[]).map((d) => ("_id" in d ? idFirst(d) : d));
 }
 
 export function isOperatorUpdate(update: Doc): boolean {

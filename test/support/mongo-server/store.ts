@@ -4,7 +4,7 @@
  * references to the documents they matched.
  */
 import { ObjectId, UUID } from "bson";
-import { CommandError } from "./errors.js";
+import { CommandError, DuplicateKeyError } from "./errors.js";
 import { ID_INDEX_SPEC, Index, sameIndexOptions, type IndexSpec } from "./indexes.js";
 import { canonical, idFirst, type Doc } from "./values.js";
 
@@ -42,6 +42,8 @@ export class Collection {
     const doc = _id === undefined ? { _id: new ObjectId(), ...rest } : idFirst(input);
     if (Array.isArray(doc._id)) throw new CommandError("InvalidIdField", "can't use an array for _id");
     const owner = canonical(doc._id);
+    // Index.check() lets a document keep its own keys, so a reused _id needs its own test.
+    if (this.docs.has(owner)) throw new DuplicateKeyError(this.ns, "_id_", { _id: 1 }, { _id: doc._id });
     for (const index of this.indexMap.values()) index.check(doc, owner, this.ns);
     for (const index of this.indexMap.values()) index.add(doc, owner);
     this.docs.set(owner, doc);

@@ -18,6 +18,12 @@ export function runCommand(command: Doc, ctx: CommandContext): Doc {
   const name = Object.keys(command)[0] ?? "";
   const handler = handlers.get(name);
   if (!handler) return errorReply(new CommandError("CommandNotFound", `no such command: '${name}'`));
+  if (command.startTransaction === true || command.autocommit === false) {
+    // Like a real standalone mongod: sessions are fine, transactions are not.
+    return errorReply(
+      new CommandError("IllegalOperation", "Transaction numbers are only allowed on a replica set member or mongos"),
+    );
+  }
   try {
     return handler(command, ctx);
   } catch (err) {

@@ -67,7 +67,7 @@ const distinct: CommandHandler = (cmd, ctx) => {
 function splitOut(pipeline: Doc[], db: string): { stages: Doc[]; out?: { db: string; coll: string } } {
   const last = pipeline[pipeline.length - 1];
   if (pipeline.some((s) => "$merge" in s)) {
-    throw new CommandError("CommandNotFound", "$merge is not supported by the in-process test server");
+    throw new CommandError("BadValue", "$merge is not supported by the in-process test server");
   }
   if (!last || !("$out" in last)) return { stages: pipeline };
   const target = last.$out;

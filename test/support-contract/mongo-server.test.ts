@@ -1,0 +1,402 @@
+import { randomBytes } from "node:crypto";
+import { MongoBackend } from "@agendajs/mongo-backend";
+import { Agenda } from "agenda";
+import {
+  Binary,
+  type Collection,
+  Decimal128,
+  type Document,
+  GridFSBucket,
+  Long,
+  MongoBulkWriteError,
+  MongoClient,
+  MongoServerError,
+  ObjectId,
+} from "mongodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMongo, type TestMongo } from "../support/mongo.js";
+
+/**
+ * Contract: the in-process wire server behaves like MongoDB as seen by the
+ * OFFICIAL driver, GridFS and Agenda. Written against startMongo(), so with
+ * MONGODB_URI set the same assertions run against a real server.
+ */
+
+let mongo: TestMongo;
+let collectionCounter = 0;
+
+beforeAll(async () => {
+  mongo = await startMongo();
+});
+
+afterAll(async () => {
+  await mongo?.stop();
+});
+
+function freshCollection<T extends Document = Document>(prefix = "c"): Collection<T> {
+  return mongo.db.collection<T>(`${prefix}_${++collectionCounter}`);
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => {
+      throw new Error("expected the operation to fail");
+    },
+    (err: unknown) => err,
+  );
+}
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting for condition");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("MongoDB test server, through the official driver", () => {
+  it("answers the handshake, ping and buildInfo, and rejects unknown commands with code 59", async () => {
+    expect(await mongo.db.command({ ping: 1 })).toMatchObject({ ok: 1 });
+    const info = await mongo.db.admin().command({ buildInfo: 1 });
+    expect(typeof info.version).toBe("string");
+    const err = await rejection(mongo.db.command({ definitelyNotACommand: 1 }));
+    expect(err).toBeInstanceOf(MongoServerError);
+    expect((err as MongoServerError).code).toBe(59);
+    expect((err as MongoServerError).codeName).toBe("CommandNotFound");
+  });
+
+  it("inserts, then finds with filter, sort, projection, skip and limit", async () => {
+    const coll = freshCollection();
+    await coll.insertMany([
+      { name: "carol", age: 35, tags: ["a", "b"], address: { city: "Haifa", zip: "1" } },
+      { name: "alice", age: 30, tags: ["b"], address: { city: "Tel Aviv", zip: "2" } },
+      { name: "bob", age: 25, tags: [], address: { city: "Haifa", zip: "3" } },
+      { name: "dave", age: 40 },
+    ]);
+    const adults = await coll
+      .find({ age: { $gte: 30 } }, { projection: { _id: 0, name: 1, age: 1 } })
+      .sort({ age: -1 })
+      .toArray();
+    expect(adults).toEqual([
+      { name: "dave", age: 40 },
+      { name: "carol", age: 35 },
+      { name: "alice", age: 30 },
+    ]);
+    const page = await coll.find({}).sort({ name: 1 }).skip(1).limit(2).toArray();
+    expect(page.map((d) => d.name)).toEqual(["bob", "carol"]);
+    expect(await coll.find({ "address.city": "Haifa", tags: "a" }).toArray()).toHaveLength(1);
+    expect(await coll.find({ address: { $exists: false } }).toArray()).toHaveLength(1);
+
+    const withoutAddress = await coll.findOne({ name: "alice" }, { projection: { address: 0 } });
+    expect(withoutAddress && Object.keys(withoutAddress)).toEqual(["_id", "name", "age", "tags"]);
+    const nested = await coll.findOne({ name: "alice" }, { projection: { "address.city": 1 } });
+    expect(nested).toEqual({ _id: expect.any(ObjectId), address: { city: "Tel Aviv" } });
+  });
+
+  it("round-trips ObjectId, Date, Binary, Long and Decimal128 values and compares them by value", async () => {
+    const coll = freshCollection();
+    const ref = new ObjectId();
+    const doc = {
+      ref,
+      at: new Date("2024-05-06T07:08:09.010Z"),
+      bytes: new Binary(Buffer.from([0, 1, 2, 250, 255])),
+      big: Long.fromString("9007199254740993"),
+      price: Decimal128.fromString("12.34"),
+    };
+    const { insertedId } = await coll.insertOne(doc);
+    const found = await coll.findOne({ ref: new ObjectId(ref.toHexString()) });
+    expect(found?._id).toEqual(insertedId);
+    expect(found?.at).toEqual(doc.at);
+    expect(Buffer.from((found?.bytes as Binary).buffer)).toEqual(Buffer.from([0, 1, 2, 250, 255]));
+    expect((found?.big as Long).toString()).toBe("9007199254740993");
+    expect((found?.price as Decimal128).toString()).toBe("12.34");
+    expect(await coll.countDocuments({ at: { $lt: new Date("2025-01-01") } })).toBe(1);
+    expect(await coll.countDocuments({ _id: { $in: [insertedId, new ObjectId()] } })).toBe(1);
+  });
+
+  it("hands out a cursor in batches through getMore", async () => {
+    const coll = freshCollection();
+    await coll.insertMany(Array.from({ length: 250 }, (_, i) => ({ i })));
+    const monitored = new MongoClient(mongo.uri, { monitorCommands: true });
+    const getMores: number[] = [];
+    monitored.on("commandSucceeded", (e) => {
+      if (e.commandName === "getMore") getMores.push((e.reply as { cursor: { nextBatch: unknown[] } }).cursor.nextBatch.length);
+    });
+    try {
+      await monitored.connect();
+      const docs = await monitored.db(mongo.dbName).collection(coll.collectionName).find({}).sort({ i: 1 }).batchSize(100).toArray();
+      expect(docs.map((d) => d.i)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+      expect(getMores).toEqual([100, 50]);
+    } finally {
+      await monitored.close();
+    }
+  });
+
+  it("updates one, many, with operators, and upserts", async () => {
+    interface Item {
+      _id?: ObjectId | string;
+      sku: string;
+      qty?: number;
+      tags?: string[];
+      seen?: boolean;
+      createdBy?: string;
+    }
+    const coll = freshCollection<Item>();
+    await coll.insertMany([
+      { sku: "a", qty: 1, tags: ["x"] },
+      { sku: "b", qty: 5, tags: [] },
+      { sku: "c", qty: 9, tags: ["x", "y"] },
+    ]);
+    const one = await coll.updateOne({ sku: "a" }, { $inc: { qty: 2 }, $push: { tags: "z" }, $set: { seen: true } });
+    expect(one).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
+    expect(await coll.findOne({ sku: "a" }, { projection: { _id: 0 } })).toEqual({ sku: "a", qty: 3, tags: ["x", "z"], seen: true });
+
+    const many = await coll.updateMany({ tags: "x" }, { $pull: { tags: "x" }, $unset: { seen: "" } });
+    expect(many).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+    expect(await coll.countDocuments({ tags: "x" })).toBe(0);
+
+    const noop = await coll.updateOne({ sku: "b" }, { $set: { qty: 5 } });
+    expect(noop).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+
+    const up = await coll.updateOne(
+      { sku: "d" },
+      { $set: { qty: 1 }, $setOnInsert: { createdBy: "upsert" }, $addToSet: { tags: "new" } },
+      { upsert: true },
+    );
+    expect(up.upsertedCount).toBe(1);
+    expect(up.upsertedId).toBeInstanceOf(ObjectId);
+    expect(await coll.findOne({ _id: up.upsertedId as ObjectId }, { projection: { _id: 0 } })).toEqual({
+      sku: "d",
+      qty: 1,
+      createdBy: "upsert",
+      tags: ["new"],
+    });
+    const again = await coll.updateOne({ sku: "d" }, { $setOnInsert: { createdBy: "other" } }, { upsert: true });
+    expect(again).toMatchObject({ matchedCount: 1, upsertedCount: 0 });
+    expect((await coll.findOne({ sku: "d" }))?.createdBy).toBe("upsert");
+
+    const replaced = await coll.replaceOne({ sku: "b" }, { sku: "b", qty: 0 });
+    expect(replaced.modifiedCount).toBe(1);
+    expect(await coll.findOne({ sku: "b" }, { projection: { _id: 0 } })).toEqual({ sku: "b", qty: 0 });
+
+    const byId = await coll.updateOne({ _id: "custom" }, { $set: { sku: "e" } }, { upsert: true });
+    expect(byId.upsertedId).toBe("custom");
+  });
+
+  it("findOneAndUpdate returns the document before or after, and upserts", async () => {
+    const coll = freshCollection();
+    await coll.insertMany([
+      { name: "job", priority: 1, runAt: new Date(1_000) },
+      { name: "job", priority: 5, runAt: new Date(2_000) },
+    ]);
+    const before = await coll.findOneAndUpdate(
+      { name: "job", $or: [{ lockedAt: null }, { lockedAt: { $lte: new Date() } }] },
+      { $set: { lockedAt: new Date() } },
+      { sort: { priority: -1 } },
+    );
+    expect(before?.priority).toBe(5);
+    expect(before?.lockedAt).toBeUndefined();
+
+    const after = await coll.findOneAndUpdate(
+      { name: "job", lockedAt: { $exists: false } },
+      { $set: { lockedAt: new Date(5_000) } },
+      { returnDocument: "after", projection: { _id: 0, priority: 1, lockedAt: 1 } },
+    );
+    expect(after).toEqual({ priority: 1, lockedAt: new Date(5_000) });
+
+    const missing = await coll.findOneAndUpdate({ name: "nope" }, { $set: { x: 1 } });
+    expect(missing).toBeNull();
+
+    const upserted = await coll.findOneAndUpdate(
+      { name: "single" },
+      { $set: { data: 1 } },
+      { upsert: true, returnDocument: "after", includeResultMetadata: true },
+    );
+    expect(upserted.value).toMatchObject({ name: "single", data: 1 });
+    expect(upserted.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false });
+
+    const deleted = await coll.findOneAndDelete({ name: "single" });
+    expect(deleted?.data).toBe(1);
+    expect(await coll.countDocuments()).toBe(2);
+  });
+
+  it("deletes one and many", async () => {
+    const coll = freshCollection();
+    await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ i, even: i % 2 === 0 })));
+    expect((await coll.deleteOne({ even: true })).deletedCount).toBe(1);
+    expect((await coll.deleteMany({ even: true })).deletedCount).toBe(4);
+    expect((await coll.deleteMany({ i: { $gt: 100 } })).deletedCount).toBe(0);
+    expect(await coll.countDocuments()).toBe(5);
+    expect((await coll.deleteMany({})).deletedCount).toBe(5);
+  });
+
+  it("enforces unique indexes with E11000 on insert, update and upsert", async () => {
+    const coll = freshCollection();
+    await coll.createIndex({ email: 1 }, { unique: true });
+    await coll.insertOne({ email: "a@x" });
+
+    const single = await rejection(coll.insertOne({ email: "a@x" }));
+    expect(single).toBeInstanceOf(MongoServerError);
+    expect((single as MongoServerError).code).toBe(11000);
+    expect((single as MongoServerError).message).toMatch(/E11000 duplicate key error collection: .*index: email_1 dup key: \{ email: "a@x" \}/);
+    expect((single as MongoServerError).keyValue).toEqual({ email: "a@x" });
+
+    const ordered = await rejection(coll.insertMany([{ email: "b@x" }, { email: "a@x" }, { email: "c@x" }]));
+    expect(ordered).toBeInstanceOf(MongoBulkWriteError);
+    expect((ordered as MongoBulkWriteError).code).toBe(11000);
+    expect((ordered as MongoBulkWriteError).insertedCount).toBe(1);
+    expect(await coll.countDocuments({ email: "c@x" })).toBe(0);
+
+    const unordered = await rejection(
+      coll.insertMany([{ email: "a@x" }, { email: "c@x" }, { email: "b@x" }, { email: "d@x" }], { ordered: false }),
+    );
+    expect(unordered).toBeInstanceOf(MongoBulkWriteError);
+    expect((unordered as MongoBulkWriteError).insertedCount).toBe(2);
+    expect((unordered as MongoBulkWriteError).writeErrors).toHaveLength(2);
+    expect(await coll.countDocuments()).toBe(4);
+
+    const update = await rejection(coll.updateOne({ email: "d@x" }, { $set: { email: "a@x" } }));
+    expect((update as MongoServerError).code).toBe(11000);
+    const upsert = await rejection(coll.updateOne({ email: "zzz" }, { $set: { email: "b@x" } }, { upsert: true }));
+    expect((upsert as MongoServerError).code).toBe(11000);
+    const fam = await rejection(coll.findOneAndUpdate({ email: "c@x" }, { $set: { email: "b@x" } }));
+    expect((fam as MongoServerError).code).toBe(11000);
+
+    const dupId = await rejection(coll.insertOne({ _id: (await coll.findOne({ email: "a@x" }))?._id, email: "new" }));
+    expect((dupId as MongoServerError).code).toBe(11000);
+  });
+
+  it("treats missing fields as null in unique indexes unless sparse", async () => {
+    const plain = freshCollection();
+    await plain.createIndex({ nick: 1 }, { unique: true });
+    await plain.insertOne({ a: 1 });
+    expect(((await rejection(plain.insertOne({ a: 2 }))) as MongoServerError).code).toBe(11000);
+
+    const sparse = freshCollection();
+    await sparse.createIndex({ nick: 1 }, { unique: true, sparse: true });
+    await sparse.insertMany([{ a: 1 }, { a: 2 }, { nick: "x" }]);
+    expect(((await rejection(sparse.insertOne({ nick: "x" }))) as MongoServerError).code).toBe(11000);
+
+    const partial = freshCollection();
+    await partial.createIndex({ key: 1 }, { unique: true, partialFilterExpression: { active: true } });
+    await partial.insertMany([{ key: 1, active: false }, { key: 1, active: true }]);
+    expect(((await rejection(partial.insertOne({ key: 1, active: true }))) as MongoServerError).code).toBe(11000);
+  });
+
+  it("counts documents and lists distinct values", async () => {
+    const coll = freshCollection();
+    await coll.insertMany([
+      { kind: "a", tags: ["x", "y"] },
+      { kind: "b", tags: ["y"] },
+      { kind: "a", tags: [] },
+      { kind: "c" },
+    ]);
+    expect(await coll.countDocuments()).toBe(4);
+    expect(await coll.countDocuments({ kind: "a" })).toBe(2);
+    expect(await coll.countDocuments({}, { skip: 1, limit: 2 })).toBe(2);
+    expect(await coll.estimatedDocumentCount()).toBe(4);
+    expect((await coll.distinct("kind")).sort()).toEqual(["a", "b", "c"]);
+    expect((await coll.distinct("tags")).sort()).toEqual(["x", "y"]);
+    expect(await coll.distinct("kind", { tags: "y" })).toHaveLength(2);
+  });
+
+  it("aggregates with $match/$group/$sort/$project/$lookup and getMore", async () => {
+    const orders = freshCollection("orders");
+    const customers = freshCollection("customers");
+    await customers.insertMany([
+      { _id: 1 as unknown as ObjectId, name: "Ada" },
+      { _id: 2 as unknown as ObjectId, name: "Linus" },
+    ]);
+    await orders.insertMany(Array.from({ length: 300 }, (_, i) => ({ customer: (i % 2) + 1, amount: i })));
+    const totals = await orders
+      .aggregate([
+        { $match: { amount: { $gte: 100 } } },
+        { $group: { _id: "$customer", total: { $sum: "$amount" }, n: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+        { $lookup: { from: customers.collectionName, localField: "_id", foreignField: "_id", as: "who" } },
+        { $project: { _id: 0, customer: { $first: "$who.name" }, total: 1, n: 1 } },
+      ])
+      .toArray();
+    expect(totals).toEqual([
+      { total: 19_900, n: 100, customer: "Ada" },
+      { total: 20_000, n: 100, customer: "Linus" },
+    ]);
+    const [counted] = await orders.aggregate([{ $match: { customer: 1 } }, { $count: "n" }]).toArray();
+    expect(counted).toEqual({ n: 150 });
+    const all = await orders.aggregate([{ $sort: { amount: -1 } }, { $skip: 10 }, { $limit: 250 }], { batchSize: 60 }).toArray();
+    expect(all).toHaveLength(250);
+    expect(all[0]?.amount).toBe(289);
+  });
+
+  it("creates, lists and drops indexes and collections", async () => {
+    const coll = freshCollection();
+    await coll.createIndexes([
+      { key: { userId: 1, fileName: 1, version: 1 }, name: "user_file_version", unique: true },
+      { key: { userId: 1, updatedAt: -1 }, name: "user_updated" },
+    ]);
+    expect(await coll.createIndex({ userId: 1, updatedAt: -1 }, { name: "user_updated" })).toBe("user_updated");
+    const indexes = await coll.listIndexes().toArray();
+    expect(indexes.map((i) => i.name)).toEqual(["_id_", "user_file_version", "user_updated"]);
+    expect(indexes[1]).toMatchObject({ key: { userId: 1, fileName: 1, version: 1 }, unique: true });
+    expect(await coll.indexExists("user_updated")).toBe(true);
+    await coll.dropIndex("user_updated");
+    expect((await coll.indexes()).map((i) => i.name)).toEqual(["_id_", "user_file_version"]);
+    expect(((await rejection(coll.dropIndex("nope"))) as MongoServerError).code).toBe(27);
+
+    const names = (await mongo.db.listCollections({ name: coll.collectionName }, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(names).toEqual([coll.collectionName]);
+    await mongo.db.createCollection("explicit_created");
+    expect(((await rejection(mongo.db.createCollection("explicit_created"))) as MongoServerError).code).toBe(48);
+    expect(await coll.drop()).toBe(true);
+    expect(await mongo.db.listCollections({ name: coll.collectionName }).toArray()).toEqual([]);
+    expect(((await rejection(coll.listIndexes().toArray())) as MongoServerError).code).toBe(26);
+  });
+
+  it("round-trips a ~2 MB GridFS file and deletes its chunks", async () => {
+    const bucket = new GridFSBucket(mongo.db, { bucketName: "blobs" });
+    const data = randomBytes(2 * 1024 * 1024 + 12_345);
+    const upload = bucket.openUploadStream("random.bin", { metadata: { owner: 42 } });
+    await new Promise<void>((resolve, reject) => {
+      upload.once("finish", () => resolve());
+      upload.once("error", reject);
+      upload.end(data);
+    });
+    const parts: Buffer[] = [];
+    for await (const part of bucket.openDownloadStream(upload.id)) parts.push(part as Buffer);
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+
+    const files = await bucket.find({ filename: "random.bin" }).toArray();
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ length: data.length, chunkSize: 255 * 1024, metadata: { owner: 42 } });
+    const chunks = mongo.db.collection("blobs.chunks");
+    expect(await chunks.countDocuments({ files_id: upload.id })).toBe(Math.ceil(data.length / (255 * 1024)));
+    expect((await chunks.indexes()).some((i) => i.unique && i.key.files_id === 1 && i.key.n === 1)).toBe(true);
+
+    await bucket.delete(upload.id);
+    expect(await chunks.countDocuments({ files_id: upload.id })).toBe(0);
+    expect(await bucket.find({}).toArray()).toEqual([]);
+  });
+
+  it("runs an Agenda 6 job that writes a document", async () => {
+    const effects = freshCollection("agenda_effects");
+    const agenda = new Agenda({
+      backend: new MongoBackend({ mongo: mongo.db, collection: `jobs_${++collectionCounter}` }),
+      processEvery: 100,
+      defaultLockLifetime: 1000,
+    });
+    agenda.define("write-marker", async (job) => {
+      await effects.insertOne({ marker: (job.attrs.data as { marker: string }).marker, at: new Date() });
+    });
+    await agenda.start();
+    try {
+      await agenda.now("write-marker", { marker: "now" });
+      await agenda.schedule(new Date(Date.now() + 100), "write-marker", { marker: "scheduled" });
+      const done = await waitFor(async () => ((await effects.countDocuments()) >= 2 ? effects.find().toArray() : null));
+      expect(done.map((d) => d.marker).sort()).toEqual(["now", "scheduled"]);
+    } finally {
+      await agenda.stop();
+    }
+  });
+});
