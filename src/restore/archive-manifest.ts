@@ -1,0 +1,139 @@
+/**
+ * Archives with a root metadata.json: our own backups (bodies in ZIP entries)
+ * and the older format (bodies in the manifest's `code`).
+ */
+import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "../backups/manifest.js";
+import type { ZipEntry } from "../backups/zip/index.js";
+import { decodeText } from "../files/text.js";
+import {
+  cleanTags,
+  fileCap,
+  isIgnoredEntry,
+  nameRejection,
+  parseDate,
+  readEntry,
+  sha256Hex,
+  toArchiveFile,
+} from "./archive-entries.js";
+import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type RejectedEntry, type RejectReason } from "./archive-types.js";
+
+/** JSON strings may hold lone surrogates, which are not text and would not survive UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A manifest file that will be imported, in manifest order. */
+interface Wanted {
+  file: ParsedManifestFile;
+  /** Body from `code` (older format); otherwise the ZIP entry's text. */
+  code?: string;
+}
+
+/** What the manifest expects of one ZIP entry. */
+interface EntryCheck {
+  /** sha256 values manifest files give for this entry. */
+  sha256: { value: string; file: string }[];
+  /** Its text is imported (so it must be text). */
+  keep: boolean;
+}
+
+export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry, lim: ImportLimits): LoadedArchive {
+  if (manifestEntry.size > lim.maxManifestBytes) {
+    throw new ArchiveError("manifest_too_large", `Manifest declares ${manifestEntry.size} bytes, the limit is ${lim.maxManifestBytes}`, MANIFEST_NAME);
+  }
+  const manifestBytes = readEntry(manifestEntry);
+  const manifestText = decodeText(manifestBytes);
+  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
+  if (!manifest) throw new ArchiveError("manifest_invalid", "Manifest is not valid JSON of the expected shape", MANIFEST_NAME);
+  const format = manifest.files.some((f) => f.code !== undefined) ? "legacy_manifest" : "codevault";
+
+  // 1. From the manifest alone: what is imported, what is rejected, what each entry must satisfy.
+  const fileEntries = new Map(entries.filter((e) => !e.isDirectory).map((e) => [e.name, e]));
+  const checks = new Map<string, EntryCheck>();
+  const wanted: Wanted[] = [];
+  const rejected: RejectedEntry[] = [];
+  const taken = new Set<string>();
+  const cap = fileCap(lim.maxEntryBytes);
+  for (const file of manifest.files) {
+    const entryName = entryNameOf(file);
+    const entry = fileEntries.get(entryName);
+    const hasCode = file.code !== undefined;
+    // A name from the JSON, never seen by the ZIP layer: it alone decides the
+    // library name; an unusable one is rejected and its entry path is no fallback.
+    const badName = file.history ? undefined : nameRejection(file.file_name);
+
+    // Integrity: each body the manifest points at is there and matches its sha256.
+    if (hasCode) {
+      if (file.sha256 && sha256Hex(file.code!) !== file.sha256) {
+        throw new ArchiveError("checksum_mismatch", "sha256 of `code` does not match the manifest", file.file_name);
+      }
+    } else if (!entry && !badName) {
+      // (A rejected name needs no entry: "../../x" could never be one.)
+      throw new ArchiveError("manifest_missing_file", "Manifest lists a file the archive does not hold", entryName);
+    }
+    let check = entry && checks.get(entryName);
+    if (entry && !check) checks.set(entryName, (check = { sha256: [], keep: false })); // next to `code`: read for integrity only
+    if (check && !hasCode && file.sha256) check.sha256.push({ value: file.sha256, file: file.file_name });
+
+    let reason: RejectReason | undefined = file.history
+      ? "history_version"
+      : (badName ?? (taken.has(file.file_name) ? "duplicate_name" : undefined));
+    if (!reason && (hasCode ? Buffer.byteLength(file.code!) : entry!.size) > cap) reason = "too_large";
+    if (reason) {
+      rejected.push({ name: reason === "history_version" ? entryName : file.file_name, reason });
+      continue;
+    }
+    taken.add(file.file_name);
+    if (!hasCode) check!.keep = true;
+    wanted.push({ file, code: file.code });
+  }
+
+  // 2. Read every entry once, in archive order: any damage refuses the whole archive.
+  const bodies = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.isDirectory) continue;
+    const data = entry === manifestEntry ? manifestBytes : readEntry(entry);
+    const check = checks.get(entry.name);
+    if (!check) {
+      if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
+      continue;
+    }
+    if (check.sha256.length) {
+      const actual = sha256Hex(data);
+      const wrong = check.sha256.find((s) => s.value !== actual);
+      if (wrong) throw new ArchiveError("checksum_mismatch", `sha256 of ${JSON.stringify(wrong.file)} does not match the manifest`, entry.name);
+    }
+    if (check.keep) {
+      const text = decodeText(data);
+      if (text === undefined) throw new ArchiveError("not_text", "Listed file is not UTF-8 text", entry.name);
+      bodies.set(entry.name, text);
+    }
+  }
+
+  const files: ArchiveFile[] = [];
+  for (const { file, code } of wanted) {
+    let content: string;
+    if (code !== undefined) {
+      const text = LONE_SURROGATE.test(code) ? undefined : decodeText(Buffer.from(code, "utf8"));
+      if (text === undefined) throw new ArchiveError("not_text", "Manifest `code` is not text", file.file_name);
+      content = text;
+    } else {
+      content = bodies.get(entryNameOf(file))!;
+    }
+    files.push(
+      toArchiveFile(file.file_name, content, {
+        language: file.programming_language,
+        tags: cleanTags(file.tags),
+        note: file.note,
+        createdAt: parseDate(file.created_at),
+        updatedAt: parseDate(file.updated_at),
+      }),
+    );
+  }
+
+  const loaded: LoadedArchive = { format, files, rejected };
+  if (manifest.backupType) loaded.backupType = manifest.backupType;
+  if (manifest.createdAt) loaded.createdAt = manifest.createdAt;
+  if (manifest.part !== undefined && manifest.totalParts !== undefined && manifest.part <= manifest.totalParts) {
+    loaded.part = { index: manifest.part, total: manifest.totalParts };
+  }
+  return loaded;
+}

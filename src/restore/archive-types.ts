@@ -1,0 +1,111 @@
+/** What `loadArchive` returns, how it fails, and the limits it applies to archives from outside. */
+import type { ZipErrorCode } from "../backups/zip/index.js";
+
+/** One file an archive would put into the library. */
+export interface ArchiveFile {
+  /** File name to use in the library, e.g. "src/app.py" (passes `fileNameProblem`). */
+  name: string;
+  /** UTF-8 text (a leading byte-order mark removed). */
+  content: string;
+  /** sha256 of `content`'s UTF-8 bytes, as the library computes it. */
+  sha256: string;
+  /** Bytes of `content` in UTF-8. */
+  size: number;
+  /** From the manifest, if any (the library detects it otherwise). */
+  language?: string;
+  /** From the manifest, plus `repo:<name>` for a detected repository. At most 20. */
+  tags: string[];
+  note: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export type RejectReason =
+  | "binary"
+  | "nested_archive"
+  | "history_version"
+  | "invalid_name"
+  | "empty_name"
+  | "too_large"
+  /** A ZIP entry next to a manifest that does not list it. */
+  | "not_in_manifest"
+  /** A second manifest entry for a file name already taken by an earlier one. */
+  | "duplicate_name";
+
+/** An entry that is valid but not restored; never fatal. */
+export interface RejectedEntry {
+  name: string;
+  reason: RejectReason;
+}
+
+export type ArchiveFormat = "codevault" | "legacy_manifest" | "plain";
+
+export interface ArchiveRepo {
+  name: string;
+  owner?: string;
+  ref?: string;
+}
+
+/** What the caller knows about where the archive came from (the GitHub download path). */
+export interface ArchiveHint {
+  owner?: string;
+  repo?: string;
+  ref?: string;
+}
+
+export interface LoadedArchive {
+  format: ArchiveFormat;
+  /** A repository detected from a single top-level folder (plain archives). */
+  repo?: ArchiveRepo;
+  /** From metadata.json when present. */
+  backupType?: string;
+  createdAt?: string;
+  part?: { index: number; total: number };
+  files: ArchiveFile[];
+  rejected: RejectedEntry[];
+}
+
+export type ArchiveErrorCode =
+  | ZipErrorCode
+  | "manifest_invalid"
+  | "manifest_too_large"
+  | "manifest_missing_file"
+  | "checksum_mismatch"
+  | "not_text";
+
+/** The archive as a whole is refused: nothing from it may be used. */
+export class ArchiveError extends Error {
+  override readonly name = "ArchiveError";
+  readonly code: ArchiveErrorCode;
+  /** The entry (or manifest file) at fault, as found in the archive: possibly unsafe, escape before showing. */
+  readonly entry?: string;
+
+  constructor(code: ArchiveErrorCode, message: string, entry?: string, options?: { cause?: unknown }) {
+    super(entry === undefined ? message : `${message}: ${JSON.stringify(entry)}`, options);
+    this.code = code;
+    if (entry !== undefined) this.entry = entry;
+  }
+}
+
+export function isArchiveError(err: unknown, code?: ArchiveErrorCode): err is ArchiveError {
+  return err instanceof ArchiveError && (code === undefined || err.code === code);
+}
+
+export interface ImportLimits {
+  /** Most entries (files and directories). */
+  maxEntries: number;
+  /** Largest file (declared size of a ZIP entry, or a manifest `code` body). */
+  maxEntryBytes: number;
+  /** Largest sum of declared entry sizes. */
+  maxTotalBytes: number;
+  /** Largest metadata.json. */
+  maxManifestBytes: number;
+}
+
+/** Limits for archives from outside (uploads, GitHub): stricter than for our own stored backups. */
+export const IMPORT_LIMITS: Readonly<ImportLimits> = Object.freeze({
+  maxEntries: 10_000,
+  maxEntryBytes: 20 * 1024 * 1024,
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxManifestBytes: 8 * 1024 * 1024,
+});

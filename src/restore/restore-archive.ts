@@ -1,0 +1,80 @@
+/**
+ * Loading an archive for restore or import: the whole archive is validated
+ * before anything is returned, so nothing changes unless all of it is sound.
+ *
+ * - Structure, names, limits, encryption and duplicates: `openZip`.
+ * - Every entry is read once (size, CRC and an inflation cap checked by the reader).
+ * - A root `metadata.json` makes it a manifest archive (ours or the older
+ *   `code` format, see archive-manifest.ts); otherwise it is plain (archive-plain.ts).
+ *
+ * Problems with the archive throw ArchiveError (nothing usable); entries that
+ * are fine but not restorable (binaries, history versions, bad names) are
+ * listed in `rejected`.
+ */
+import { MANIFEST_NAME } from "../backups/manifest.js";
+import { openZip, type ZipEntry } from "../backups/zip/index.js";
+import { fromZip } from "./archive-entries.js";
+import { loadManifestArchive } from "./archive-manifest.js";
+import { loadPlainArchive } from "./archive-plain.js";
+import { ArchiveError, IMPORT_LIMITS, type ArchiveHint, type ImportLimits, type LoadedArchive } from "./archive-types.js";
+
+export {
+  ArchiveError,
+  IMPORT_LIMITS,
+  isArchiveError,
+  type ArchiveErrorCode,
+  type ArchiveFile,
+  type ArchiveFormat,
+  type ArchiveHint,
+  type ArchiveRepo,
+  type ImportLimits,
+  type LoadedArchive,
+  type RejectedEntry,
+  type RejectReason,
+} from "./archive-types.js";
+export { detectRepo } from "./archive-plain.js";
+
+/**
+ * Validates and loads a whole archive. Throws ArchiveError (codes of ZipError,
+ * plus manifest_* / checksum_mismatch / not_text); never returns part of an archive.
+ * `hint` (the GitHub download path) tells how a zipball's `owner-repo-sha` folder splits.
+ */
+export function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, hint?: ArchiveHint): LoadedArchive {
+  const lim: ImportLimits = {
+    maxEntries: limits.maxEntries ?? IMPORT_LIMITS.maxEntries,
+    maxEntryBytes: limits.maxEntryBytes ?? IMPORT_LIMITS.maxEntryBytes,
+    maxTotalBytes: limits.maxTotalBytes ?? IMPORT_LIMITS.maxTotalBytes,
+    maxManifestBytes: limits.maxManifestBytes ?? IMPORT_LIMITS.maxManifestBytes,
+  };
+  const entries = openArchive(bytes, lim);
+  const manifest = entries.find((e) => e.name === MANIFEST_NAME);
+  return manifest ? loadManifestArchive(entries, manifest, lim) : loadPlainArchive(entries, lim, hint);
+}
+
+/**
+ * openZip with the import limits. The manifest has its own size limit, so the
+ * reader is given the larger of the two and the file limit is applied here.
+ */
+function openArchive(bytes: Buffer, lim: ImportLimits): ZipEntry[] {
+  let entries: ZipEntry[];
+  try {
+    entries = fromZip(() =>
+      openZip(bytes, {
+        maxEntries: lim.maxEntries,
+        maxEntryBytes: Math.max(lim.maxEntryBytes, lim.maxManifestBytes),
+        maxTotalBytes: lim.maxTotalBytes,
+      }),
+    );
+  } catch (err) {
+    if (err instanceof ArchiveError && err.code === "entry_too_large" && err.entry === MANIFEST_NAME) {
+      throw new ArchiveError("manifest_too_large", `Manifest is larger than ${lim.maxManifestBytes} bytes`, MANIFEST_NAME, { cause: err });
+    }
+    throw err;
+  }
+  for (const e of entries) {
+    if (e.name !== MANIFEST_NAME && e.size > lim.maxEntryBytes) {
+      throw new ArchiveError("entry_too_large", `Entry declares ${e.size} bytes, the limit is ${lim.maxEntryBytes}`, e.name);
+    }
+  }
+  return entries;
+}
