@@ -5,6 +5,7 @@ cmd-start = Main menu
 cmd-files = My code files
 cmd-save = Save code: /save name.py #tag
 cmd-backup = Backups
+cmd-github = Import a GitHub repository
 cmd-restore = Restore from a backup
 cmd-drive = Google Drive
 cmd-language = Change language
@@ -37,9 +38,7 @@ help-text =
     • /cancel stops what you are doing; nothing changes.
 
 feature-unavailable = 🚧 { $feature } is not available yet. It arrives in a coming update; your files are safe meanwhile.
-feature-name-restore = Restore
 feature-name-drive = Google Drive
-feature-name-import = Importing ZIP archives
 
 ## General
 cancel-done = ❌ Cancelled. Nothing was changed.
@@ -211,3 +210,95 @@ backups-deleted = 🗑 Deleted { $count ->
     [one] 1 backup
    *[other] { $count } backups
   }.
+
+## Restore and import
+btn-backup-restore = ♻️ Restore
+restore-choose = ♻️ <b>Restore</b>: choose a backup, or send me any ZIP file (a backup, another bot's backup, a GitHub archive, a folder of sources).
+restore-no-backups = ♻️ You have no backups to restore yet. Send me any ZIP file to import it, or create a backup first.
+import-zip-direct = That is a ZIP archive. Send it to me on its own (not after /save) and I will offer to import it.
+import-too-large = 🚫 This archive is too large. Telegram lets me download files up to { $limit }.
+import-backup-found = 📦 This ZIP is a codevault backup with { $count ->
+    [one] 1 file
+   *[other] { $count } files
+  }. What should I do with it?
+btn-import-restore = ♻️ Restore into my files
+btn-import-keep = 📦 Keep it as a backup
+import-kept = 📦 Kept as a backup ({ $count ->
+    [one] 1 file
+   *[other] { $count } files
+  }, { $size }). Find it in 🗂 My backups.
+restore-invalid = 🚫 I cannot use this archive: { $reason }. Nothing was changed.
+restore-preview = ♻️ <b>Restore preview</b>
+    { $new } new · { $unchanged } unchanged · { $conflicts } conflicts · { $rejected } rejected
+restore-nothing = ☑️ Nothing to restore: every file in the archive is already in your library, unchanged.
+restore-rejected-title = Not imported:
+restore-rejected-more = …and { $count } more.
+btn-restore-ask = ❓ Ask me for each conflict
+btn-restore-replace-all = ♻️ Replace all
+btn-restore-skip-all = ⏭ Skip all
+btn-restore-rename-all = ✏️ Rename all
+btn-restore-go = ♻️ Restore
+restore-use-buttons = Please choose with the buttons above, or /cancel.
+conflict-title = ⚠️ <b>Conflict { $index } of { $total }: { $name }</b>
+conflict-current = Yours now: { $size }, { $date }
+conflict-incoming = In the archive: { $size }, { $date }
+conflict-diff =
+    First difference, line { $line }:
+    <code>- { $current }</code>
+    <code>+ { $incoming }</code>
+btn-conflict-replace = ♻️ Replace
+btn-conflict-skip = ⏭ Skip
+btn-conflict-rename = ✏️ Rename
+btn-conflict-replace-all = ♻️ Replace this and all remaining
+btn-conflict-skip-all = ⏭ Skip this and all remaining
+btn-conflict-rename-all = ✏️ Rename this and all remaining
+restore-rename-ask = ✏️ Send a new name for the archived <b>{ $name }</b>, or use <b>{ $suggestion }</b>.
+btn-restore-use-suggestion = ✅ Use the suggested name
+restore-rename-taken = <b>{ $name }</b> is already taken. Send another name.
+restore-rename-invalid = <b>{ $name }</b> cannot be used as a file name (no leading "/", no ".." parts, no backslashes). Send another name.
+restore-too-many-conflicts = Only the first { $shown } conflicts were asked about; the rest are skipped (your versions stay).
+restore-applying = ⏳ Taking an emergency backup, then restoring…
+restore-done = ✅ Restored { $restored } files: { $new } new, { $replaced } replaced, { $renamed } renamed, { $skipped } skipped.
+restore-done-unchanged = ☑️ { $count } unchanged files were left as they are.
+restore-done-rejected = 🚫 { $count } entries were not imported (listed in the preview).
+restore-done-emergency = 🛟 An emergency backup of your library was taken first; it is in 🗂 My backups. Replaced files keep their old content as earlier versions.
+restore-failed-rolled-back = ⚠️ The restore failed part-way, so I rolled everything back: your library is exactly as it was before. Please try again.
+reject-binary = binary file
+reject-nested_archive = archive inside the archive (not opened)
+reject-history_version = older version (history is not restored)
+reject-invalid_name = unusable file name
+reject-empty_name = empty file name
+reject-too_large = too large
+reject-not_in_manifest = not listed in metadata.json
+archive-error-not_zip = it is not a ZIP file
+archive-error-truncated = the file is cut short (truncated)
+archive-error-corrupt = the archive is damaged { $entry }
+archive-error-encrypted = it holds encrypted (password-protected) entries
+archive-error-unsupported_method = it uses a compression method I do not support
+archive-error-unsafe_path = an entry name tries to leave its folder or is an absolute path ({ $entry })
+archive-error-too_many_entries = it has more than 10,000 entries
+archive-error-entry_too_large = an entry is larger than 20 MB ({ $entry })
+archive-error-total_too_large = it unpacks to too much data
+archive-error-size_mismatch = an entry is not the size it claims ({ $entry }) — possibly a ZIP bomb
+archive-error-crc_mismatch = an entry fails its checksum ({ $entry })
+archive-error-duplicate_name = two entries have the same name ({ $entry })
+archive-error-invalid_name_encoding = an entry name is not valid text (UTF-8)
+archive-error-manifest_invalid = its metadata.json cannot be read
+archive-error-manifest_too_large = its metadata.json is far too large
+archive-error-manifest_missing_file = metadata.json lists a file that is not in the archive ({ $entry })
+archive-error-checksum_mismatch = a file does not match the checksum in metadata.json ({ $entry })
+archive-error-not_text = a listed file is not valid text ({ $entry })
+archive-error-source_missing = the backup is gone
+archive-error-too_large = it is larger than 20 MB
+
+## GitHub
+github-usage =
+    Send <code>/github owner/repo</code>, <code>/github owner/repo branch</code> or a github.com link.
+    Private repositories need GITHUB_TOKEN on the server.
+github-downloading = ⏳ Downloading <b>{ $repo }</b> from GitHub…
+github-stored = 📦 <b>{ $repo }</b> is stored as a backup ({ $size }). Import its files into your library?
+btn-import-repo = ♻️ Import into my files
+github-error-invalid_reference = That does not look like a GitHub repository. Send <code>/github owner/repo</code>.
+github-error-not_found = I could not find <b>{ $repo }</b> on GitHub (or it is private and no token is set).
+github-error-too_large = <b>{ $repo }</b> is too large: repository archives up to 45 MB are supported.
+github-error-unavailable = GitHub did not answer for <b>{ $repo }</b>. Please try again later.

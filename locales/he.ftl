@@ -5,6 +5,7 @@ cmd-start = תפריט ראשי
 cmd-files = קובצי הקוד שלי
 cmd-save = שמירת קוד: /save name.py #תגית
 cmd-backup = גיבויים
+cmd-github = ייבוא מאגר GitHub
 cmd-restore = שחזור מגיבוי
 cmd-drive = Google Drive
 cmd-language = החלפת שפה
@@ -37,9 +38,7 @@ help-text =
     • /cancel עוצר את מה שאתם עושים; שום דבר לא משתנה.
 
 feature-unavailable = 🚧 { $feature } עדיין לא זמין. הוא יגיע בעדכון קרוב; בינתיים הקבצים שלכם בטוחים.
-feature-name-restore = שחזור
 feature-name-drive = Google Drive
-feature-name-import = ייבוא ארכיוני ZIP
 
 ## כללי
 cancel-done = ❌ בוטל. שום דבר לא השתנה.
@@ -211,3 +210,95 @@ backups-deleted = 🗑 { $count ->
     [one] נמחק גיבוי אחד
    *[other] נמחקו { $count } גיבויים
   }.
+
+## שחזור וייבוא
+btn-backup-restore = ♻️ שחזור
+restore-choose = ♻️ <b>שחזור</b>: בחרו גיבוי, או שלחו לי כל קובץ ZIP (גיבוי, גיבוי של בוט אחר, ארכיון GitHub, תיקיית קוד).
+restore-no-backups = ♻️ אין לכם עדיין גיבויים לשחזור. שלחו לי כל קובץ ZIP כדי לייבא אותו, או צרו גיבוי קודם.
+import-zip-direct = זה ארכיון ZIP. שלחו אותו אליי בנפרד (לא אחרי /save) ואציע לייבא אותו.
+import-too-large = 🚫 הארכיון גדול מדי. טלגרם מאפשר לי להוריד קבצים עד { $limit }.
+import-backup-found = 📦 קובץ ה-ZIP הזה הוא גיבוי codevault עם { $count ->
+    [one] קובץ אחד
+   *[other] { $count } קבצים
+  }. מה לעשות איתו?
+btn-import-restore = ♻️ לשחזר לקבצים שלי
+btn-import-keep = 📦 לשמור אותו כגיבוי
+import-kept = 📦 נשמר כגיבוי ({ $count ->
+    [one] קובץ אחד
+   *[other] { $count } קבצים
+  }, { $size }). הוא נמצא ב-🗂 הגיבויים שלי.
+restore-invalid = 🚫 אי אפשר להשתמש בארכיון הזה: { $reason }. שום דבר לא השתנה.
+restore-preview = ♻️ <b>תצוגה מקדימה של השחזור</b>
+    { $new } חדשים · { $unchanged } ללא שינוי · { $conflicts } התנגשויות · { $rejected } נדחו
+restore-nothing = ☑️ אין מה לשחזר: כל הקבצים בארכיון כבר נמצאים בספרייה שלכם, ללא שינוי.
+restore-rejected-title = לא יובאו:
+restore-rejected-more = …ועוד { $count }.
+btn-restore-ask = ❓ לשאול אותי על כל התנגשות
+btn-restore-replace-all = ♻️ להחליף הכול
+btn-restore-skip-all = ⏭ לדלג על הכול
+btn-restore-rename-all = ✏️ לשנות שם לכולם
+btn-restore-go = ♻️ לשחזר
+restore-use-buttons = בחרו באחד הכפתורים למעלה, או /cancel.
+conflict-title = ⚠️ <b>התנגשות { $index } מתוך { $total }: { $name }</b>
+conflict-current = אצלכם עכשיו: { $size }, { $date }
+conflict-incoming = בארכיון: { $size }, { $date }
+conflict-diff =
+    ההבדל הראשון, שורה { $line }:
+    <code>- { $current }</code>
+    <code>+ { $incoming }</code>
+btn-conflict-replace = ♻️ להחליף
+btn-conflict-skip = ⏭ לדלג
+btn-conflict-rename = ✏️ שם חדש
+btn-conflict-replace-all = ♻️ להחליף את זה ואת כל השאר
+btn-conflict-skip-all = ⏭ לדלג על זה ועל כל השאר
+btn-conflict-rename-all = ✏️ שם חדש לזה ולכל השאר
+restore-rename-ask = ✏️ שלחו שם חדש ל-<b>{ $name }</b> מהארכיון, או השתמשו ב-<b>{ $suggestion }</b>.
+btn-restore-use-suggestion = ✅ להשתמש בשם המוצע
+restore-rename-taken = השם <b>{ $name }</b> כבר תפוס. שלחו שם אחר.
+restore-rename-invalid = אי אפשר להשתמש ב-<b>{ $name }</b> כשם קובץ (בלי "/" בהתחלה, בלי חלקי "..", בלי לוכסנים הפוכים). שלחו שם אחר.
+restore-too-many-conflicts = נשאלתם רק על { $shown } ההתנגשויות הראשונות; על השאר דילגתי (הגרסאות שלכם נשארות).
+restore-applying = ⏳ לוקח גיבוי חירום, ואז משחזר…
+restore-done = ✅ שוחזרו { $restored } קבצים: { $new } חדשים, { $replaced } הוחלפו, { $renamed } קיבלו שם חדש, { $skipped } דולגו.
+restore-done-unchanged = ☑️ { $count } קבצים ללא שינוי נשארו כמו שהם.
+restore-done-rejected = 🚫 { $count } פריטים לא יובאו (מופיעים בתצוגה המקדימה).
+restore-done-emergency = 🛟 קודם נלקח גיבוי חירום של הספרייה שלכם; הוא נמצא ב-🗂 הגיבויים שלי. קבצים שהוחלפו שומרים את התוכן הקודם כגרסאות קודמות.
+restore-failed-rolled-back = ⚠️ השחזור נכשל באמצע, ולכן ביטלתי הכול: הספרייה שלכם בדיוק כמו שהייתה לפני כן. נסו שוב.
+reject-binary = קובץ בינארי
+reject-nested_archive = ארכיון בתוך הארכיון (לא נפתח)
+reject-history_version = גרסה ישנה (היסטוריה לא משוחזרת)
+reject-invalid_name = שם קובץ לא שמיש
+reject-empty_name = שם קובץ ריק
+reject-too_large = גדול מדי
+reject-not_in_manifest = לא מופיע ב-metadata.json
+archive-error-not_zip = זה לא קובץ ZIP
+archive-error-truncated = הקובץ קטוע
+archive-error-corrupt = הארכיון פגום { $entry }
+archive-error-encrypted = הוא מכיל פריטים מוצפנים (מוגנים בסיסמה)
+archive-error-unsupported_method = הוא משתמש בשיטת דחיסה שאינני תומך בה
+archive-error-unsafe_path = שם של פריט מנסה לצאת מהתיקייה שלו או שהוא נתיב מוחלט ({ $entry })
+archive-error-too_many_entries = יש בו יותר מ-10,000 פריטים
+archive-error-entry_too_large = פריט גדול מ-20 MB ({ $entry })
+archive-error-total_too_large = הוא נפרס לכמות נתונים גדולה מדי
+archive-error-size_mismatch = פריט אינו בגודל שהוא מצהיר ({ $entry }) — אולי פצצת ZIP
+archive-error-crc_mismatch = פריט נכשל בבדיקת סכום הביקורת ({ $entry })
+archive-error-duplicate_name = לשני פריטים יש אותו שם ({ $entry })
+archive-error-invalid_name_encoding = שם של פריט אינו טקסט תקין (UTF-8)
+archive-error-manifest_invalid = אי אפשר לקרוא את ה-metadata.json שלו
+archive-error-manifest_too_large = ה-metadata.json שלו גדול מדי
+archive-error-manifest_missing_file = ה-metadata.json מציין קובץ שאינו בארכיון ({ $entry })
+archive-error-checksum_mismatch = קובץ אינו תואם לסכום הביקורת שב-metadata.json ({ $entry })
+archive-error-not_text = קובץ ברשימה אינו טקסט תקין ({ $entry })
+archive-error-source_missing = הגיבוי כבר לא קיים
+archive-error-too_large = הוא גדול מ-20 MB
+
+## GitHub
+github-usage =
+    שלחו <code>/github owner/repo</code>, <code>/github owner/repo branch</code> או קישור ל-github.com.
+    מאגרים פרטיים דורשים GITHUB_TOKEN בשרת.
+github-downloading = ⏳ מוריד את <b>{ $repo }</b> מ-GitHub…
+github-stored = 📦 <b>{ $repo }</b> נשמר כגיבוי ({ $size }). לייבא את הקבצים שלו לספרייה שלכם?
+btn-import-repo = ♻️ לייבא לקבצים שלי
+github-error-invalid_reference = זה לא נראה כמו מאגר GitHub. שלחו <code>/github owner/repo</code>.
+github-error-not_found = לא מצאתי את <b>{ $repo }</b> ב-GitHub (או שהוא פרטי ולא הוגדר טוקן).
+github-error-too_large = <b>{ $repo }</b> גדול מדי: נתמכים ארכיוני מאגרים עד 45 MB.
+github-error-unavailable = GitHub לא ענה עבור <b>{ $repo }</b>. נסו שוב מאוחר יותר.

@@ -6,6 +6,8 @@ import type { Events } from "./events.js";
 import { BackupService } from "./backups/backup-service.js";
 import type { RetentionPolicy } from "./backups/retention.js";
 import { FileLibrary } from "./files/file-library.js";
+import { GitHubClient } from "./imports/github.js";
+import { RestoreService } from "./restore/restore-service.js";
 import { UserSettings } from "./users/user-settings.js";
 
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
@@ -13,6 +15,8 @@ export interface Services {
   files: FileLibrary;
   settings: UserSettings;
   backups: BackupService;
+  restore: RestoreService;
+  github: GitHubClient;
 }
 
 export interface ServiceOptions {
@@ -21,14 +25,18 @@ export interface ServiceOptions {
   clock?: () => Date;
   retention?: RetentionPolicy;
   backupPartBytes?: number;
+  github?: { apiRoot: string; token?: string };
 }
 
 export function createServices(deps: ServiceOptions): Services {
   const files = new FileLibrary(deps);
+  const backups = new BackupService({ ...deps, files, partBytes: deps.backupPartBytes });
   return {
     files,
     settings: new UserSettings(deps),
-    backups: new BackupService({ ...deps, files, partBytes: deps.backupPartBytes }),
+    backups,
+    restore: new RestoreService({ ...deps, files, backups }),
+    github: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }),
   };
 }
 

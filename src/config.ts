@@ -67,6 +67,11 @@ const schema = z
         .optional(),
     ),
     DEFAULT_LOCALE: z.enum(["en", "he"], { error: "en or he" }).default("en"),
+    GITHUB_API_ROOT: z
+      .url({ error: "an http(s) URL of the GitHub REST API" })
+      .default("https://api.github.com")
+      .transform((s) => s.replace(/\/+$/, "")),
+    GITHUB_TOKEN: z.string().trim().optional(),
     BACKUP_KEEP_LAST: count("how many of the newest backups to keep").default(10),
     BACKUP_KEEP_DAILY: count("for how many days to keep one backup a day").default(7),
     BACKUP_KEEP_WEEKLY: count("for how many weeks to keep one backup a week").default(4),
@@ -99,6 +104,7 @@ export interface Config {
   defaultLocale: "en" | "he";
   retention: { keepLast: number; daily: number; weekly: number; monthly: number };
   backupPartBytes: number;
+  github: { apiRoot: string; token?: string };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -132,5 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       monthly: c.BACKUP_KEEP_MONTHLY,
     },
     backupPartBytes: Math.floor(c.BACKUP_PART_MB * 1024 * 1024),
+    github: { apiRoot: c.GITHUB_API_ROOT, ...(c.GITHUB_TOKEN ? { token: c.GITHUB_TOKEN } : {}) },
   };
 }

@@ -29,7 +29,10 @@ async function main(config: Config): Promise<void> {
     events,
     retention: config.retention,
     backupPartBytes: config.backupPartBytes,
+    github: config.github,
   });
+  const rolledBack = await services.restore.recoverInterrupted();
+  if (rolledBack) logger.warn({ rolledBack }, "rolled back restores that were interrupted by the last shutdown");
   const { bot, i18n } = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,

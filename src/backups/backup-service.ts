@@ -257,6 +257,12 @@ export class BackupService {
     return doc?.userId;
   }
 
+  /** For the admin CLI (`backup verify --all`): every backup's id, oldest first. */
+  async allIds(): Promise<string[]> {
+    const docs = await this.backups.find({}, { projection: { _id: 1 }, sort: { _id: 1 } }).toArray();
+    return docs.map((d) => d._id.toHexString());
+  }
+
   /** The document first, then the bytes: a crash in between leaves unreferenced bytes, never a backup without them. */
   private async remove(docs: Pick<BackupDoc, "_id" | "gridFsId">[]): Promise<void> {
     if (!docs.length) return;

@@ -29,6 +29,8 @@ export const cb = {
   backupDeleteConfirm: (id: string) => `b:x:${id}`,
   backupSelectPage: (page: number) => `b:s:${page}`,
   backupToggle: (id: string, page: number) => `b:k:${id}:${page}`,
+  backupRestore: (id: string) => `b:rs:${id}`,
+  restoreList: (page: number) => `r:l:${page}`,
   backupDeleteSelected: "b:D",
   backupDeleteSelectedConfirm: "b:X",
   backupSelectCancel: "b:c",
@@ -60,6 +62,8 @@ export const patterns = {
   backupDelete: new RegExp(`^b:d:${ID}$`),
   backupDeleteConfirm: new RegExp(`^b:x:${ID}$`),
   backupSelectPage: /^b:s:(\d{1,6})$/,
+  backupRestore: new RegExp(`^b:rs:${ID}$`),
+  restoreList: /^r:l:(\d{1,6})$/,
   backupToggle: new RegExp(`^b:k:${ID}:(\\d{1,6})$`),
 };
 

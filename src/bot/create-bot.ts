@@ -5,16 +5,20 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Events } from "../events.js";
 import type { BackupService } from "../backups/backup-service.js";
 import type { FileLibrary } from "../files/file-library.js";
+import type { GitHubClient } from "../imports/github.js";
+import type { RestoreService } from "../restore/restore-service.js";
 import type { Logger } from "../logger.js";
 import type { Locale, UserSettings } from "../users/user-settings.js";
 import { initialSession, type BotContext, type InnerContext, type SessionData } from "./context.js";
 import { BACKUP_NOTE, backupNoteConversation } from "./conversations/backup-note.js";
 import { EDIT_FILE, editFileConversation } from "./conversations/edit-file.js";
+import { RESTORE, restoreConversation } from "./conversations/restore.js";
 import { SAVE_CODE, saveCodeConversation } from "./conversations/save-code.js";
 import { allowList } from "./features/access.js";
 import { backupsFeature } from "./features/backups.js";
 import { filesFeature } from "./features/files.js";
 import { languageFeature } from "./features/language.js";
+import { restoreFeature } from "./features/restore.js";
 import { saveFeature } from "./features/save.js";
 import { startFeature } from "./features/start.js";
 import { createI18n } from "./i18n.js";
@@ -33,6 +37,8 @@ export interface BotDeps {
   files: FileLibrary;
   settings: UserSettings;
   backups: BackupService;
+  restore: RestoreService;
+  github: GitHubClient;
   storage: {
     sessions: StorageAdapter<SessionData>;
     conversations: StorageAdapter<unknown>;
@@ -85,11 +91,13 @@ export function createBot(deps: BotDeps) {
   bot.use(createConversation(saveCodeConversation({ files: deps.files, download }), SAVE_CODE));
   bot.use(createConversation(editFileConversation({ files: deps.files }), EDIT_FILE));
   bot.use(createConversation(backupNoteConversation({ backups: deps.backups }), BACKUP_NOTE));
+  bot.use(createConversation(restoreConversation({ backups: deps.backups, restore: deps.restore, download }), RESTORE));
 
   bot.use(startFeature());
   bot.use(filesFeature({ files: deps.files }));
   bot.use(backupsFeature({ backups: deps.backups }));
   bot.use(languageFeature({ settings: deps.settings }));
+  bot.use(restoreFeature({ backups: deps.backups, github: deps.github }));
   bot.use(saveFeature({ files: deps.files, download }));
 
   // A button from an old message or forged data: say so instead of doing nothing.

@@ -43,20 +43,35 @@ export async function saveDocument(
 ): Promise<SaveOutcome> {
   const document = ctx.message?.document;
   if (!document) throw new Error("saveDocument needs a message with a document");
+  return saveDocumentBytes(files, ctx.from!.id, document, ctx.message?.caption, () => downloadTelegramFile(ctx, download), overrides);
+}
+
+/**
+ * The part of saving a document that needs no Bot API call (so conversations can run it
+ * inside `external()` after fetching the file path outside it).
+ */
+export async function saveDocumentBytes(
+  files: FileLibrary,
+  userId: number,
+  document: { file_name?: string; mime_type?: string; file_size?: number },
+  captionText: string | undefined,
+  fetchBytes: () => Promise<Buffer>,
+  overrides: { fileName?: string; tags?: string[]; note?: string } = {},
+): Promise<SaveOutcome> {
   const fileName = overrides.fileName ?? document.file_name ?? "untitled.txt";
   if (/\.zip$/i.test(fileName) || document.mime_type === "application/zip") return { kind: "zip", fileName };
   if ((document.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) return { kind: "too_large", fileName };
   let bytes: Buffer;
   try {
-    bytes = await downloadTelegramFile(ctx, download);
+    bytes = await fetchBytes();
   } catch (err) {
     if (err instanceof DownloadTooLargeError) return { kind: "too_large", fileName };
     throw err;
   }
   const content = decodeText(bytes);
   if (content === undefined) return { kind: "binary", fileName };
-  const caption = parseCaption(ctx.message?.caption ?? "");
-  return saveText(files, ctx.from!.id, {
+  const caption = parseCaption(captionText ?? "");
+  return saveText(files, userId, {
     fileName,
     content,
     tags: overrides.tags ?? caption.tags,

@@ -30,7 +30,7 @@ export async function replySaveOutcome(ctx: Context & I18nFlavor, outcome: SaveO
       });
       return;
     case "zip":
-      await ctx.reply(ctx.t("feature-unavailable", { feature: ctx.t("feature-name-import") }));
+      await ctx.reply(ctx.t("import-zip-direct"));
       return;
     case "invalid":
       await ctx.reply(ctx.t(`file-error-${outcome.code}`));

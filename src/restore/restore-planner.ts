@@ -23,28 +23,28 @@ export interface Rejected {
   reason: string;
 }
 
-export interface Conflict<F extends IncomingFile> {
+export interface Conflict<F extends IncomingFile, C extends CurrentFile = CurrentFile> {
   incoming: F;
-  current: CurrentFile;
+  current: C;
 }
 
-export interface RestorePlan<F extends IncomingFile> {
+export interface RestorePlan<F extends IncomingFile, C extends CurrentFile = CurrentFile> {
   /** Names the library does not have (or has deleted). */
   new: F[];
   /** Same name, same sha256: skipped silently. */
   unchanged: F[];
   /** Same name, different content: the user decides. */
-  conflicts: Conflict<F>[];
+  conflicts: Conflict<F, C>[];
   rejected: Rejected[];
 }
 
-export function planRestore<F extends IncomingFile>(
+export function planRestore<F extends IncomingFile, C extends CurrentFile>(
   incoming: F[],
-  library: CurrentFile[],
+  library: C[],
   rejected: Rejected[] = [],
-): RestorePlan<F> {
+): RestorePlan<F, C> {
   const current = new Map(library.map((f) => [f.fileName, f]));
-  const plan: RestorePlan<F> = { new: [], unchanged: [], conflicts: [], rejected: [...rejected] };
+  const plan: RestorePlan<F, C> = { new: [], unchanged: [], conflicts: [], rejected: [...rejected] };
   for (const file of incoming) {
     const existing = current.get(file.name);
     if (!existing) plan.new.push(file);

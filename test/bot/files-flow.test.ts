@@ -186,3 +186,13 @@ describe("saving and browsing files", () => {
     expect(second.text?.match(/📄/g)).toHaveLength(2);
   });
 });
+
+describe("/save followed by a file", () => {
+  it("saves the sent document under the name given to /save", async () => {
+    const user = h.fake.user(31);
+    await h.send(user.sendText("/save renamed.py #x"));
+    await h.send(user.sendDocument(Buffer.from("print('from a file')\n"), "whatever.txt"));
+    expect(h.fake.lastSent(31)!.text).toBe("✅ Saved renamed.py (python, 21 B).");
+    expect(await h.services.files.getLatest(31, "renamed.py")).toMatchObject({ tags: ["x"] });
+  });
+});

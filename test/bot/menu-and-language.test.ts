@@ -17,7 +17,7 @@ function buttons(message: { reply_markup?: unknown } | undefined): string[] {
 describe("main menu, help and language", () => {
   it("registers the command menu in English and Hebrew", () => {
     const en = h.fake.commands().map((c) => c.command);
-    expect(en).toEqual(["start", "files", "save", "backup", "restore", "drive", "language", "help", "cancel"]);
+    expect(en).toEqual(["start", "files", "save", "backup", "restore", "github", "drive", "language", "help", "cancel"]);
     const he = h.fake.commands(undefined, "he");
     expect(he.find((c) => c.command === "files")?.description).toBe("קובצי הקוד שלי");
   });
@@ -34,14 +34,14 @@ describe("main menu, help and language", () => {
     const user = h.fake.user(11);
     await h.send(user.sendText("/start"));
     const menu = h.fake.lastSent(11)!;
-    for (const label of ["📁 My files", "💾 Save code", "📦 Backups", "🌐 Language", "❓ Help"]) {
+    for (const label of ["📁 My files", "💾 Save code", "📦 Backups", "♻️ Restore", "🌐 Language", "❓ Help"]) {
       await h.send(user.pressButtonByText(h.fake.lastSent(11)!, label));
       const shown = h.fake.lastSent(11)!;
       expect(shown.text, label).toBeTruthy();
       await h.send(user.pressButtonByText(shown, "🏠 Main menu"));
       expect(h.fake.lastSent(11)!.message_id).toBe(menu.message_id);
     }
-    for (const label of ["♻️ Restore", "☁️ Google Drive"]) {
+    for (const label of ["☁️ Google Drive"]) {
       const before = h.fake.callbackAnswers().length;
       await h.send(user.pressButtonByText(menu, label));
       const answer = h.fake.callbackAnswers()[before]!;

@@ -1,7 +1,8 @@
 import type { FileLibrary } from "../../files/file-library.js";
 import type { BotConversation, InnerContext } from "../context.js";
 import { escapeHtml } from "../format.js";
-import { saveDocument, saveText, type DownloadOptions } from "../save-outcome.js";
+import { saveDocumentBytes, saveText, type DownloadOptions } from "../save-outcome.js";
+import { downloadFilePath } from "../telegram-files.js";
 import { replySaveOutcome } from "../save-replies.js";
 
 export const SAVE_CODE = "save-code";
@@ -17,10 +18,14 @@ export function saveCodeConversation(deps: { files: FileLibrary; download: Downl
     // Another command while we wait: leave and let it run as usual.
     if (text?.startsWith("/")) await conversation.halt({ next: true });
     const userId = answer.from.id;
+    const document = answer.message.document;
+    // The Bot API call happens here, outside external(): conversations record it themselves.
+    const file = document ? await answer.getFile() : undefined;
+    const overrides = { fileName, tags: tags.length ? tags : undefined };
     const outcome = await conversation.external(() =>
       text !== undefined
-        ? saveText(deps.files, userId, { fileName, content: text, tags: tags.length ? tags : undefined })
-        : saveDocument(answer, deps.files, deps.download, { fileName, tags: tags.length ? tags : undefined }),
+        ? saveText(deps.files, userId, { fileName, content: text, tags: overrides.tags })
+        : saveDocumentBytes(deps.files, userId, document!, answer.message.caption, () => downloadFilePath(answer.api.token, file?.file_path ?? "", deps.download), overrides),
     );
     await replySaveOutcome(answer, outcome);
   };

@@ -17,9 +17,7 @@ export function startFeature(): Composer<BotContext> {
 
   composer.command("help", (ctx) => ctx.reply(ctx.t("help-text"), { parse_mode: "HTML", reply_markup: homeButton(ctx.t) }));
 
-  for (const command of ["restore", "drive"] as const) {
-    composer.command(command, (ctx) => ctx.reply(unavailable(ctx, command), { reply_markup: homeButton(ctx.t) }));
-  }
+  composer.command("drive", (ctx) => ctx.reply(unavailable(ctx, "drive"), { reply_markup: homeButton(ctx.t) }));
 
   composer.callbackQuery(patterns.menu, async (ctx, next) => {
     const item = ctx.match[1];
@@ -33,18 +31,17 @@ export function startFeature(): Composer<BotContext> {
       case "save":
         await ctx.answerCallbackQuery();
         return ctx.editMessageText(ctx.t("save-how"), { parse_mode: "HTML", reply_markup: homeButton(ctx.t) });
-      case "restore":
       case "drive":
         return ctx.answerCallbackQuery({ text: unavailable(ctx, item), show_alert: true });
       default:
-        return next(); // files, backups and language belong to their own features
+        return next(); // files, backups, restore and language belong to their own features
     }
   });
 
   return composer;
 }
 
-function unavailable(ctx: BotContext, feature: "restore" | "drive"): string {
+function unavailable(ctx: BotContext, feature: "drive"): string {
   return ctx.t("feature-unavailable", { feature: ctx.t(`feature-name-${feature}`) });
 }
 

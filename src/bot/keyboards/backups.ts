@@ -51,6 +51,8 @@ export function backupSelectKeyboard(t: T, page: Page<BackupSummary>, selected: 
 
 export function backupDetailKeyboard(t: T, b: BackupSummary, backPage: number): InlineKeyboard {
   return new InlineKeyboard()
+    .text(t("btn-backup-restore"), cb.backupRestore(b.id))
+    .row()
     .text(t("btn-download"), cb.backupDownload(b.id))
     .text(t("btn-backup-verify"), cb.backupVerify(b.id))
     .row()
@@ -60,6 +62,14 @@ export function backupDetailKeyboard(t: T, b: BackupSummary, backPage: number): 
     .text(t("btn-delete"), cb.backupDelete(b.id))
     .row()
     .text(t("btn-back-backups"), cb.backupList(backPage));
+}
+
+/** /restore: pick one of the newest backups. */
+export function restorePickKeyboard(t: T, page: Page<BackupSummary>): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  for (const b of page.items) kb.text(label(b), cb.backupRestore(b.id)).row();
+  pager(kb, t, page, cb.restoreList);
+  return kb.text(t("btn-home"), cb.menu("home"));
 }
 
 export function rateKeyboard(t: T, b: BackupSummary): InlineKeyboard {

@@ -1,0 +1,272 @@
+import { InlineKeyboard } from "grammy";
+import { BackupError } from "../../backups/backup-types.js";
+import type { BackupService } from "../../backups/backup-service.js";
+import { ArchiveError, type ArchiveHint } from "../../restore/restore-archive.js";
+import type { ConflictAction } from "../../restore/restore-planner.js";
+import { suggestRename } from "../../restore/restore-planner.js";
+import type { RestoreService } from "../../restore/restore-service.js";
+import { RestoreError, type ConflictCard, type RestoreDecisions, type RestorePreview } from "../../restore/restore-types.js";
+import type { BotConversation, InnerContext } from "../context.js";
+import { escapeHtml, formatBytes, formatDate } from "../format.js";
+import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "../telegram-files.js";
+
+export const RESTORE = "restore";
+
+/** Where the archive comes from. Only ids are kept in conversation state; bytes are fetched when needed. */
+export type RestoreSource = { kind: "backup"; backupId: string } | { kind: "upload"; fileId: string; fileName: string };
+
+export interface RestoreDeps {
+  backups: BackupService;
+  restore: RestoreService;
+  download: { apiRoot: string; fetch: FetchLike };
+}
+
+type Loaded = { ok: true; preview: RestorePreview } | { ok: false; code: string; entry?: string };
+const ACTIONS: Record<string, ConflictAction> = { r: "replace", s: "skip", n: "rename" };
+
+/**
+ * ♻️ Restore: validate the whole archive, preview the changes, decide about every
+ * conflict (or all at once), then apply — with an emergency backup first and a
+ * rollback if anything fails. /cancel at any step changes nothing.
+ */
+export function restoreConversation(deps: RestoreDeps) {
+  return async function restore(conversation: BotConversation, ctx: InnerContext, source: RestoreSource) {
+    const userId = ctx.from!.id;
+
+    // Bot API calls stay outside external() (the conversation records them); the byte download goes inside.
+    const locate = async () => {
+      if (source.kind !== "upload") return undefined;
+      const file = await ctx.api.getFile(source.fileId);
+      return { path: file.file_path ?? "", size: file.file_size ?? 0 };
+    };
+    const load = async (file: { path: string; size: number } | undefined): Promise<{ bytes: Buffer; hint?: ArchiveHint }> => {
+      if (source.kind === "upload") {
+        if (!file || file.size > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
+        return { bytes: await downloadFilePath(ctx.api.token, file.path, deps.download) };
+      }
+      const { bytes, backup } = await deps.backups.download(userId, source.backupId);
+      return { bytes, hint: backup.repo ? repoHint(backup.repo) : undefined };
+    };
+
+    await ctx.replyWithChatAction("typing");
+    const located = await locate();
+    const loaded = await conversation.external(async (): Promise<Loaded> => {
+      try {
+        const { bytes, hint } = await load(located);
+        return { ok: true, preview: await deps.restore.preview(userId, bytes, hint) };
+      } catch (err) {
+        if (err instanceof ArchiveError) return { ok: false, code: err.code, entry: err.entry };
+        if (err instanceof BackupError) return { ok: false, code: "source_missing" };
+        if (err instanceof DownloadTooLargeError) return { ok: false, code: "too_large" };
+        throw err;
+      }
+    });
+    if (!loaded.ok) {
+      await ctx.reply(invalidMessage(ctx, loaded.code, loaded.entry), { parse_mode: "HTML" });
+      return;
+    }
+    const preview = loaded.preview;
+
+    // A ZIP the user sent that is a backup (ours or an older bot's): restore it, or keep it as a backup?
+    if (source.kind === "upload" && preview.format !== "plain") {
+      await ctx.reply(ctx.t("import-backup-found", { count: preview.counts.new + preview.counts.unchanged + preview.counts.conflicts }), {
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t("btn-import-restore"), "rs:files")
+          .row()
+          .text(ctx.t("btn-import-keep"), "rs:keep")
+          .row()
+          .text(ctx.t("btn-cancel"), "rs:cancel"),
+      });
+      const choice = await waitChoice(conversation, /^rs:(files|keep|cancel)$/);
+      if (choice === "cancel") return cancelled(ctx);
+      if (choice === "keep") {
+        const again = await locate();
+        const kept = await conversation.external(async () => {
+          const { bytes } = await load(again);
+          const total = preview.counts.new + preview.counts.unchanged + preview.counts.conflicts;
+          const b = await deps.backups.storeImported(userId, bytes, { type: "imported_zip", fileCount: total, totalSize: bytes.length, source: source.fileName });
+          return { fileCount: b.fileCount, zipSize: b.zipSize };
+        });
+        await ctx.reply(ctx.t("import-kept", { count: kept.fileCount, size: formatBytes(kept.zipSize) }));
+        return;
+      }
+    }
+
+    const { counts } = preview;
+    const summary = ctx.t("restore-preview", counts) + rejectedList(ctx, preview);
+    if (counts.new === 0 && counts.conflicts === 0) {
+      await ctx.reply(ctx.t("restore-nothing") + "\n\n" + summary, { parse_mode: "HTML" });
+      return;
+    }
+    const kb = new InlineKeyboard();
+    if (counts.conflicts > 0) {
+      kb.text(ctx.t("btn-restore-ask"), "rs:ask").row();
+      kb.text(ctx.t("btn-restore-replace-all"), "rs:replace").text(ctx.t("btn-restore-skip-all"), "rs:skip").row();
+      kb.text(ctx.t("btn-restore-rename-all"), "rs:rename").row();
+    } else {
+      kb.text(ctx.t("btn-restore-go"), "rs:go").row();
+    }
+    kb.text(ctx.t("btn-cancel"), "rs:cancel");
+    await ctx.reply(summary, { parse_mode: "HTML", reply_markup: kb });
+    const mode = await waitChoice(conversation, /^rs:(ask|replace|skip|rename|go|cancel)$/);
+    if (mode === "cancel") return cancelled(ctx);
+
+    const decisions: RestoreDecisions = { perFile: {} };
+    if (mode === "replace" || mode === "skip" || mode === "rename") decisions.defaultAction = mode;
+    if (mode === "ask") {
+      const taken = new Set(preview.takenNames);
+      for (const [i, card] of preview.conflicts.entries()) {
+        await ctx.reply(conflictCard(ctx, card, i + 1, counts.conflicts), { parse_mode: "HTML", reply_markup: conflictKeyboard(ctx) });
+        const answer = await waitChoice(conversation, /^rs:c:([rsnRSN]|cancel)$/);
+        if (answer === "cancel") return cancelled(ctx);
+        const action = ACTIONS[answer.toLowerCase()]!;
+        if (answer !== answer.toLowerCase()) {
+          decisions.defaultAction = action; // this one and every remaining conflict
+          break;
+        }
+        if (action === "rename") {
+          const renameTo = await askRename(conversation, ctx, deps, card.name, taken);
+          if (renameTo === undefined) return cancelled(ctx);
+          taken.add(renameTo);
+          decisions.perFile![card.name] = { action, renameTo };
+        } else {
+          decisions.perFile![card.name] = { action };
+        }
+      }
+      if (counts.conflicts > preview.conflicts.length && !decisions.defaultAction) {
+        await ctx.reply(ctx.t("restore-too-many-conflicts", { shown: preview.conflicts.length }));
+      }
+    }
+
+    await ctx.reply(ctx.t("restore-applying"));
+    await ctx.replyWithChatAction("typing");
+    const source2 = await locate();
+    const outcome = await conversation.external(async () => {
+      try {
+        const { bytes, hint } = await load(source2);
+        return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint) };
+      } catch (err) {
+        if (err instanceof RestoreError) return { ok: false as const, code: err.code };
+        if (err instanceof ArchiveError) return { ok: false as const, code: err.code };
+        if (err instanceof BackupError) return { ok: false as const, code: "source_missing" };
+        throw err;
+      }
+    });
+    if (!outcome.ok) {
+      await ctx.reply(outcome.code === "apply_failed" ? ctx.t("restore-failed-rolled-back") : invalidMessage(ctx, outcome.code), { parse_mode: "HTML" });
+      return;
+    }
+    const r = outcome.result;
+    const lines = [ctx.t("restore-done", { restored: r.restored, new: r.new, replaced: r.replaced, renamed: r.renamed, skipped: r.skipped })];
+    if (r.unchanged) lines.push(ctx.t("restore-done-unchanged", { count: r.unchanged }));
+    if (r.rejected) lines.push(ctx.t("restore-done-rejected", { count: r.rejected }));
+    if (r.emergencyBackupId) lines.push(ctx.t("restore-done-emergency"));
+    await ctx.reply(lines.join("\n"));
+  };
+}
+
+/** Waits for one of our buttons. A command leaves the conversation; anything else gets a reminder. */
+async function waitChoice(conversation: BotConversation, pattern: RegExp): Promise<string> {
+  for (;;) {
+    const next = await conversation.wait();
+    const data = next.callbackQuery?.data;
+    const match = data ? pattern.exec(data) : null;
+    if (match) {
+      await next.answerCallbackQuery();
+      await next.editMessageReplyMarkup().catch(() => {}); // the choice is made: no second press
+      return match[1]!;
+    }
+    if (next.message?.text?.startsWith("/")) await conversation.halt({ next: true });
+    if (next.callbackQuery) await next.answerCallbackQuery({ text: next.t("button-expired"), show_alert: true });
+    else await next.reply(next.t("restore-use-buttons"));
+  }
+}
+
+async function askRename(
+  conversation: BotConversation,
+  ctx: InnerContext,
+  deps: RestoreDeps,
+  name: string,
+  taken: Set<string>,
+): Promise<string | undefined> {
+  const suggestion = suggestRename(name, taken);
+  await ctx.reply(ctx.t("restore-rename-ask", { name: escapeHtml(name), suggestion: escapeHtml(suggestion) }), {
+    parse_mode: "HTML",
+    reply_markup: new InlineKeyboard().text(ctx.t("btn-restore-use-suggestion"), "rs:use").row().text(ctx.t("btn-cancel"), "rs:cancel"),
+  });
+  for (;;) {
+    const next = await conversation.wait();
+    const data = next.callbackQuery?.data;
+    if (data === "rs:use" || data === "rs:cancel") {
+      await next.answerCallbackQuery();
+      return data === "rs:use" ? suggestion : undefined;
+    }
+    const text = next.message?.text?.trim();
+    if (text === undefined) {
+      if (next.callbackQuery) await next.answerCallbackQuery({ text: next.t("button-expired"), show_alert: true });
+      else await next.reply(next.t("restore-use-buttons"));
+      continue;
+    }
+    if (text.startsWith("/")) await conversation.halt({ next: true });
+    const problem = deps.restore.checkRenameTarget(text, taken);
+    if (problem === "ok") return text;
+    await next.reply(next.t(problem === "rename_taken" ? "restore-rename-taken" : "restore-rename-invalid", { name: escapeHtml(text) }), {
+      parse_mode: "HTML",
+    });
+  }
+}
+
+function conflictKeyboard(ctx: InnerContext): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t("btn-conflict-replace"), "rs:c:r")
+    .text(ctx.t("btn-conflict-skip"), "rs:c:s")
+    .text(ctx.t("btn-conflict-rename"), "rs:c:n")
+    .row()
+    .text(ctx.t("btn-conflict-replace-all"), "rs:c:R")
+    .row()
+    .text(ctx.t("btn-conflict-skip-all"), "rs:c:S")
+    .row()
+    .text(ctx.t("btn-conflict-rename-all"), "rs:c:N")
+    .row()
+    .text(ctx.t("btn-cancel"), "rs:c:cancel");
+}
+
+function conflictCard(ctx: InnerContext, card: ConflictCard, index: number, total: number): string {
+  const lines = [
+    ctx.t("conflict-title", { index, total, name: escapeHtml(card.name) }),
+    ctx.t("conflict-current", { size: formatBytes(card.currentSize), date: formatDate(card.currentDate) }),
+    ctx.t("conflict-incoming", { size: formatBytes(card.incomingSize), date: card.incomingDate ? formatDate(card.incomingDate) : "—" }),
+  ];
+  if (card.diff) {
+    lines.push(
+      ctx.t("conflict-diff", {
+        line: card.diff.line,
+        current: escapeHtml(card.diff.current || "∅"),
+        incoming: escapeHtml(card.diff.incoming || "∅"),
+      }),
+    );
+  }
+  return lines.join("\n");
+}
+
+function rejectedList(ctx: InnerContext, preview: RestorePreview): string {
+  if (!preview.rejected.length) return "";
+  const shown = preview.rejected.slice(0, 10).map((r) => `• ${escapeHtml(r.name)} — ${ctx.t(`reject-${r.reason}`)}`);
+  const more = preview.counts.rejected - shown.length;
+  return "\n\n" + ctx.t("restore-rejected-title") + "\n" + shown.join("\n") + (more > 0 ? `\n${ctx.t("restore-rejected-more", { count: more })}` : "");
+}
+
+function invalidMessage(ctx: InnerContext, code: string, entry?: string): string {
+  const key = `archive-error-${code}`;
+  const reason = ctx.t(key, { entry: escapeHtml(entry ?? "") });
+  return ctx.t("restore-invalid", { reason: reason === key ? ctx.t("archive-error-corrupt", { entry: "" }) : reason });
+}
+
+async function cancelled(ctx: InnerContext): Promise<void> {
+  await ctx.reply(ctx.t("cancel-done"));
+}
+
+function repoHint(repo: { name: string; branch?: string }): ArchiveHint {
+  const [owner, name] = repo.name.includes("/") ? repo.name.split("/") : [undefined, repo.name];
+  return { owner, repo: name, ref: repo.branch };
+}

@@ -1,0 +1,89 @@
+import { Composer, InlineKeyboard } from "grammy";
+import type { BackupService } from "../../backups/backup-service.js";
+import { BackupError } from "../../backups/backup-types.js";
+import { GitHubError, parseRepoRef, type GitHubClient } from "../../imports/github.js";
+import { cb, patterns } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { RESTORE } from "../conversations/restore.js";
+import { escapeHtml, formatBytes } from "../format.js";
+import { restorePickKeyboard } from "../keyboards/backups.js";
+import { TELEGRAM_DOWNLOAD_LIMIT } from "../telegram-files.js";
+
+/** Ways into a restore: a backup's ♻️ button, /restore, a ZIP the user sends, and /github. */
+export function restoreFeature(deps: { backups: BackupService; github: GitHubClient }): Composer<BotContext> {
+  const { backups } = deps;
+  const composer = new Composer<BotContext>();
+
+  async function showPicker(ctx: BotContext, pageNo: number, edit: boolean) {
+    const page = await backups.list(ctx.from!.id, { page: pageNo, pageSize: 10 });
+    const text = page.total ? ctx.t("restore-choose") : ctx.t("restore-no-backups");
+    const options = { parse_mode: "HTML" as const, reply_markup: restorePickKeyboard(ctx.t, page) };
+    if (edit) await ctx.editMessageText(text, options);
+    else await ctx.reply(text, options);
+  }
+
+  composer.command("restore", (ctx) => showPicker(ctx, 0, false));
+  composer.callbackQuery("m:restore", async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showPicker(ctx, 0, true);
+  });
+  composer.callbackQuery(patterns.restoreList, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showPicker(ctx, Number(ctx.match[1]), true);
+  });
+
+  composer.callbackQuery(patterns.backupRestore, async (ctx) => {
+    const backup = await backups.get(ctx.from.id, ctx.match[1]!);
+    if (!backup) return ctx.answerCallbackQuery({ text: ctx.t("backup-not-found"), show_alert: true });
+    await ctx.answerCallbackQuery();
+    await ctx.conversation.enter(RESTORE, { kind: "backup", backupId: backup.id });
+  });
+
+  // Any ZIP the user sends goes through the same restore flow.
+  composer.on("message:document", async (ctx, next) => {
+    const doc = ctx.message.document;
+    if (!isZip(doc.file_name, doc.mime_type)) return next();
+    if ((doc.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) {
+      return ctx.reply(ctx.t("import-too-large", { limit: formatBytes(TELEGRAM_DOWNLOAD_LIMIT) }));
+    }
+    await ctx.conversation.enter(RESTORE, { kind: "upload", fileId: doc.file_id, fileName: doc.file_name ?? "archive.zip" });
+  });
+
+  composer.command("github", async (ctx) => {
+    const ref = parseRepoRef(ctx.match);
+    if (!ref) return ctx.reply(ctx.t("github-usage"), { parse_mode: "HTML" });
+    const label = `${ref.owner}/${ref.repo}${ref.branch ? `@${ref.branch}` : ""}`;
+    await ctx.reply(ctx.t("github-downloading", { repo: escapeHtml(label) }), { parse_mode: "HTML" });
+    await ctx.replyWithChatAction("upload_document");
+    let bytes: Buffer;
+    try {
+      bytes = await deps.github.downloadZip(ref);
+    } catch (err) {
+      if (err instanceof GitHubError) return ctx.reply(ctx.t(`github-error-${err.code}`, { repo: escapeHtml(label) }), { parse_mode: "HTML" });
+      throw err;
+    }
+    let stored;
+    try {
+      stored = await backups.storeImported(ctx.from!.id, bytes, {
+        type: "github_repo_zip",
+        fileCount: 0,
+        totalSize: bytes.length,
+        source: `${ref.owner}-${ref.repo}${ref.branch ? `-${ref.branch.replace(/\//g, "-")}` : ""}.zip`,
+        repo: { name: `${ref.owner}/${ref.repo}`, ...(ref.branch ? { branch: ref.branch } : {}) },
+      });
+    } catch (err) {
+      if (err instanceof BackupError) return ctx.reply(ctx.t("backup-create-failed"));
+      throw err;
+    }
+    await ctx.reply(ctx.t("github-stored", { repo: escapeHtml(label), size: formatBytes(stored.zipSize) }), {
+      parse_mode: "HTML",
+      reply_markup: new InlineKeyboard().text(ctx.t("btn-import-repo"), cb.backupRestore(stored.id)).row().text(ctx.t("btn-home"), cb.menu("home")),
+    });
+  });
+
+  return composer;
+}
+
+export function isZip(fileName: string | undefined, mimeType: string | undefined): boolean {
+  return /\.zip$/i.test(fileName ?? "") || mimeType === "application/zip" || mimeType === "application/x-zip-compressed";
+}
