@@ -296,7 +296,7 @@ github-usage =
     Send <code>/github owner/repo</code>, <code>/github owner/repo branch</code> or a github.com link.
     Private repositories need GITHUB_TOKEN on the server.
 github-downloading = ⏳ Downloading <b>{ $repo }</b> from GitHub…
-github-stored = 📦 <b>{ $repo }</b> is stored as a backup ({ $size }). Import its files into your library?
+github-stored = 📦 <b>{ $repo }</b> is stored as a backup ({ $count } text files, { $size }). Import its files into your library?
 btn-import-repo = ♻️ Import into my files
 github-error-invalid_reference = That does not look like a GitHub repository. Send <code>/github owner/repo</code>.
 github-error-not_found = I could not find <b>{ $repo }</b> on GitHub (or it is private and no token is set).

@@ -296,7 +296,7 @@ github-usage =
     שלחו <code>/github owner/repo</code>, <code>/github owner/repo branch</code> או קישור ל-github.com.
     מאגרים פרטיים דורשים GITHUB_TOKEN בשרת.
 github-downloading = ⏳ מוריד את <b>{ $repo }</b> מ-GitHub…
-github-stored = 📦 <b>{ $repo }</b> נשמר כגיבוי ({ $size }). לייבא את הקבצים שלו לספרייה שלכם?
+github-stored = 📦 <b>{ $repo }</b> נשמר כגיבוי ({ $count } קובצי טקסט, { $size }). לייבא את הקבצים שלו לספרייה שלכם?
 btn-import-repo = ♻️ לייבא לקבצים שלי
 github-error-invalid_reference = זה לא נראה כמו מאגר GitHub. שלחו <code>/github owner/repo</code>.
 github-error-not_found = לא מצאתי את <b>{ $repo }</b> ב-GitHub (או שהוא פרטי ולא הוגדר טוקן).

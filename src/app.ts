@@ -7,6 +7,7 @@ import { BackupService } from "./backups/backup-service.js";
 import type { RetentionPolicy } from "./backups/retention.js";
 import { FileLibrary } from "./files/file-library.js";
 import { GitHubClient } from "./imports/github.js";
+import { GitHubImporter } from "./imports/github-import.js";
 import { RestoreService } from "./restore/restore-service.js";
 import { UserSettings } from "./users/user-settings.js";
 
@@ -16,7 +17,7 @@ export interface Services {
   settings: UserSettings;
   backups: BackupService;
   restore: RestoreService;
-  github: GitHubClient;
+  github: GitHubImporter;
 }
 
 export interface ServiceOptions {
@@ -36,7 +37,7 @@ export function createServices(deps: ServiceOptions): Services {
     settings: new UserSettings(deps),
     backups,
     restore: new RestoreService({ ...deps, files, backups }),
-    github: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }),
+    github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups }),
   };
 }
 

@@ -5,7 +5,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Events } from "../events.js";
 import type { BackupService } from "../backups/backup-service.js";
 import type { FileLibrary } from "../files/file-library.js";
-import type { GitHubClient } from "../imports/github.js";
+import type { GitHubImporter } from "../imports/github-import.js";
 import type { RestoreService } from "../restore/restore-service.js";
 import type { Logger } from "../logger.js";
 import type { Locale, UserSettings } from "../users/user-settings.js";
@@ -38,7 +38,7 @@ export interface BotDeps {
   settings: UserSettings;
   backups: BackupService;
   restore: RestoreService;
-  github: GitHubClient;
+  github: GitHubImporter;
   storage: {
     sessions: StorageAdapter<SessionData>;
     conversations: StorageAdapter<unknown>;

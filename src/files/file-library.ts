@@ -19,6 +19,9 @@ import { fileNameProblem } from "./text.js";
 /** Telegram lets a bot download files up to 20 MB; we keep the same ceiling for any way in. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const NO_CONTENT = { content: 0 } as const;
+/** iterateForBackup fetches inline contents for this many files, or about this many bytes, per query. */
+const CONTENT_BATCH_FILES = 256;
+const CONTENT_BATCH_BYTES = 4 * 1024 * 1024;
 
 /**
  * A user's code-file library: every save is a new version, "latest" is the
@@ -126,29 +129,64 @@ export class FileLibrary {
 
   /**
    * Streams the user's live files for a backup, name by name, newest version
-   * first: only the latest of each name unless `withHistory`. One content in
-   * memory at a time, read from a cursor in batches.
+   * first: only the latest of each name unless `withHistory`. Metadata comes
+   * from a cursor without contents; contents are fetched for a few hundred
+   * files (at most ~4 MB) at a time with one query, so memory stays bounded
+   * and there is no round trip per file.
    */
   async *iterateForBackup(
     userId: number,
     opts: { withHistory: boolean },
   ): AsyncGenerator<{ doc: Omit<FileDoc, "content">; content: Buffer; isLatest: boolean }> {
     const cursor = this.files
-      .find({ userId, deletedAt: { $exists: false } }, { sort: { fileName: 1, version: -1 }, batchSize: 200 })
+      .find({ userId, deletedAt: { $exists: false } }, { sort: { fileName: 1, version: -1 }, batchSize: 500 })
       .project<FileDoc>({ content: 0 });
     let previousName: string | undefined;
+    let batch: { doc: FileDoc; isLatest: boolean }[] = [];
+    let batchBytes = 0;
     try {
       for await (const doc of cursor) {
         const isLatest = doc.fileName !== previousName;
         previousName = doc.fileName;
         if (!isLatest && !opts.withHistory) continue;
-        const full = doc.contentId ? doc : await this.files.findOne({ _id: doc._id, userId }, { projection: { content: 1 } });
-        const content = Buffer.from(await this.contents.read(full ?? doc), "utf8");
-        yield { doc, content, isLatest };
+        batch.push({ doc, isLatest });
+        batchBytes += doc.contentId ? 0 : doc.size;
+        if (batch.length >= CONTENT_BATCH_FILES || batchBytes >= CONTENT_BATCH_BYTES) {
+          yield* this.withContents(userId, batch);
+          batch = [];
+          batchBytes = 0;
+        }
       }
+      yield* this.withContents(userId, batch);
     } finally {
       await cursor.close();
     }
+  }
+
+  /** The contents of a batch of versions: inline ones with one query, large ones from GridFS one by one. */
+  private async *withContents(
+    userId: number,
+    batch: { doc: FileDoc; isLatest: boolean }[],
+  ): AsyncGenerator<{ doc: Omit<FileDoc, "content">; content: Buffer; isLatest: boolean }> {
+    const inline = await this.inlineContents(
+      userId,
+      batch.filter((b) => !b.doc.contentId).map((b) => b.doc._id),
+    );
+    for (const { doc, isLatest } of batch) {
+      const key = doc._id.toHexString();
+      const full = doc.contentId ? doc : inline.get(key);
+      inline.delete(key); // let each text go once it is in the archive
+      const content = Buffer.from(await this.contents.read(full ?? doc), "utf8");
+      yield { doc, content, isLatest };
+    }
+  }
+
+  private async inlineContents(userId: number, ids: ObjectId[]): Promise<Map<string, Pick<FileDoc, "content">>> {
+    const byId = new Map<string, Pick<FileDoc, "content">>();
+    if (!ids.length) return byId;
+    const rows = await this.files.find({ userId, _id: { $in: ids } }, { projection: { content: 1 } }).toArray();
+    for (const row of rows) byId.set(row._id.toHexString(), row);
+    return byId;
   }
 
   /** The latest live version of each of `names` that exists (one query). */

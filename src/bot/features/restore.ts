@@ -1,7 +1,9 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BackupService } from "../../backups/backup-service.js";
 import { BackupError } from "../../backups/backup-types.js";
-import { GitHubError, parseRepoRef, type GitHubClient } from "../../imports/github.js";
+import { GitHubError, parseRepoRef } from "../../imports/github.js";
+import type { GitHubImporter } from "../../imports/github-import.js";
+import { ArchiveError } from "../../restore/restore-archive.js";
 import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { RESTORE } from "../conversations/restore.js";
@@ -10,7 +12,7 @@ import { restorePickKeyboard } from "../keyboards/backups.js";
 import { TELEGRAM_DOWNLOAD_LIMIT } from "../telegram-files.js";
 
 /** Ways into a restore: a backup's ♻️ button, /restore, a ZIP the user sends, and /github. */
-export function restoreFeature(deps: { backups: BackupService; github: GitHubClient }): Composer<BotContext> {
+export function restoreFeature(deps: { backups: BackupService; github: GitHubImporter }): Composer<BotContext> {
   const { backups } = deps;
   const composer = new Composer<BotContext>();
 
@@ -55,27 +57,16 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubCli
     const label = `${ref.owner}/${ref.repo}${ref.branch ? `@${ref.branch}` : ""}`;
     await ctx.reply(ctx.t("github-downloading", { repo: escapeHtml(label) }), { parse_mode: "HTML" });
     await ctx.replyWithChatAction("upload_document");
-    let bytes: Buffer;
-    try {
-      bytes = await deps.github.downloadZip(ref);
-    } catch (err) {
-      if (err instanceof GitHubError) return ctx.reply(ctx.t(`github-error-${err.code}`, { repo: escapeHtml(label) }), { parse_mode: "HTML" });
-      throw err;
-    }
     let stored;
     try {
-      stored = await backups.storeImported(ctx.from!.id, bytes, {
-        type: "github_repo_zip",
-        fileCount: 0,
-        totalSize: bytes.length,
-        source: `${ref.owner}-${ref.repo}${ref.branch ? `-${ref.branch.replace(/\//g, "-")}` : ""}.zip`,
-        repo: { name: `${ref.owner}/${ref.repo}`, ...(ref.branch ? { branch: ref.branch } : {}) },
-      });
+      stored = await deps.github.importRepo(ctx.from!.id, ref);
     } catch (err) {
+      if (err instanceof GitHubError) return ctx.reply(ctx.t(`github-error-${err.code}`, { repo: escapeHtml(label) }), { parse_mode: "HTML" });
+      if (err instanceof ArchiveError) return ctx.reply(ctx.t("restore-invalid", { reason: ctx.t(`archive-error-${err.code}`, { entry: escapeHtml(err.entry ?? "") }) }), { parse_mode: "HTML" });
       if (err instanceof BackupError) return ctx.reply(ctx.t("backup-create-failed"));
       throw err;
     }
-    await ctx.reply(ctx.t("github-stored", { repo: escapeHtml(label), size: formatBytes(stored.zipSize) }), {
+    await ctx.reply(ctx.t("github-stored", { repo: escapeHtml(label), size: formatBytes(stored.zipSize), count: stored.fileCount }), {
       parse_mode: "HTML",
       reply_markup: new InlineKeyboard().text(ctx.t("btn-import-repo"), cb.backupRestore(stored.id)).row().text(ctx.t("btn-home"), cb.menu("home")),
     });

@@ -1,0 +1,85 @@
+import type { Services } from "../app.js";
+import { positionalCount, type CommandSpec } from "./command.js";
+import { bytesText, fields } from "./format.js";
+
+export interface LibraryStats {
+  /** Distinct user ids with anything in `files` (deleted versions included). */
+  users: number;
+  /** Latest live version of each (user, name). */
+  files: number;
+  fileBytes: number;
+  /** Every live (not deleted) version. */
+  versions: number;
+  versionBytes: number;
+  deletedVersions: number;
+  backups: number;
+  /** Sum of the backups' uncompressed file sizes. */
+  backupFileBytes: number;
+  backupZipBytes: number;
+}
+
+const LIVE = { deletedAt: { $exists: false } };
+
+/** Whole-database counts; aggregations only (no contents read, no per-user loops). */
+export async function collectStats({ files, backups }: Services): Promise<LibraryStats> {
+  const opts = { allowDiskUse: true };
+  const [users] = await files.files.aggregate<{ n: number }>([{ $group: { _id: "$userId" } }, { $count: "n" }], opts).toArray();
+  const [latest] = await files.files
+    .aggregate<{ n: number; bytes: number }>(
+      [
+        { $match: LIVE },
+        { $project: { userId: 1, fileName: 1, version: 1, size: 1 } },
+        { $sort: { userId: 1, fileName: 1, version: -1 } },
+        { $group: { _id: { userId: "$userId", fileName: "$fileName" }, size: { $first: "$size" } } },
+        { $group: { _id: null, n: { $sum: 1 }, bytes: { $sum: "$size" } } },
+      ],
+      opts,
+    )
+    .toArray();
+  const [versions] = await files.files
+    .aggregate<{ n: number; bytes: number }>([{ $match: LIVE }, { $group: { _id: null, n: { $sum: 1 }, bytes: { $sum: "$size" } } }], opts)
+    .toArray();
+  const deletedVersions = await files.files.countDocuments({ deletedAt: { $exists: true } });
+  const [stored] = await backups.backups
+    .aggregate<{ n: number; files: number; zip: number }>([
+      { $group: { _id: null, n: { $sum: 1 }, files: { $sum: "$totalSize" }, zip: { $sum: "$zipSize" } } },
+    ])
+    .toArray();
+  return {
+    users: users?.n ?? 0,
+    files: latest?.n ?? 0,
+    fileBytes: latest?.bytes ?? 0,
+    versions: versions?.n ?? 0,
+    versionBytes: versions?.bytes ?? 0,
+    deletedVersions,
+    backups: stored?.n ?? 0,
+    backupFileBytes: stored?.files ?? 0,
+    backupZipBytes: stored?.zip ?? 0,
+  };
+}
+
+export const statsCommand: CommandSpec = {
+  words: ["stats"],
+  usage: "stats",
+  summary: "users, files, versions, backups and their bytes, over the whole database",
+  options: {},
+  prepare(_values, positionals) {
+    positionalCount(positionals, 0, 0, "");
+    return async ({ services, out }) => {
+      const s = await collectStats(services);
+      for (const line of fields([
+        ["users", String(s.users)],
+        ["files", `${s.files}  (latest live version of each name)`],
+        ["versions", `${s.versions}  (live versions, latest and older)`],
+        ["deleted versions", String(s.deletedVersions)],
+        ["backups", String(s.backups)],
+        ["file bytes", `${bytesText(s.fileBytes)}  (latest versions)`],
+        ["version bytes", `${bytesText(s.versionBytes)}  (all live versions)`],
+        ["backup bytes", `${bytesText(s.backupFileBytes)}  (files inside the backups, uncompressed)`],
+        ["backup zip bytes", `${bytesText(s.backupZipBytes)}  (stored ZIPs)`],
+      ]))
+        out(line);
+      return 0;
+    };
+  },
+};
