@@ -1,0 +1,171 @@
+/**
+ * One benchmark case per child process (forked by bench/run.ts with --expose-gc),
+ * so each peak-RSS figure starts from a clean process:
+ *
+ *   timing     reference and archive alternated for N rounds (medians; ratio within one process)
+ *   reference  node:zlib deflateRawSync over every file, once            (+RSS)
+ *   archive    writeBackupArchive → discarding Writable, once            (+RSS)
+ *   read       FileLibrary.iterateForBackup alone (Mongo → contents)     (+RSS, diagnostic)
+ *   create     BackupService.create: Mongo cursor → ZIP → GridFS         (+RSS)
+ *   verify     BackupService.verify of that backup                       (+RSS)
+ *
+ * The baseline is RSS after the corpus is loaded (or, for the Mongo cases, after
+ * connecting and one small warm-up run of the same operation), after a full GC.
+ */
+import { Writable } from "node:stream";
+import * as zlib from "node:zlib";
+import { createServices, type Services } from "../src/app.js";
+import { writeBackupArchive, type ArchiveSourceFile } from "../src/backups/backup-archive.js";
+import { connectDatabase, type Database } from "../src/db/connect.js";
+import { Events } from "../src/events.js";
+import { detectLanguage } from "../src/files/language.js";
+import { sha256Hex } from "../src/files/content-store.js";
+import { createLogger } from "../src/logger.js";
+import { loadCorpus } from "./corpus-cache.js";
+import type { CorpusFile } from "./corpus.js";
+import { startRssProbe } from "./rss-probe.js";
+
+export const LEVEL = 6;
+
+export type CaseSpec =
+  | { case: "timing"; corpusFile: string; rounds: number }
+  | { case: "reference"; corpusFile: string }
+  | { case: "archive"; corpusFile: string }
+  | { case: "read"; uri: string; dbName: string; userId: number; warmUserId: number }
+  | { case: "create"; uri: string; dbName: string; userId: number; warmUserId: number }
+  | { case: "verify"; uri: string; dbName: string; userId: number; backupId: string; warmUserId: number };
+
+export interface CaseResult {
+  ms: number;
+  /** RSS at the start of the measured run, bytes. */
+  base: number;
+  /** Peak RSS during it, bytes. */
+  peak: number;
+  timing?: { referenceMs: number[]; archiveMs: number[] };
+  backup?: { id: string; fileCount: number; totalSize: number; zipSize: number };
+  verifyOk?: boolean;
+  readFiles?: number;
+}
+
+const HEADER = { backupId: "0123456789abcdef01234567", type: "full_backup", createdAt: new Date("2025-01-15T10:30:00Z"), userId: 1 };
+
+function archiveSource(corpus: CorpusFile[]): ArchiveSourceFile[] {
+  const at = new Date("2025-01-15T10:30:00Z");
+  return corpus.map((f) => ({
+    doc: {
+      fileName: f.name,
+      language: detectLanguage(f.name),
+      note: "",
+      tags: [],
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      sha256: sha256Hex(f.content),
+    },
+    content: f.content,
+    isLatest: true,
+  }));
+}
+
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _enc, cb) {
+      cb();
+    },
+  });
+}
+
+const reference = (corpus: CorpusFile[]) => {
+  for (const f of corpus) zlib.deflateRawSync(f.content, { level: LEVEL });
+};
+const archive = async (source: ArchiveSourceFile[]) => {
+  await writeBackupArchive(discard(), source, HEADER, { level: LEVEL });
+};
+
+async function open(uri: string, dbName: string): Promise<{ database: Database; services: Services }> {
+  const logger = createLogger("silent");
+  const database = await connectDatabase({ uri, dbName, dataDir: "/nonexistent", logger });
+  return { database, services: createServices({ db: database.db, events: new Events(logger) }) };
+}
+
+async function drain(services: Services, userId: number): Promise<number> {
+  let n = 0;
+  for await (const _ of services.files.iterateForBackup(userId, { withHistory: false })) n++;
+  return n;
+}
+
+export async function runCase(spec: CaseSpec): Promise<CaseResult> {
+  const probe = await startRssProbe();
+  try {
+    if (spec.case === "timing") {
+      const corpus = loadCorpus(spec.corpusFile);
+      const source = archiveSource(corpus);
+      reference(corpus); // warm-up
+      await archive(source);
+      const timing = { referenceMs: [] as number[], archiveMs: [] as number[] };
+      for (let r = 0; r < spec.rounds; r++) {
+        let t = performance.now();
+        reference(corpus);
+        timing.referenceMs.push(performance.now() - t);
+        t = performance.now();
+        await archive(source);
+        timing.archiveMs.push(performance.now() - t);
+      }
+      return { ms: 0, base: 0, peak: 0, timing };
+    }
+    if (spec.case === "reference" || spec.case === "archive") {
+      const corpus = loadCorpus(spec.corpusFile);
+      const source = spec.case === "archive" ? archiveSource(corpus) : [];
+      const base = probe.begin();
+      const t = performance.now();
+      if (spec.case === "reference") reference(corpus);
+      else await archive(source);
+      const ms = performance.now() - t;
+      return { ms, base, peak: probe.end() };
+    }
+
+    const { database, services } = await open(spec.uri, spec.dbName);
+    try {
+      if (spec.case === "read") {
+        await drain(services, spec.warmUserId);
+        const base = probe.begin();
+        const t = performance.now();
+        const readFiles = await drain(services, spec.userId);
+        const ms = performance.now() - t;
+        return { ms, base, peak: probe.end(), readFiles };
+      }
+      if (spec.case === "create") {
+        await services.backups.create(spec.warmUserId);
+        const base = probe.begin();
+        const t = performance.now();
+        const b = await services.backups.create(spec.userId);
+        const ms = performance.now() - t;
+        const peak = probe.end();
+        return { ms, base, peak, backup: { id: b.id, fileCount: b.fileCount, totalSize: b.totalSize, zipSize: b.zipSize } };
+      }
+      const [warm] = (await services.backups.list(spec.warmUserId)).items;
+      if (warm) await services.backups.verify(spec.warmUserId, warm.id);
+      const base = probe.begin();
+      const t = performance.now();
+      const result = await services.backups.verify(spec.userId, spec.backupId);
+      const ms = performance.now() - t;
+      return { ms, base, peak: probe.end(), verifyOk: result.ok };
+    } finally {
+      await database.close();
+    }
+  } finally {
+    probe.close();
+  }
+}
+
+/** Child entry: `--case <json>`; the result goes back over IPC. */
+if (process.argv.includes("--case") && process.send) {
+  const spec = JSON.parse(process.argv[process.argv.indexOf("--case") + 1]!) as CaseSpec;
+  runCase(spec).then(
+    (result) => process.send!(result, () => process.exit(0)),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
