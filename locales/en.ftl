@@ -302,3 +302,4 @@ github-error-invalid_reference = That does not look like a GitHub repository. Se
 github-error-not_found = I could not find <b>{ $repo }</b> on GitHub (or it is private and no token is set).
 github-error-too_large = <b>{ $repo }</b> is too large: repository archives up to 45 MB are supported.
 github-error-unavailable = GitHub did not answer for <b>{ $repo }</b>. Please try again later.
+restore-interrupted = ⚠️ Your last restore was interrupted (the server restarted), so I rolled it back: your library is exactly as it was before it started. You can start the restore again.

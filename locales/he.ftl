@@ -302,3 +302,4 @@ github-error-invalid_reference = זה לא נראה כמו מאגר GitHub. של
 github-error-not_found = לא מצאתי את <b>{ $repo }</b> ב-GitHub (או שהוא פרטי ולא הוגדר טוקן).
 github-error-too_large = <b>{ $repo }</b> גדול מדי: נתמכים ארכיוני מאגרים עד 45 MB.
 github-error-unavailable = GitHub לא ענה עבור <b>{ $repo }</b>. נסו שוב מאוחר יותר.
+restore-interrupted = ⚠️ השחזור האחרון שלכם נקטע (השרת הופעל מחדש), ולכן ביטלתי אותו: הספרייה שלכם בדיוק כמו שהייתה לפני שהתחיל. אפשר להתחיל את השחזור מחדש.

@@ -27,6 +27,7 @@ export interface ServiceOptions {
   retention?: RetentionPolicy;
   backupPartBytes?: number;
   github?: { apiRoot: string; token?: string };
+  restoreLeaseMs?: number;
 }
 
 export function createServices(deps: ServiceOptions): Services {
@@ -36,7 +37,7 @@ export function createServices(deps: ServiceOptions): Services {
     files,
     settings: new UserSettings(deps),
     backups,
-    restore: new RestoreService({ ...deps, files, backups }),
+    restore: new RestoreService({ ...deps, files, backups, leaseMs: deps.restoreLeaseMs }),
     github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups }),
   };
 }

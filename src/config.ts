@@ -72,6 +72,12 @@ const schema = z
       .default("https://api.github.com")
       .transform((s) => s.replace(/\/+$/, "")),
     GITHUB_TOKEN: z.string().trim().optional(),
+    RESTORE_LEASE_SECONDS: z.coerce
+      .number({ error: "seconds without a sign of life before a restore is considered interrupted (1-3600)" })
+      .int("seconds without a sign of life before a restore is considered interrupted (1-3600)")
+      .min(1, "seconds without a sign of life before a restore is considered interrupted (1-3600)")
+      .max(3600, "seconds without a sign of life before a restore is considered interrupted (1-3600)")
+      .default(30),
     BACKUP_KEEP_LAST: count("how many of the newest backups to keep").default(10),
     BACKUP_KEEP_DAILY: count("for how many days to keep one backup a day").default(7),
     BACKUP_KEEP_WEEKLY: count("for how many weeks to keep one backup a week").default(4),
@@ -105,6 +111,7 @@ export interface Config {
   retention: { keepLast: number; daily: number; weekly: number; monthly: number };
   backupPartBytes: number;
   github: { apiRoot: string; token?: string };
+  restoreLeaseMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -138,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       monthly: c.BACKUP_KEEP_MONTHLY,
     },
     backupPartBytes: Math.floor(c.BACKUP_PART_MB * 1024 * 1024),
+    restoreLeaseMs: c.RESTORE_LEASE_SECONDS * 1000,
     github: { apiRoot: c.GITHUB_API_ROOT, ...(c.GITHUB_TOKEN ? { token: c.GITHUB_TOKEN } : {}) },
   };
 }

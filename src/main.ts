@@ -30,9 +30,9 @@ async function main(config: Config): Promise<void> {
     retention: config.retention,
     backupPartBytes: config.backupPartBytes,
     github: config.github,
+    restoreLeaseMs: config.restoreLeaseMs,
   });
-  const rolledBack = await services.restore.recoverInterrupted();
-  if (rolledBack) logger.warn({ rolledBack }, "rolled back restores that were interrupted by the last shutdown");
+  const storage = createBotStorage(database.db);
   const { bot, i18n } = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -40,11 +40,25 @@ async function main(config: Config): Promise<void> {
     allowedUserIds: config.allowedUserIds,
     logger,
     events,
-    storage: createBotStorage(database.db),
+    storage,
     ...services,
   });
   await bot.init();
   await registerCommands(bot.api, i18n as never);
+
+  // Restores interrupted by a crash (here or in another instance) are rolled back; their
+  // users are told, and the conversation that was waiting on them is let go.
+  const recover = async () => {
+    for (const userId of await services.restore.recoverInterrupted()) {
+      logger.warn({ userId }, "rolled back restores that were interrupted by the last shutdown");
+      await storage.conversations.delete(String(userId));
+      const locale = (await services.settings.getLocale(userId)) ?? config.defaultLocale;
+      await bot.api.sendMessage(userId, i18n.t(locale, "restore-interrupted")).catch(() => {});
+    }
+  };
+  await recover();
+  const recovery = setInterval(() => void recover().catch((err: Error) => logger.error({ err: err.message }, "restore recovery failed")), Math.max(1000, config.restoreLeaseMs / 2));
+  recovery.unref();
 
   const webhookPath = "/telegram/webhook";
   const http = await startHttpServer({
@@ -72,6 +86,7 @@ async function main(config: Config): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down: no new updates, finishing the ones in flight");
     try {
+      clearInterval(recovery);
       if (polling) {
         await bot.stop();
         await polling; // resolves once the batch being handled is done

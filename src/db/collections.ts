@@ -18,4 +18,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(COLLECTIONS.backups).createIndex({ userId: 1, createdAt: -1 }, { name: "user_created" });
   await db.collection(COLLECTIONS.sessions).createIndex({ key: 1 }, { name: "key", unique: true });
   await db.collection(COLLECTIONS.conversations).createIndex({ key: 1 }, { name: "key", unique: true });
+  await db.collection("restore_journals").createIndex({ status: 1, heartbeatAt: 1 }, { name: "status_heartbeat" });
+  await db.collection(COLLECTIONS.files).createIndex({ userId: 1, restoreId: 1 }, { name: "user_restore", sparse: true });
 }

@@ -243,7 +243,13 @@ export class FileLibrary {
    * Adds one new version for each input with bulk writes (no per-file round trips),
    * tagged with `restoreId` so `removeRestored` can take exactly these back out.
    */
-  async addVersionsInBulk(userId: number, inputs: BulkVersionInput[], restoreId: ObjectId, batchSize = 500): Promise<void> {
+  async addVersionsInBulk(
+    userId: number,
+    inputs: BulkVersionInput[],
+    restoreId: ObjectId,
+    opts: { batchSize?: number; beforeBatch?: () => Promise<void> } = {},
+  ): Promise<void> {
+    const batchSize = opts.batchSize ?? 500;
     if (!inputs.length) return;
     const names = [...new Set(inputs.map((i) => i.fileName))];
     const maxRows = await this.files
@@ -278,6 +284,7 @@ export class FileLibrary {
           restoreId,
         });
       }
+      await opts.beforeBatch?.();
       await this.files.insertMany(docs, { ordered: true });
     }
   }

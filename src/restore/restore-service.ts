@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { ObjectId, type Collection, type Db } from "mongodb";
 import type { BackupService } from "../backups/backup-service.js";
 import type { Events } from "../events.js";
@@ -32,13 +33,25 @@ export class RestoreService {
   private readonly backups: BackupService;
   private readonly events: Events;
   private readonly now: () => Date;
+  private readonly leaseMs: number;
+  /** This process: journals it owns are never recovered by it while it runs. */
+  readonly instanceId = randomUUID();
 
-  constructor(deps: { db: Db; files: FileLibrary; backups: BackupService; events: Events; clock?: () => Date }) {
+  constructor(deps: {
+    db: Db;
+    files: FileLibrary;
+    backups: BackupService;
+    events: Events;
+    clock?: () => Date;
+    /** A restore whose journal shows no sign of life for this long is considered dead. */
+    leaseMs?: number;
+  }) {
     this.journals = deps.db.collection<RestoreJournal>(JOURNALS);
     this.files = deps.files;
     this.backups = deps.backups;
     this.events = deps.events;
     this.now = deps.clock ?? (() => new Date());
+    this.leaseMs = deps.leaseMs ?? 30_000;
   }
 
   /** Validates the whole archive (throws ArchiveError) and shows what a restore would change. */
@@ -94,34 +107,60 @@ export class RestoreService {
     this.events.emit("restore_started", "info", { userId, files: inputs.length });
     const emergency = await this.backups.create(userId, { type: "emergency", withHistory: true });
     result.emergencyBackupId = emergency.id;
+    const startedAt = this.now();
     await this.journals.insertOne({
       _id: restoreId,
       userId,
       status: "applying",
-      startedAt: this.now(),
+      startedAt,
+      instanceId: this.instanceId,
+      heartbeatAt: startedAt,
       emergencyBackupId: new ObjectId(emergency.id),
     });
+    // Before each batch: renew the lease, and stop if another instance has rolled this restore back.
+    const beforeBatch = async () => {
+      const alive = await this.journals.updateOne({ _id: restoreId, status: "applying" }, { $set: { heartbeatAt: this.now() } });
+      if (alive.matchedCount === 0) throw new Error("the restore was rolled back while it was applying");
+    };
     try {
-      await this.files.addVersionsInBulk(userId, inputs, restoreId);
+      await this.files.addVersionsInBulk(userId, inputs, restoreId, { beforeBatch });
+      const done = await this.journals.updateOne(
+        { _id: restoreId, userId, status: "applying" },
+        { $set: { status: "completed", finishedAt: this.now(), counts: withoutEmergency(result) } },
+      );
+      if (done.matchedCount === 0) throw new Error("the restore was rolled back while it was applying");
     } catch (err) {
       this.events.emit("restore_failed", "error", { userId, files: inputs.length, error: (err as Error).message });
       await this.rollback(userId, restoreId);
       throw new RestoreError("apply_failed", { cause: err });
     }
-    const { emergencyBackupId: _e, ...counts } = result;
-    await this.journals.updateOne({ _id: restoreId, userId }, { $set: { status: "completed", finishedAt: this.now(), counts } });
-    this.events.emit("restore_completed", "info", { userId, ...counts });
+    this.events.emit("restore_completed", "info", { userId, ...withoutEmergency(result) });
     return result;
   }
 
   /**
-   * At start-up: restores that were applying when the process died are rolled
-   * back, so a library is never left half-restored. Returns how many.
+   * Restores whose process died (no heartbeat for the lease time) are rolled back,
+   * so a library is never left half-restored. Run at start-up and periodically;
+   * a restore another live instance is applying keeps its lease and is left alone.
+   * Returns the users whose restore was rolled back.
    */
-  async recoverInterrupted(): Promise<number> {
-    const open = await this.journals.find({ status: "applying" }).toArray();
-    for (const journal of open) await this.rollback(journal.userId, journal._id);
-    return open.length;
+  async recoverInterrupted(): Promise<number[]> {
+    const stale = new Date(this.now().getTime() - this.leaseMs);
+    const open = await this.journals
+      .find({ status: "applying", instanceId: { $ne: this.instanceId }, heartbeatAt: { $lt: stale } })
+      .toArray();
+    const users: number[] = [];
+    for (const journal of open) {
+      // Claim it first, so two instances recovering at once do not both report it.
+      const claimed = await this.journals.updateOne(
+        { _id: journal._id, status: "applying", heartbeatAt: journal.heartbeatAt },
+        { $set: { status: "rolling_back", heartbeatAt: this.now() } },
+      );
+      if (claimed.matchedCount === 0) continue;
+      await this.rollback(journal.userId, journal._id);
+      users.push(journal.userId);
+    }
+    return users;
   }
 
   private async rollback(userId: number, restoreId: ObjectId): Promise<void> {
@@ -168,6 +207,11 @@ export class RestoreService {
     result.restored = result.new + result.replaced + result.renamed;
     return { inputs, result };
   }
+}
+
+function withoutEmergency(result: RestoreResult): Omit<RestoreResult, "emergencyBackupId"> {
+  const { emergencyBackupId: _ignored, ...counts } = result;
+  return counts;
 }
 
 function toInput(file: ArchiveFile, fileName: string): BulkVersionInput {

@@ -53,8 +53,11 @@ export class RestoreError extends Error {
 export interface RestoreJournal {
   _id: ObjectId;
   userId: number;
-  status: "applying" | "completed" | "rolled_back";
+  status: "applying" | "rolling_back" | "completed" | "rolled_back";
   startedAt: Date;
+  /** Which process applies it, and when it last showed it is alive (a lease). */
+  instanceId: string;
+  heartbeatAt: Date;
   finishedAt?: Date;
   emergencyBackupId?: ObjectId;
   counts?: Omit<RestoreResult, "emergencyBackupId">;

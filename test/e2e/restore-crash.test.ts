@@ -62,6 +62,7 @@ async function startBot(): Promise<RunningProcess> {
     DATA_DIR: dataDir,
     LOG_LEVEL: "info",
     ALLOWED_USER_IDS: "",
+    RESTORE_LEASE_SECONDS: "1",
   });
   running.push(bot);
   return bot;
@@ -159,11 +160,14 @@ describe("crash safety of a restore (the real process, SIGKILL mid-restore)", ()
     expect(countAfterKill).toBeLessThan(ARCHIVE_FILES);
     expect(await files.findOne({ userId: USER, fileName: "old.sh", version: 2, deletedAt: { $exists: false } })).toMatchObject({ restoreId });
 
-    // 5. The next start rolls it back before it serves anyone.
+    // 5. The next start rolls it back before it serves anyone (once the dead process's 1 s lease has run out).
+    await new Promise((r) => setTimeout(r, 1100));
+    const told = fake.waitForSent(USER, (m) => (m.text ?? "").startsWith("⚠️ Your last restore was interrupted"), 30_000);
     const second = await startBot();
     await second.waitForOutput(/"event":"bot_started"/, 30_000);
     expect(second.output()).toContain("rolled back restores that were interrupted");
     expect(second.output()).toMatch(new RegExp(`"event":"restore_rolled_back","userId":${USER},"removed":${countAfterKill}\\b`));
+    await told; // the user is told, in their language, that nothing changed
     const journal = await journals.findOne({ _id: restoreId });
     expect(journal?.status).toBe("rolled_back");
     expect(await files.countDocuments({ restoreId })).toBe(0);
