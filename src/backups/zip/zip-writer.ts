@@ -183,14 +183,19 @@ export class ZipWriter {
       const compressed =
         data.length > this.#asyncThreshold
           ? await deflateRawAsync(data, { level: this.#level })
-          : zlib.deflateRawSync(data, { level: this.#level });
+          : // One output chunk sized to the input: no 16 KB default chunk per small file.
+            zlib.deflateRawSync(data, { level: this.#level, chunkSize: Math.max(1024, Math.min(data.length + 1024, 1 << 20)) });
       if (compressed.length < data.length) {
         method = METHOD_DEFLATE;
         payload = compressed;
       }
     }
 
-    const name = Buffer.from(nameStr, "utf8");
+    // Kept until the central directory is written: its own small allocation, not a slice of
+    // Node's shared 8 KB pool (which would keep unrelated buffers alive with it).
+    const nameBytes = Buffer.byteLength(nameStr, "utf8");
+    const name = Buffer.allocUnsafeSlow(nameBytes);
+    name.write(nameStr, "utf8");
     const { date: dosDate, time: dosTime } = toDosDateTime(modifiedAt);
     const seconds = Math.floor(modifiedAt.getTime() / 1000);
     const unixTime = seconds >= 0 && seconds <= 0x7fffffff ? seconds : undefined;
