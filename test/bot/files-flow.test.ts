@@ -196,3 +196,17 @@ describe("/save followed by a file", () => {
     expect(await h.services.files.getLatest(31, "renamed.py")).toMatchObject({ tags: ["x"] });
   });
 });
+
+describe("buttons pressed while a question is open", () => {
+  it("get an answer that says what is expected, and the question stays open", async () => {
+    const user = h.fake.user(32);
+    await h.send(user.sendText("/start"));
+    const menu = h.fake.lastSent(32)!;
+    await h.send(user.sendText("/save later.py"));
+    const answers = h.fake.callbackAnswers().length;
+    await h.send(user.pressButtonByText(menu, "📁 My files"));
+    expect(h.fake.callbackAnswers()[answers]).toMatchObject({ text: "Please send the code as a text message or a file, or /cancel.", show_alert: true });
+    await h.send(user.sendText("print('still saved')"));
+    expect(h.fake.lastSent(32)!.text).toBe("✅ Saved later.py (python, 20 B).");
+  });
+});

@@ -1,6 +1,7 @@
 import { BackupError } from "../../backups/backup-types.js";
 import { MAX_BACKUP_NOTE_LENGTH, type BackupService } from "../../backups/backup-service.js";
 import type { BotConversation, InnerContext } from "../context.js";
+import { remind } from "./remind.js";
 import { escapeHtml } from "../format.js";
 
 export const BACKUP_NOTE = "backup-note";
@@ -21,7 +22,7 @@ export function backupNoteConversation(deps: { backups: BackupService }) {
       parse_mode: "HTML",
     });
     for (;;) {
-      const answer = await conversation.waitFor("message:text", { otherwise: (other) => other.reply(other.t("edit-expect-text")) });
+      const answer = await conversation.waitFor("message:text", { otherwise: remind("edit-expect-text") });
       const text = answer.message.text;
       if (text.startsWith("/")) await conversation.halt({ next: true });
       const result = await conversation.external(async () => {

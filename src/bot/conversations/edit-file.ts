@@ -2,6 +2,7 @@ import { FileError } from "../../files/file-types.js";
 import type { FileLibrary } from "../../files/file-library.js";
 import { MAX_NOTE_LENGTH } from "../../files/tags.js";
 import type { BotConversation, InnerContext } from "../context.js";
+import { remind } from "./remind.js";
 import { escapeHtml, formatTags } from "../format.js";
 
 export const EDIT_FILE = "edit-file";
@@ -30,7 +31,7 @@ export function editFileConversation(deps: { files: FileLibrary }) {
     );
     for (;;) {
       const answer = await conversation.waitFor("message:text", {
-        otherwise: (other) => other.reply(other.t("edit-expect-text")),
+        otherwise: remind("edit-expect-text"),
       });
       const text = answer.message.text;
       if (text.startsWith("/")) await conversation.halt({ next: true });

@@ -1,5 +1,6 @@
 import type { FileLibrary } from "../../files/file-library.js";
 import type { BotConversation, InnerContext } from "../context.js";
+import { remind } from "./remind.js";
 import { escapeHtml } from "../format.js";
 import { saveDocumentBytes, saveText, type DownloadOptions } from "../save-outcome.js";
 import { downloadFilePath } from "../telegram-files.js";
@@ -12,7 +13,7 @@ export function saveCodeConversation(deps: { files: FileLibrary; download: Downl
   return async function saveCode(conversation: BotConversation, ctx: InnerContext, fileName: string, tags: string[]) {
     await ctx.reply(ctx.t("save-send-code", { name: escapeHtml(fileName) }), { parse_mode: "HTML" });
     const answer = await conversation.waitFor(["message:text", "message:document"], {
-      otherwise: (other) => other.reply(other.t("save-expect-code")),
+      otherwise: remind("save-expect-code"),
     });
     const text = answer.message.text;
     // Another command while we wait: leave and let it run as usual.
