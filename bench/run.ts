@@ -8,6 +8,7 @@
  *   cursor → ZIP → GridFS) and verify, against the test MongoDB server in a
  *   separate process (`npm run test:mongo`) or a real one from MONGODB_URI.
  * Prints a table and rewrites its own section of docs/PERFORMANCE.md.
+ * Then the restore benchmark (bench/restore-bench.ts, `--restore-files 10000`) writes its own.
  */
 import { execFileSync, fork } from "node:child_process";
 import * as fs from "node:fs";
@@ -25,6 +26,7 @@ import { LEVEL } from "./backup-cases.js";
 import { saveCorpus } from "./corpus-cache.js";
 import { generateCorpus, type CorpusFile } from "./corpus.js";
 import { markdownTable, writeSection } from "./perf-report.js";
+import { benchRestore, restoreReport, writeRestoreReport, type RestoreBenchResult } from "./restore-bench.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CASES = fileURLToPath(new URL("./backup-cases.ts", import.meta.url));
@@ -286,9 +288,12 @@ async function main(): Promise<void> {
   const mongo = await startMongo();
   const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 10_000 });
   const results: CorpusResult[] = [];
+  let restore: RestoreBenchResult;
   try {
     await client.connect();
     for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, mongo, client, dir));
+    const restoreFiles = Number(option("restore-files", "10000"));
+    restore = await benchRestore({ files: restoreFiles, seed: seedValue, rounds, uri: mongo.uri, client, dir, log });
   } finally {
     await client.close();
     await mongo.stop();
@@ -298,8 +303,11 @@ async function main(): Promise<void> {
   const section = report(results, goals, mongo);
   console.log(section);
   log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const restoreSection = restoreReport(restore, mongo.label);
+  console.log(`\n${restoreSection}`);
   if (!process.argv.includes("--no-write")) {
     writeSection(REPORT, "backup", section, INTRO);
+    writeRestoreReport(restoreSection);
     log(`wrote ${path.relative(process.cwd(), REPORT)}`);
   }
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { isZipError, type ZipEntry } from "../backups/zip/index.js";
 import { MAX_FILE_BYTES } from "../files/file-library.js";
 import { MAX_NOTE_LENGTH, MAX_TAGS, normalizeTags } from "../files/tags.js";
-import { fileNameProblem } from "../files/text.js";
+import { decodeText, fileNameProblem } from "../files/text.js";
 import { ArchiveError, type ArchiveFile, type RejectReason } from "./archive-types.js";
 
 /**
@@ -31,6 +31,28 @@ export function readEntry(entry: ZipEntry): Buffer {
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
+}
+
+/** A file's text with the sha256 and byte size of its UTF-8 form. */
+export interface EntryText {
+  text: string;
+  sha256: string;
+  size: number;
+}
+
+/**
+ * The text of an entry's bytes (as decodeText reads it), with its sha256 and size.
+ * Valid UTF-8 decodes and re-encodes to the same bytes, so unless a byte-order mark
+ * was dropped these are the sha256 and length of `data` itself: hashing the bytes we
+ * already hold instead of encoding the text again. `digest` is sha256Hex(data) when
+ * the caller computed it already (checking it against a manifest).
+ */
+export function entryText(data: Buffer, digest?: string): EntryText | undefined {
+  const text = decodeText(data);
+  if (text === undefined) return undefined;
+  const bom = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
+  if (bom) return { text, sha256: sha256Hex(text), size: Buffer.byteLength(text) };
+  return { text, sha256: digest ?? sha256Hex(data), size: data.length };
 }
 
 /** The largest file the library accepts from this archive. */
@@ -82,16 +104,18 @@ export function parseDate(value: string | undefined): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** `known`: sha256 and size of `content`'s UTF-8 bytes when already computed (entryText). */
 export function toArchiveFile(
   name: string,
   content: string,
   meta: { language?: string; tags: string[]; note: string; createdAt?: Date; updatedAt?: Date },
+  known?: { sha256: string; size: number },
 ): ArchiveFile {
   const file: ArchiveFile = {
     name,
     content,
-    sha256: sha256Hex(content),
-    size: Buffer.byteLength(content),
+    sha256: known?.sha256 ?? sha256Hex(content),
+    size: known?.size ?? Buffer.byteLength(content),
     tags: meta.tags,
     note: meta.note.trim().slice(0, MAX_NOTE_LENGTH),
   };

@@ -7,6 +7,7 @@ import type { ZipEntry } from "../backups/zip/index.js";
 import { decodeText } from "../files/text.js";
 import {
   cleanTags,
+  entryText,
   fileCap,
   isIgnoredEntry,
   nameRejection,
@@ -14,6 +15,7 @@ import {
   readEntry,
   sha256Hex,
   toArchiveFile,
+  type EntryText,
 } from "./archive-entries.js";
 import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type RejectedEntry, type RejectReason } from "./archive-types.js";
 
@@ -87,7 +89,8 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
   }
 
   // 2. Read every entry once, in archive order: any damage refuses the whole archive.
-  const bodies = new Map<string, string>();
+  //    Each entry is hashed at most once: the manifest check and the imported file share the digest.
+  const bodies = new Map<string, EntryText>();
   for (const entry of entries) {
     if (entry.isDirectory) continue;
     const data = entry === manifestEntry ? manifestBytes : readEntry(entry);
@@ -96,36 +99,43 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
       if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
       continue;
     }
+    const digest = check.sha256.length || check.keep ? sha256Hex(data) : undefined;
     if (check.sha256.length) {
-      const actual = sha256Hex(data);
-      const wrong = check.sha256.find((s) => s.value !== actual);
+      const wrong = check.sha256.find((s) => s.value !== digest);
       if (wrong) throw new ArchiveError("checksum_mismatch", `sha256 of ${JSON.stringify(wrong.file)} does not match the manifest`, entry.name);
     }
     if (check.keep) {
-      const text = decodeText(data);
-      if (text === undefined) throw new ArchiveError("not_text", "Listed file is not UTF-8 text", entry.name);
-      bodies.set(entry.name, text);
+      const body = entryText(data, digest);
+      if (body === undefined) throw new ArchiveError("not_text", "Listed file is not UTF-8 text", entry.name);
+      bodies.set(entry.name, body);
     }
   }
 
   const files: ArchiveFile[] = [];
   for (const { file, code } of wanted) {
     let content: string;
+    let known: EntryText | undefined;
     if (code !== undefined) {
       const text = LONE_SURROGATE.test(code) ? undefined : decodeText(Buffer.from(code, "utf8"));
       if (text === undefined) throw new ArchiveError("not_text", "Manifest `code` is not text", file.file_name);
       content = text;
     } else {
-      content = bodies.get(entryNameOf(file))!;
+      known = bodies.get(entryNameOf(file))!;
+      content = known.text;
     }
     files.push(
-      toArchiveFile(file.file_name, content, {
-        language: file.programming_language,
-        tags: cleanTags(file.tags),
-        note: file.note,
-        createdAt: parseDate(file.created_at),
-        updatedAt: parseDate(file.updated_at),
-      }),
+      toArchiveFile(
+        file.file_name,
+        content,
+        {
+          language: file.programming_language,
+          tags: cleanTags(file.tags),
+          note: file.note,
+          createdAt: parseDate(file.created_at),
+          updatedAt: parseDate(file.updated_at),
+        },
+        known,
+      ),
     );
   }
 

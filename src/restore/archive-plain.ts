@@ -4,8 +4,7 @@
  * taken as a repository and stripped from the names.
  */
 import type { ZipEntry } from "../backups/zip/index.js";
-import { decodeText } from "../files/text.js";
-import { cleanTags, fileCap, isIgnoredEntry, nameRejection, readEntry, repoTag, toArchiveFile } from "./archive-entries.js";
+import { cleanTags, entryText, fileCap, isIgnoredEntry, nameRejection, readEntry, repoTag, toArchiveFile } from "./archive-entries.js";
 import type { ArchiveFile, ArchiveHint, ArchiveRepo, ImportLimits, LoadedArchive, RejectedEntry, RejectReason } from "./archive-types.js";
 
 const ARCHIVE_EXTENSIONS = /\.(zip|jar|war|ear|apk|aar|whl|egg|nupkg|tar|gz|tgz|bz2|tbz2|xz|txz|zst|7z|rar|cab)$/i;
@@ -44,12 +43,12 @@ export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: 
     let reason: RejectReason | undefined = nameRejection(name);
     if (!reason && isNestedArchive(name, data)) reason = "nested_archive";
     if (!reason && data.length > cap) reason = "too_large";
-    const text = reason ? undefined : decodeText(data);
-    if (text === undefined) {
+    const body = reason ? undefined : entryText(data);
+    if (body === undefined) {
       rejected.push({ name, reason: reason ?? "binary" });
       continue;
     }
-    files.push(toArchiveFile(name, text, { tags: cleanTags([], extraTag), note: "", updatedAt: usableDate(entry.modifiedAt) }));
+    files.push(toArchiveFile(name, body.text, { tags: cleanTags([], extraTag), note: "", updatedAt: usableDate(entry.modifiedAt) }, body));
   }
   const loaded: LoadedArchive = { format: "plain", files, rejected };
   if (repo) loaded.repo = repo;
