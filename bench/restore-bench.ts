@@ -328,11 +328,8 @@ function notes(r: RestoreBenchResult): string[] {
   const out = ["### Notes (restore)", ""];
   if (r.refused) {
     out.push(
-      `- **Backups of ${r.files.toLocaleString("en-US")} files cannot be restored.** \`loadArchive\` applies \`IMPORT_LIMITS.maxEntries\` ` +
-        `(${IMPORT_LIMITS.maxEntries.toLocaleString("en-US")}) to ZIP *entries*, and a backup holds its files plus metadata.json; ` +
-        "`RestoreService.preview`/`apply` use those limits for the bot's own stored backups too, so any backup of " +
-        `more than ${r.restored.toLocaleString("en-US")} files is refused (\`${r.refused.code}\`). ` +
-        "A product decision, not changed here (e.g. not counting metadata.json, or stored backups under the own-backup limits of backup-verify.ts).",
+      `- **Backups of ${r.files.toLocaleString("en-US")} files cannot be restored** (\`${r.refused.code}\`: ${r.refused.message}); ` +
+        `\`loadArchive\` accepts at most ${IMPORT_LIMITS.maxEntries.toLocaleString("en-US")} entries besides metadata.json.`,
     );
   }
   out.push(

@@ -54,13 +54,15 @@ export function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, h
 /**
  * openZip with the import limits. The manifest has its own size limit, so the
  * reader is given the larger of the two and the file limit is applied here.
+ * `metadata.json` describes the archive and is not one of its entries: a backup
+ * of 10,000 files (10,001 ZIP entries) is within a 10,000-entry limit.
  */
 function openArchive(bytes: Buffer, lim: ImportLimits): ZipEntry[] {
   let entries: ZipEntry[];
   try {
     entries = fromZip(() =>
       openZip(bytes, {
-        maxEntries: lim.maxEntries,
+        maxEntries: lim.maxEntries + 1,
         maxEntryBytes: Math.max(lim.maxEntryBytes, lim.maxManifestBytes),
         maxTotalBytes: lim.maxTotalBytes,
       }),
@@ -70,6 +72,10 @@ function openArchive(bytes: Buffer, lim: ImportLimits): ZipEntry[] {
       throw new ArchiveError("manifest_too_large", `Manifest is larger than ${lim.maxManifestBytes} bytes`, MANIFEST_NAME, { cause: err });
     }
     throw err;
+  }
+  const counted = entries.filter((e) => e.name !== MANIFEST_NAME).length;
+  if (counted > lim.maxEntries) {
+    throw new ArchiveError("too_many_entries", `Archive has ${counted} entries besides ${MANIFEST_NAME}, the limit is ${lim.maxEntries}`);
   }
   for (const e of entries) {
     if (e.name !== MANIFEST_NAME && e.size > lim.maxEntryBytes) {

@@ -453,6 +453,18 @@ describe("hostile archives are refused whole", () => {
       expect(loadArchive(buildRawZip(entries(10_000))).files).toHaveLength(10_000);
     });
 
+    it("metadata.json is not counted: a backup of 10,000 files loads, one of 10,001 is refused", () => {
+      const backup = (n: number): Buffer => {
+        const names = Array.from({ length: n }, (_, i) => `f${i}.txt`);
+        return rawBackup(
+          names.map((name) => listed(name, "x")),
+          names.map((name) => ({ name, content: Buffer.from("x"), method: 0 })),
+        );
+      };
+      expect(loadArchive(backup(10_000)).files).toHaveLength(10_000);
+      expectRefused(backup(10_001), "too_many_entries");
+    });
+
     it("mutated archives only ever load or throw ArchiveError", async () => {
       const bytes = await manifestZip({ files: [listed("a.py", "print(1)\n".repeat(50)), listed("b.md", "# b\n")] }, [
         { name: "a.py", data: "print(1)\n".repeat(50) },
