@@ -1,8 +1,20 @@
 import { createHash } from "node:crypto";
 import type { Writable } from "node:stream";
+import * as zlib from "node:zlib";
 import type { FileDoc } from "../files/file-types.js";
-import { MANIFEST_NAME, MANIFEST_VERSION, type Manifest, type ManifestFile } from "./manifest.js";
-import { isZipError, ZipWriter } from "./zip/index.js";
+import {
+  MANIFEST_NAME,
+  MANIFEST_VERSION,
+  manifestFileText,
+  manifestHead,
+  manifestTail,
+  type ManifestFile,
+  type ManifestHeader,
+} from "./manifest.js";
+import { crc32 } from "./zip/crc32.js";
+import { crc32Combine } from "./zip/zip-format.js";
+import { isZipError } from "./zip/zip-errors.js";
+import { ZipWriter, type ZipPreparedEntryInput } from "./zip/zip-writer.js";
 
 export const HISTORY_DIR = ".codevault-history";
 
@@ -22,24 +34,36 @@ export interface ArchiveHeader {
   part?: { index: number; total: number };
 }
 
+/** What a written archive holds (metadata.json's total_files and total_size). */
+export interface ArchiveTotals {
+  fileCount: number;
+  totalSize: number;
+}
+
 /**
  * Writes a backup ZIP: every file at its own name (older versions of a history
  * backup under .codevault-history/), then metadata.json describing them. The
  * sha256 of each file is computed from the bytes written, not trusted from storage.
+ *
+ * Memory does not follow the number of files: each file's manifest entry is
+ * serialized to its metadata.json text at once and compressed in segments
+ * (ManifestBody), the ZIP writer keeps only encoded central-directory bytes,
+ * so what stays per file is ~100–250 bytes outside the JS heap, not objects.
  */
 export async function writeBackupArchive(
   out: Writable,
   source: AsyncIterable<ArchiveSourceFile> | Iterable<ArchiveSourceFile>,
   header: ArchiveHeader,
   opts: { level?: number } = {},
-): Promise<Manifest> {
-  const zip = new ZipWriter(out, { level: opts.level ?? 6 });
-  const files: ManifestFile[] = [];
-  const used = new Set<string>([MANIFEST_NAME]);
+): Promise<ArchiveTotals> {
+  const level = opts.level ?? 6;
+  const zip = new ZipWriter(out, { level });
+  const body = new ManifestBody(level);
+  let fileCount = 0;
   let totalSize = 0;
   for await (const { doc, content, isLatest, path: given } of source) {
     const wanted = given ?? (isLatest ? doc.fileName : historyPath(doc.fileName, doc.version));
-    const path = await addUnique(zip, wanted, content, doc.updatedAt, used);
+    const path = await addUnique(zip, wanted, content, doc.updatedAt);
     totalSize += content.length;
     const entry: ManifestFile = {
       file_name: doc.fileName,
@@ -54,25 +78,89 @@ export async function writeBackupArchive(
     };
     if (path !== doc.fileName) entry.path = path;
     if (!isLatest) entry.history = true;
-    files.push(entry);
+    body.append(manifestFileText(entry, fileCount));
+    fileCount++;
   }
-  const manifest: Manifest = {
+  const manifest: ManifestHeader = {
     version: MANIFEST_VERSION,
     backup_id: header.backupId,
     backup_type: header.type,
     created_at: header.createdAt.toISOString(),
     user_id: header.userId,
-    total_files: files.length,
+    total_files: fileCount,
     total_size: totalSize,
-    files,
   };
   if (header.part) {
     manifest.part = header.part.index;
     manifest.total_parts = header.part.total;
   }
-  await zip.add({ name: MANIFEST_NAME, data: Buffer.from(JSON.stringify(manifest, null, 2)), modifiedAt: header.createdAt });
+  await zip.addPrepared(body.toEntry(MANIFEST_NAME, manifestHead(manifest), manifestTail(manifest, fileCount), header.createdAt));
   await zip.finish();
-  return manifest;
+  return { fileCount, totalSize };
+}
+
+/** Text is compressed once this much of it is pending. */
+const MANIFEST_SEGMENT_CHARS = 64 * 1024;
+
+/**
+ * The files part of metadata.json, kept compressed while the archive is written.
+ * Each ~64 KB text segment is deflated on its own and ended with a sync flush
+ * (byte-aligned, not final), so the segments, preceded by the head and followed
+ * by the tail (known only at the end), concatenate into one valid DEFLATE stream;
+ * the CRC of head‖body‖tail comes from crc32Combine. At level 0 the text is kept stored.
+ */
+export class ManifestBody {
+  readonly #level: number;
+  readonly #chunks: Buffer[] = [];
+  #pending: string[] = [];
+  #pendingChars = 0;
+  #crc = 0;
+  #size = 0;
+
+  constructor(level: number) {
+    this.#level = level;
+  }
+
+  append(text: string): void {
+    this.#pending.push(text);
+    this.#pendingChars += text.length;
+    if (this.#pendingChars >= MANIFEST_SEGMENT_CHARS) this.#flush();
+  }
+
+  /** The whole entry: head + appended text + tail. Call once, after the last append. */
+  toEntry(name: string, head: string, tail: string, modifiedAt: Date): ZipPreparedEntryInput {
+    this.#flush();
+    const headBytes = Buffer.from(head, "utf8");
+    const tailBytes = Buffer.from(tail, "utf8");
+    const crc = crc32(tailBytes, crc32Combine(crc32(headBytes), this.#crc, this.#size));
+    const size = headBytes.length + this.#size + tailBytes.length;
+    if (this.#level === 0) return { name, method: "store", chunks: [headBytes, ...this.#chunks, tailBytes], crc, size, modifiedAt };
+    const chunks = [this.#deflate(headBytes, false), ...this.#chunks, this.#deflate(tailBytes, true)];
+    return { name, method: "deflate", chunks, crc, size, modifiedAt };
+  }
+
+  #flush(): void {
+    if (this.#pendingChars === 0) return;
+    const text = Buffer.from(this.#pending.join(""), "utf8");
+    this.#pending = [];
+    this.#pendingChars = 0;
+    this.#crc = crc32(text, this.#crc);
+    this.#size += text.length;
+    this.#chunks.push(this.#level === 0 ? text : this.#deflate(text, false));
+  }
+
+  /** Raw DEFLATE of `data`: the final block when `last`, else ending byte-aligned after a sync flush. */
+  #deflate(data: Buffer, last: boolean): Buffer {
+    const out = zlib.deflateRawSync(data, {
+      level: this.#level,
+      finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+      chunkSize: Math.max(1024, Math.min(data.length + 1024, 1 << 20)),
+    });
+    // Kept until the end: its own allocation of its own length, not a view of a larger output buffer.
+    const own = Buffer.allocUnsafeSlow(out.length);
+    out.copy(own);
+    return own;
+  }
 }
 
 /** "src/app.py" v2 → ".codevault-history/src/app.v2.py" */
@@ -86,18 +174,18 @@ export function historyPath(fileName: string, version: number): string {
 /**
  * Adds an entry under `name`, or `name~2`, `name~3`… when that name is taken
  * (a file called metadata.json, or "a" next to "a/b"); the manifest records the path.
+ * The ZIP writer knows which names are taken; metadata.json is kept for the manifest.
  */
-async function addUnique(zip: ZipWriter, name: string, data: Buffer, modifiedAt: Date, used: Set<string>): Promise<string> {
+async function addUnique(zip: ZipWriter, name: string, data: Buffer, modifiedAt: Date): Promise<string> {
   for (let i = 1; ; i++) {
     const candidate = i === 1 ? name : `${name}~${i}`;
-    if (used.has(candidate)) continue;
+    if (candidate === MANIFEST_NAME) continue;
     try {
       await zip.add({ name: candidate, data, modifiedAt });
     } catch (err) {
       if (isZipError(err, "duplicate_name") && i < 100) continue;
       throw err;
     }
-    used.add(candidate);
     return candidate;
   }
 }

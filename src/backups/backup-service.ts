@@ -71,7 +71,7 @@ export class BackupService {
     const upload = this.store.beginUpload(backupFileName(createdAt), { userId });
     let doc: BackupDoc;
     try {
-      const manifest = await writeBackupArchive(
+      const totals = await writeBackupArchive(
         upload.input,
         this.files.iterateForBackup(userId, { withHistory }),
         { backupId: id.toHexString(), type, createdAt, userId },
@@ -83,8 +83,8 @@ export class BackupService {
         userId,
         type,
         createdAt,
-        fileCount: manifest.total_files,
-        totalSize: manifest.total_size,
+        fileCount: totals.fileCount,
+        totalSize: totals.totalSize,
         zipSize: stored.size,
         sha256: stored.sha256,
         gridFsId: upload.id,

@@ -34,6 +34,43 @@ export interface Manifest {
   total_parts?: number;
 }
 
+/** Everything of a manifest but its files: known only once they have all been written. */
+export type ManifestHeader = Omit<Manifest, "files">;
+
+/**
+ * metadata.json as `JSON.stringify(manifest, null, 2)` writes it, in pieces, so a
+ * writer can serialize each file as it goes and keep only text, not objects:
+ * `manifestHead(h) + manifestFileText(f1, 0) + manifestFileText(f2, 1) + … + manifestTail(h, n)`
+ * is byte for byte that JSON (key order: the header's fields up to total_size, files, then part/total_parts).
+ */
+export function manifestHead(header: ManifestHeader): string {
+  const [head] = splitEmpty(header);
+  return head;
+}
+
+/** The `index`-th entry of the files array (with the comma that separates it from the previous one). */
+export function manifestFileText(file: ManifestFile, index: number): string {
+  return `${index > 0 ? "," : ""}\n    ${JSON.stringify(file, null, 2).replaceAll("\n", "\n    ")}`;
+}
+
+/** Closes the files array (of `count` entries) and the object. */
+export function manifestTail(header: ManifestHeader, count: number): string {
+  const [, tail] = splitEmpty(header);
+  return count > 0 ? `\n  ${tail}` : tail;
+}
+
+/** JSON of the header with an empty files array, cut inside `[]`: ["…\"files\": [", "]…}"]. */
+function splitEmpty(header: ManifestHeader): [string, string] {
+  const { part, total_parts, ...fields } = header;
+  const shape: Manifest = { ...fields, files: [] };
+  if (part !== undefined) shape.part = part;
+  if (total_parts !== undefined) shape.total_parts = total_parts;
+  const json = JSON.stringify(shape, null, 2);
+  // String values cannot hold a raw newline, so this is the top-level key.
+  const at = json.indexOf('\n  "files": []') + '\n  "files": ['.length;
+  return [json.slice(0, at), json.slice(at)];
+}
+
 /**
  * Reading is lenient: unknown fields are ignored, missing optional ones get
  * defaults, and the older format whose entries carry the body in `code` is accepted.

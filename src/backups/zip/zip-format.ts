@@ -105,3 +105,41 @@ export function checkEntryName(raw: string): NameCheck {
   if (kept.length === 0) return { ok: false, reason: "name has no path segments" };
   return { ok: true, name: kept.join("/") + (isDirectory ? "/" : ""), isDirectory };
 }
+
+/**
+ * CRC-32 of A‖B from crc(A), crc(B) and B's length, without the bytes (zlib's
+ * crc32_combine: B's length applied as a GF(2) matrix power to crc(A)). For data
+ * whose head is known only after its body, e.g. a manifest whose totals precede its entries.
+ */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  if (lengthB <= 0) return crcA >>> 0; // B is empty: crc(B) is 0
+  const even = new Uint32Array(32);
+  const odd = new Uint32Array(32);
+  odd[0] = 0xedb88320; // the CRC-32 polynomial: the operator for one zero bit
+  for (let n = 1, row = 1; n < 32; n++, row *= 2) odd[n] = row;
+  gf2Square(even, odd); // two zero bits
+  gf2Square(odd, even); // four
+  let crc = crcA >>> 0;
+  let len = lengthB;
+  for (;;) {
+    gf2Square(even, odd); // first pass: one zero byte
+    if (len % 2) crc = gf2Times(even, crc);
+    len = Math.floor(len / 2);
+    if (len === 0) break;
+    gf2Square(odd, even);
+    if (len % 2) crc = gf2Times(odd, crc);
+    len = Math.floor(len / 2);
+    if (len === 0) break;
+  }
+  return (crc ^ crcB) >>> 0;
+}
+
+function gf2Times(mat: Uint32Array, vec: number): number {
+  let sum = 0;
+  for (let i = 0; vec !== 0; i++, vec >>>= 1) if (vec & 1) sum ^= mat[i]!;
+  return sum >>> 0;
+}
+
+function gf2Square(square: Uint32Array, mat: Uint32Array): void {
+  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n]!);
+}

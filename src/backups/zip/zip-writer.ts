@@ -3,8 +3,14 @@
  *
  * Each entry is compressed whole, then its local header (with CRC and sizes,
  * so no data descriptors) and data are written to `out`, honouring
- * backpressure. Only the compact central-directory records (~60 bytes + name
- * per entry) stay in memory until `finish()`.
+ * backpressure. Per entry, only its central-directory record stays in memory
+ * until `finish()`, already encoded (46 bytes + name + extras, ~90 bytes for a
+ * typical name) into 64 KiB buffers outside the JS heap, plus a 64-bit
+ * fingerprint of its name for duplicate detection: no JS object per entry, so
+ * a writer's memory does not grow with garbage-collected objects as entries
+ * pile up. `addPrepared()` writes an entry whose (deflated) bytes the caller
+ * produced piece by piece, e.g. a manifest built while the other entries were
+ * written.
  *
  * Compression: entries up to `asyncThreshold` (1 MiB) use `deflateRawSync` on
  * the calling thread. On this project's 60 MB / 10,000-file source corpus
@@ -55,6 +61,19 @@ export interface ZipEntryInput {
   modifiedAt?: Date;
 }
 
+/** An entry whose data the caller has already encoded (see `addPrepared()`). */
+export interface ZipPreparedEntryInput {
+  name: string;
+  /** "deflate": `chunks` are one raw DEFLATE stream, in order; "store": they are the bytes themselves. */
+  method: "deflate" | "store";
+  chunks: readonly Uint8Array[];
+  /** CRC-32 and length of the uncompressed data. */
+  crc: number;
+  size: number;
+  /** Defaults to the time `addPrepared()` is called. */
+  modifiedAt?: Date;
+}
+
 export interface ZipWriterOptions {
   /** DEFLATE level 0–9 (default 6). 0 stores every entry uncompressed. */
   level?: number;
@@ -75,19 +94,6 @@ export interface ZipSummary {
   bytesWritten: number;
 }
 
-interface CentralRecord {
-  name: Buffer;
-  versionNeeded: number;
-  method: number;
-  dosTime: number;
-  dosDate: number;
-  unixTime: number | undefined;
-  crc: number;
-  compressedSize: number;
-  size: number;
-  offset: number;
-}
-
 /** "Made by" Unix (3), spec 6.3 — needed for the Unix mode in the external attributes. */
 const VERSION_MADE_BY = (3 << 8) | 63;
 const VERSION_ZIP64 = 45;
@@ -95,7 +101,7 @@ const VERSION_DEFLATE = 20;
 const VERSION_STORE = 10;
 /** Regular file, rw-r--r--, in the high 16 bits (Unix host convention). */
 const EXTERNAL_ATTR_FILE = (0o100644 << 16) >>> 0;
-const CD_CHUNK_BYTES = 256 * 1024;
+const CD_CHUNK_BYTES = 64 * 1024;
 
 const deflateRawAsync = promisify(zlib.deflateRaw) as (buf: Uint8Array, opts: zlib.ZlibOptions) => Promise<Buffer>;
 
@@ -105,8 +111,14 @@ export class ZipWriter {
   readonly #endOutput: boolean;
   readonly #asyncThreshold: number;
   readonly #forceZip64: boolean;
-  readonly #records: CentralRecord[] = [];
-  readonly #names = new Set<string>();
+  /** Encoded central-directory records; the last one is filled up to #cdUsed. */
+  readonly #cd: Buffer[] = [];
+  #cdUsed = 0;
+  #count = 0;
+  /** Fingerprints of every reserved name; the names themselves are in #cd or #pending. */
+  readonly #fingerprints = new NameFingerprints();
+  /** Names reserved by add() whose record is not in #cd yet. */
+  readonly #pending = new Set<string>();
   #bytesWritten = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #failure: unknown = undefined;
@@ -139,18 +151,64 @@ export class ZipWriter {
    * (output stream error) poisons the writer.
    */
   add(entry: ZipEntryInput): Promise<void> {
-    if (this.#finishing) return Promise.reject(new Error("ZipWriter.add() after finish()"));
-    const check = checkEntryName(entry.name);
-    if (!check.ok || check.isDirectory || check.name !== entry.name) {
-      const reason = check.ok ? (check.isDirectory ? "directory name" : "non-canonical name") : check.reason;
-      return Promise.reject(new ZipError("unsafe_path", `Refusing to write entry (${reason})`, entry.name));
-    }
-    if (this.#names.has(entry.name)) {
-      return Promise.reject(new ZipError("duplicate_name", "Entry already written", entry.name));
-    }
-    this.#names.add(entry.name);
+    const refused = this.#reserve(entry.name);
+    if (refused) return Promise.reject(refused);
     const modifiedAt = entry.modifiedAt ?? new Date();
     return this.#enqueue(() => this.#writeEntry(entry.name, entry.data, modifiedAt));
+  }
+
+  /**
+   * Writes an entry whose data is already encoded: `chunks` in order, with the
+   * given method, CRC and uncompressed size (the caller vouches for them; the
+   * reader checks them). Same name rules and ordering as `add()`.
+   */
+  addPrepared(entry: ZipPreparedEntryInput): Promise<void> {
+    const refused = this.#reserve(entry.name);
+    if (refused) return Promise.reject(refused);
+    const modifiedAt = entry.modifiedAt ?? new Date();
+    const method = entry.method === "deflate" ? METHOD_DEFLATE : METHOD_STORE;
+    let compressedSize = 0;
+    for (const c of entry.chunks) compressedSize += c.length;
+    if (method === METHOD_STORE && compressedSize !== entry.size) {
+      return Promise.reject(new RangeError(`stored entry ${entry.name}: ${compressedSize} bytes given, size says ${entry.size}`));
+    }
+    return this.#enqueue(() => this.#writeEncoded(entry.name, method, entry.crc >>> 0, entry.size, compressedSize, entry.chunks, modifiedAt));
+  }
+
+  /** Undefined when `name` is now reserved; the error to reject with otherwise. */
+  #reserve(name: string): Error | undefined {
+    if (this.#finishing) return new Error("ZipWriter.add() after finish()");
+    const check = checkEntryName(name);
+    if (!check.ok || check.isDirectory || check.name !== name) {
+      const reason = check.ok ? (check.isDirectory ? "directory name" : "non-canonical name") : check.reason;
+      return new ZipError("unsafe_path", `Refusing to write entry (${reason})`, name);
+    }
+    const [h1, h2] = fingerprint(name);
+    // A matching fingerprint is almost always the same name; confirm against the real names.
+    if (this.#pending.has(name) || (this.#fingerprints.has(h1, h2) && this.#cdHasName(name))) {
+      return new ZipError("duplicate_name", "Entry already written", name);
+    }
+    this.#fingerprints.add(h1, h2);
+    this.#pending.add(name);
+    return undefined;
+  }
+
+  /** Whether an encoded central-directory record carries `name` (a linear scan: only on a fingerprint match). */
+  #cdHasName(name: string): boolean {
+    const wanted = Buffer.from(name, "utf8");
+    for (let i = 0; i < this.#cd.length; i++) {
+      const chunk = this.#cd[i]!;
+      const end = i === this.#cd.length - 1 ? this.#cdUsed : chunk.length; // earlier chunks are trimmed to their records
+      let p = 0;
+      // Chunks hold whole records (#cdReserve never splits one).
+      while (p < end) {
+        const nameLen = chunk.readUInt16LE(p + 28);
+        const extraLen = chunk.readUInt16LE(p + 30);
+        if (nameLen === wanted.length && wanted.equals(chunk.subarray(p + CENTRAL_HEADER_SIZE, p + CENTRAL_HEADER_SIZE + nameLen))) return true;
+        p += CENTRAL_HEADER_SIZE + nameLen + extraLen;
+      }
+    }
+    return false;
   }
 
   /**
@@ -175,7 +233,7 @@ export class ZipWriter {
     return run;
   }
 
-  async #writeEntry(nameStr: string, data: Uint8Array, modifiedAt: Date): Promise<void> {
+  async #writeEntry(name: string, data: Uint8Array, modifiedAt: Date): Promise<void> {
     const crc = crc32(data);
     let method = METHOD_STORE;
     let payload: Uint8Array = data;
@@ -190,24 +248,31 @@ export class ZipWriter {
         payload = compressed;
       }
     }
+    await this.#writeEncoded(name, method, crc, data.length, payload.length, [payload], modifiedAt);
+  }
 
-    // Kept until the central directory is written: its own small allocation, not a slice of
-    // Node's shared 8 KB pool (which would keep unrelated buffers alive with it).
-    const nameBytes = Buffer.byteLength(nameStr, "utf8");
-    const name = Buffer.allocUnsafeSlow(nameBytes);
-    name.write(nameStr, "utf8");
+  /** Local header, then `payload`; the central-directory record is encoded at once and kept as bytes. */
+  async #writeEncoded(
+    name: string,
+    method: number,
+    crc: number,
+    size: number,
+    compressedSize: number,
+    payload: readonly Uint8Array[],
+    modifiedAt: Date,
+  ): Promise<void> {
+    const nameLen = Buffer.byteLength(name, "utf8");
     const { date: dosDate, time: dosTime } = toDosDateTime(modifiedAt);
     const seconds = Math.floor(modifiedAt.getTime() / 1000);
     const unixTime = seconds >= 0 && seconds <= 0x7fffffff ? seconds : undefined;
-    const size = data.length;
-    const compressedSize = payload.length;
     const offset = this.#bytesWritten;
-    const zip64Sizes = this.#forceZip64 || size >= U32_MAX || compressedSize >= U32_MAX;
+    const force = this.#forceZip64;
+    const zip64Sizes = force || size >= U32_MAX || compressedSize >= U32_MAX;
     const zip64Any = zip64Sizes || offset >= U32_MAX;
     const versionNeeded = zip64Any ? VERSION_ZIP64 : method === METHOD_DEFLATE ? VERSION_DEFLATE : VERSION_STORE;
 
     const extraLen = (zip64Sizes ? 20 : 0) + (unixTime !== undefined ? 9 : 0);
-    const h = Buffer.allocUnsafe(LOCAL_HEADER_SIZE + name.length + extraLen);
+    const h = Buffer.allocUnsafe(LOCAL_HEADER_SIZE + nameLen + extraLen);
     h.writeUInt32LE(SIG_LOCAL, 0);
     h.writeUInt16LE(versionNeeded, 4);
     h.writeUInt16LE(FLAG_UTF8, 6);
@@ -217,10 +282,10 @@ export class ZipWriter {
     h.writeUInt32LE(crc, 14);
     h.writeUInt32LE(zip64Sizes ? U32_MAX : compressedSize, 18);
     h.writeUInt32LE(zip64Sizes ? U32_MAX : size, 22);
-    h.writeUInt16LE(name.length, 26);
+    h.writeUInt16LE(nameLen, 26);
     h.writeUInt16LE(extraLen, 28);
-    name.copy(h, LOCAL_HEADER_SIZE);
-    let p = LOCAL_HEADER_SIZE + name.length;
+    h.write(name, LOCAL_HEADER_SIZE, "utf8");
+    let p = LOCAL_HEADER_SIZE + nameLen;
     if (zip64Sizes) {
       // 4.5.3: in the local header both sizes are present.
       h.writeUInt16LE(EXTRA_ZIP64, p);
@@ -236,68 +301,78 @@ export class ZipWriter {
       h.writeUInt32LE(unixTime, p + 5);
     }
 
-    this.#records.push({ name, versionNeeded, method, dosTime, dosDate, unixTime, crc, compressedSize, size, offset });
+    // Central-directory record (4.3.12), complete now: every field is known once the offset is.
+    const z64Size = force || size >= U32_MAX;
+    const z64Compressed = force || compressedSize >= U32_MAX;
+    const z64Offset = force || offset >= U32_MAX;
+    const z64Len = (z64Size ? 8 : 0) + (z64Compressed ? 8 : 0) + (z64Offset ? 8 : 0);
+    const cdExtraLen = (z64Len > 0 ? 4 + z64Len : 0) + (unixTime !== undefined ? 9 : 0);
+    const [c, q] = this.#cdReserve(CENTRAL_HEADER_SIZE + nameLen + cdExtraLen);
+    c.writeUInt32LE(SIG_CENTRAL, q);
+    c.writeUInt16LE(VERSION_MADE_BY, q + 4);
+    c.writeUInt16LE(versionNeeded, q + 6);
+    c.writeUInt16LE(FLAG_UTF8, q + 8);
+    c.writeUInt16LE(method, q + 10);
+    c.writeUInt16LE(dosTime, q + 12);
+    c.writeUInt16LE(dosDate, q + 14);
+    c.writeUInt32LE(crc, q + 16);
+    c.writeUInt32LE(z64Compressed ? U32_MAX : compressedSize, q + 20);
+    c.writeUInt32LE(z64Size ? U32_MAX : size, q + 24);
+    c.writeUInt16LE(nameLen, q + 28);
+    c.writeUInt16LE(cdExtraLen, q + 30);
+    c.writeUInt16LE(0, q + 32); // comment length
+    c.writeUInt16LE(0, q + 34); // disk number start
+    c.writeUInt16LE(0, q + 36); // internal attributes
+    c.writeUInt32LE(EXTERNAL_ATTR_FILE, q + 38);
+    c.writeUInt32LE(z64Offset ? U32_MAX : offset, q + 42);
+    c.write(name, q + CENTRAL_HEADER_SIZE, "utf8");
+    let r = q + CENTRAL_HEADER_SIZE + nameLen;
+    if (z64Len > 0) {
+      // 4.5.3: only the fields whose header value is 0xFFFFFFFF, in this fixed order.
+      c.writeUInt16LE(EXTRA_ZIP64, r);
+      c.writeUInt16LE(z64Len, r + 2);
+      r += 4;
+      if (z64Size) (writeU64(c, size, r), (r += 8));
+      if (z64Compressed) (writeU64(c, compressedSize, r), (r += 8));
+      if (z64Offset) (writeU64(c, offset, r), (r += 8));
+    }
+    if (unixTime !== undefined) {
+      c.writeUInt16LE(EXTRA_EXTENDED_TIME, r);
+      c.writeUInt16LE(5, r + 2);
+      c.writeUInt8(1, r + 4);
+      c.writeUInt32LE(unixTime, r + 5);
+    }
+    this.#count++;
+    this.#pending.delete(name);
+
     await this.#write(h);
-    if (payload.length > 0) await this.#write(payload);
+    for (const chunk of payload) if (chunk.length > 0) await this.#write(chunk);
+  }
+
+  /** Room for one record of `len` bytes at the end of the central directory: [buffer, offset]. */
+  #cdReserve(len: number): [Buffer, number] {
+    let last = this.#cd.at(-1);
+    if (!last || last.length - this.#cdUsed < len) {
+      // Outside Node's shared pool: these live until finish().
+      last = Buffer.allocUnsafeSlow(Math.max(CD_CHUNK_BYTES, len));
+      if (this.#cd.length > 0) this.#cd[this.#cd.length - 1] = this.#cd.at(-1)!.subarray(0, this.#cdUsed);
+      this.#cd.push(last);
+      this.#cdUsed = 0;
+    }
+    const at = this.#cdUsed;
+    this.#cdUsed += len;
+    return [last, at];
   }
 
   async #writeTrailer(): Promise<ZipSummary> {
     const cdOffset = this.#bytesWritten;
     const force = this.#forceZip64;
-    let chunk: Buffer[] = [];
-    let chunkBytes = 0;
-    for (const r of this.#records) {
-      const z64Size = force || r.size >= U32_MAX;
-      const z64Compressed = force || r.compressedSize >= U32_MAX;
-      const z64Offset = force || r.offset >= U32_MAX;
-      const z64Len = (z64Size ? 8 : 0) + (z64Compressed ? 8 : 0) + (z64Offset ? 8 : 0);
-      const extraLen = (z64Len > 0 ? 4 + z64Len : 0) + (r.unixTime !== undefined ? 9 : 0);
-      const c = Buffer.allocUnsafe(CENTRAL_HEADER_SIZE + r.name.length + extraLen);
-      c.writeUInt32LE(SIG_CENTRAL, 0);
-      c.writeUInt16LE(VERSION_MADE_BY, 4);
-      c.writeUInt16LE(r.versionNeeded, 6);
-      c.writeUInt16LE(FLAG_UTF8, 8);
-      c.writeUInt16LE(r.method, 10);
-      c.writeUInt16LE(r.dosTime, 12);
-      c.writeUInt16LE(r.dosDate, 14);
-      c.writeUInt32LE(r.crc, 16);
-      c.writeUInt32LE(z64Compressed ? U32_MAX : r.compressedSize, 20);
-      c.writeUInt32LE(z64Size ? U32_MAX : r.size, 24);
-      c.writeUInt16LE(r.name.length, 28);
-      c.writeUInt16LE(extraLen, 30);
-      c.writeUInt16LE(0, 32); // comment length
-      c.writeUInt16LE(0, 34); // disk number start
-      c.writeUInt16LE(0, 36); // internal attributes
-      c.writeUInt32LE(EXTERNAL_ATTR_FILE, 38);
-      c.writeUInt32LE(z64Offset ? U32_MAX : r.offset, 42);
-      r.name.copy(c, CENTRAL_HEADER_SIZE);
-      let p = CENTRAL_HEADER_SIZE + r.name.length;
-      if (z64Len > 0) {
-        // 4.5.3: only the fields whose header value is 0xFFFFFFFF, in this fixed order.
-        c.writeUInt16LE(EXTRA_ZIP64, p);
-        c.writeUInt16LE(z64Len, p + 2);
-        p += 4;
-        if (z64Size) (writeU64(c, r.size, p), (p += 8));
-        if (z64Compressed) (writeU64(c, r.compressedSize, p), (p += 8));
-        if (z64Offset) (writeU64(c, r.offset, p), (p += 8));
-      }
-      if (r.unixTime !== undefined) {
-        c.writeUInt16LE(EXTRA_EXTENDED_TIME, p);
-        c.writeUInt16LE(5, p + 2);
-        c.writeUInt8(1, p + 4);
-        c.writeUInt32LE(r.unixTime, p + 5);
-      }
-      chunk.push(c);
-      chunkBytes += c.length;
-      if (chunkBytes >= CD_CHUNK_BYTES) {
-        await this.#write(Buffer.concat(chunk, chunkBytes));
-        chunk = [];
-        chunkBytes = 0;
-      }
+    for (let i = 0; i < this.#cd.length; i++) {
+      const chunk = this.#cd[i]!;
+      await this.#write(i === this.#cd.length - 1 ? chunk.subarray(0, this.#cdUsed) : chunk);
     }
-    if (chunkBytes > 0) await this.#write(Buffer.concat(chunk, chunkBytes));
     const cdSize = this.#bytesWritten - cdOffset;
-    const count = this.#records.length;
+    const count = this.#count;
 
     const zip64 = force || count >= U16_MAX || cdSize >= U32_MAX || cdOffset >= U32_MAX;
     const tail = Buffer.alloc((zip64 ? ZIP64_EOCD_SIZE + ZIP64_LOCATOR_SIZE : 0) + EOCD_SIZE);
@@ -366,5 +441,63 @@ export class ZipWriter {
       out.on("error", onError);
       out.on("close", onClose);
     });
+  }
+}
+
+/**
+ * Two independent 32-bit hashes of a name's UTF-16 code units (FNV-1a and a
+ * murmur-style mix): a 64-bit fingerprint, so distinct names share one about
+ * once in 2^64/n² archives; a match is then confirmed against the real names.
+ */
+function fingerprint(name: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c ^ name.length;
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193);
+    b = Math.imul(b ^ ch, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  b = Math.imul(b ^ (b >>> 13), 0x5bd1e995);
+  b ^= b >>> 15;
+  return [(a >>> 0) || 1, b >>> 0];
+}
+
+/** An open-addressing set of 64-bit fingerprints in one typed array: 16 bytes per name at most, no JS objects. */
+class NameFingerprints {
+  /** Pairs [h1, h2]; h1 === 0 marks an empty slot. */
+  #slots = new Uint32Array(2 * 1024);
+  #size = 0;
+
+  has(h1: number, h2: number): boolean {
+    const slots = this.#slots;
+    const mask = slots.length / 2 - 1;
+    for (let i = h1 & mask; ; i = (i + 1) & mask) {
+      const s = slots[2 * i]!;
+      if (s === 0) return false;
+      if (s === h1 && slots[2 * i + 1] === h2) return true;
+    }
+  }
+
+  add(h1: number, h2: number): void {
+    if (this.has(h1, h2)) return;
+    if (2 * (this.#size + 1) > this.#slots.length / 2) this.#grow();
+    this.#insert(this.#slots, h1, h2);
+    this.#size++;
+  }
+
+  #insert(slots: Uint32Array, h1: number, h2: number): void {
+    const mask = slots.length / 2 - 1;
+    let i = h1 & mask;
+    while (slots[2 * i] !== 0) i = (i + 1) & mask;
+    slots[2 * i] = h1;
+    slots[2 * i + 1] = h2;
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    const next = new Uint32Array(old.length * 2);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.#insert(next, old[i]!, old[i + 1]!);
+    this.#slots = next;
   }
 }
