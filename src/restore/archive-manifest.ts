@@ -2,20 +2,20 @@
  * Archives with a root metadata.json: our own backups (bodies in ZIP entries)
  * and the older format (bodies in the manifest's `code`).
  */
-import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "../backups/manifest.js";
+import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifest, type ParsedManifestFile } from "../backups/manifest.js";
 import type { ZipEntry } from "../backups/zip/index.js";
 import { decodeText } from "../files/text.js";
 import {
   cleanTags,
-  entryText,
   fileCap,
   isIgnoredEntry,
   nameRejection,
   parseDate,
-  readEntry,
   sha256Hex,
+  take,
   toArchiveFile,
   type EntryText,
+  type ExaminedEntries,
 } from "./archive-entries.js";
 import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type RejectedEntry, type RejectReason } from "./archive-types.js";
 
@@ -37,14 +37,28 @@ interface EntryCheck {
   keep: boolean;
 }
 
-export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry, lim: ImportLimits): LoadedArchive {
+/**
+ * The archive's metadata.json, parsed and checked (throws ArchiveError). `text`
+ * reads the entry's text (undefined when it is not text) once the size is known to be fine.
+ */
+export function readManifest(manifestEntry: ZipEntry, lim: ImportLimits, text: () => string | undefined): ParsedManifest {
   if (manifestEntry.size > lim.maxManifestBytes) {
     throw new ArchiveError("manifest_too_large", `Manifest declares ${manifestEntry.size} bytes, the limit is ${lim.maxManifestBytes}`, MANIFEST_NAME);
   }
-  const manifestBytes = readEntry(manifestEntry);
-  const manifestText = decodeText(manifestBytes);
+  const manifestText = text();
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
   if (!manifest) throw new ArchiveError("manifest_invalid", "Manifest is not valid JSON of the expected shape", MANIFEST_NAME);
+  return manifest;
+}
+
+/** `manifest`: readManifest of `manifestEntry`, read by the caller (perhaps while the entries were being examined). */
+export function loadManifestArchive(
+  entries: ZipEntry[],
+  manifestEntry: ZipEntry,
+  manifest: ParsedManifest,
+  examined: ExaminedEntries,
+  lim: ImportLimits,
+): LoadedArchive {
   const format = manifest.files.some((f) => f.code !== undefined) ? "legacy_manifest" : "codevault";
 
   // 1. From the manifest alone: what is imported, what is rejected, what each entry must satisfy.
@@ -88,24 +102,23 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
     wanted.push({ file, code: file.code });
   }
 
-  // 2. Read every entry once, in archive order: any damage refuses the whole archive.
-  //    Each entry is hashed at most once: the manifest check and the imported file share the digest.
+  // 2. Every entry, in archive order: any damage refuses the whole archive.
+  //    The manifest check and the imported file share the entry's one digest.
   const bodies = new Map<string, EntryText>();
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    const data = entry === manifestEntry ? manifestBytes : readEntry(entry);
+    const data = take(examined, entry);
     const check = checks.get(entry.name);
     if (!check) {
       if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
       continue;
     }
-    const digest = check.sha256.length || check.keep ? sha256Hex(data) : undefined;
     if (check.sha256.length) {
-      const wrong = check.sha256.find((s) => s.value !== digest);
+      const wrong = check.sha256.find((s) => s.value !== data.digest);
       if (wrong) throw new ArchiveError("checksum_mismatch", `sha256 of ${JSON.stringify(wrong.file)} does not match the manifest`, entry.name);
     }
     if (check.keep) {
-      const body = entryText(data, digest);
+      const body = data.body;
       if (body === undefined) throw new ArchiveError("not_text", "Listed file is not UTF-8 text", entry.name);
       bodies.set(entry.name, body);
     }

@@ -3,7 +3,8 @@
  * before anything is returned, so nothing changes unless all of it is sound.
  *
  * - Structure, names, limits, encryption and duplicates: `openZip`.
- * - Every entry is read once (size, CRC and an inflation cap checked by the reader).
+ * - Every entry is read once (size, CRC and an inflation cap checked by the reader),
+ *   on this thread or by worker threads (entry-workers.ts).
  * - A root `metadata.json` makes it a manifest archive (ours or the older
  *   `code` format, see archive-manifest.ts); otherwise it is plain (archive-plain.ts).
  *
@@ -11,10 +12,12 @@
  * are fine but not restorable (binaries, history versions, bad names) are
  * listed in `rejected`.
  */
-import { MANIFEST_NAME } from "../backups/manifest.js";
+import { MANIFEST_NAME, type ParsedManifest } from "../backups/manifest.js";
+import { decodeText } from "../files/text.js";
 import { openZip, type ZipEntry } from "../backups/zip/index.js";
-import { fromZip } from "./archive-entries.js";
-import { loadManifestArchive } from "./archive-manifest.js";
+import { examineInThread, fromZip, readEntry, take } from "./archive-entries.js";
+import { examineInWorkers, WORKERS_MIN_BYTES } from "./entry-workers.js";
+import { loadManifestArchive, readManifest } from "./archive-manifest.js";
 import { loadPlainArchive } from "./archive-plain.js";
 import { ArchiveError, IMPORT_LIMITS, type ArchiveHint, type ImportLimits, type LoadedArchive } from "./archive-types.js";
 
@@ -38,17 +41,56 @@ export { detectRepo } from "./archive-plain.js";
  * Validates and loads a whole archive. Throws ArchiveError (codes of ZipError,
  * plus manifest_* / checksum_mismatch / not_text); never returns part of an archive.
  * `hint` (the GitHub download path) tells how a zipball's `owner-repo-sha` folder splits.
+ * Reads every entry on this thread: see loadArchiveInWorkers for big archives.
  */
 export function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, hint?: ArchiveHint): LoadedArchive {
-  const lim: ImportLimits = {
+  const lim = withDefaults(limits);
+  const entries = openArchive(bytes, lim);
+  const examined = examineInThread(entries);
+  const manifestEntry = findManifest(entries);
+  if (!manifestEntry) return loadPlainArchive(entries, examined, lim, hint);
+  const manifest = readManifest(manifestEntry, lim, () => take(examined, manifestEntry).body?.text);
+  return loadManifestArchive(entries, manifestEntry, manifest, examined, lim);
+}
+
+/**
+ * loadArchive, with the entries inflated, checked and hashed by worker threads
+ * when they declare at least `minBytes` in total: several cores do the work and
+ * the event loop is free between their answers. This thread reads the manifest
+ * meanwhile. Same result, same errors.
+ */
+export async function loadArchiveInWorkers(
+  bytes: Buffer,
+  limits: Partial<ImportLimits> = {},
+  hint?: ArchiveHint,
+  opts: { minBytes?: number } = {},
+): Promise<LoadedArchive> {
+  const lim = withDefaults(limits);
+  const entries = openArchive(bytes, lim);
+  const declared = entries.reduce((sum, e) => sum + e.size, 0);
+  if (declared < (opts.minBytes ?? WORKERS_MIN_BYTES)) return loadArchive(bytes, limits, hint);
+  const reading = examineInWorkers(bytes, entries);
+  const manifestEntry = findManifest(entries);
+  let manifest: ParsedManifest | undefined;
+  try {
+    manifest = manifestEntry && readManifest(manifestEntry, lim, () => decodeText(readEntry(manifestEntry)));
+  } catch (err) {
+    reading.catch(() => {}); // its outcome no longer matters
+    throw err;
+  }
+  const examined = await reading;
+  return manifestEntry ? loadManifestArchive(entries, manifestEntry, manifest!, examined, lim) : loadPlainArchive(entries, examined, lim, hint);
+}
+
+const findManifest = (entries: ZipEntry[]): ZipEntry | undefined => entries.find((e) => e.name === MANIFEST_NAME);
+
+function withDefaults(limits: Partial<ImportLimits>): ImportLimits {
+  return {
     maxEntries: limits.maxEntries ?? IMPORT_LIMITS.maxEntries,
     maxEntryBytes: limits.maxEntryBytes ?? IMPORT_LIMITS.maxEntryBytes,
     maxTotalBytes: limits.maxTotalBytes ?? IMPORT_LIMITS.maxTotalBytes,
     maxManifestBytes: limits.maxManifestBytes ?? IMPORT_LIMITS.maxManifestBytes,
   };
-  const entries = openArchive(bytes, lim);
-  const manifest = entries.find((e) => e.name === MANIFEST_NAME);
-  return manifest ? loadManifestArchive(entries, manifest, lim) : loadPlainArchive(entries, lim, hint);
 }
 
 /**

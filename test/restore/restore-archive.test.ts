@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ArchiveSourceFile } from "../../src/backups/backup-archive.js";
 import {
   ArchiveError,
-  loadArchive,
+  loadArchive as loadInThread,
+  loadArchiveInWorkers,
   type ArchiveErrorCode,
   type ArchiveHint,
   type ImportLimits,
@@ -28,6 +29,27 @@ import {
 } from "./hostile-zips.js";
 
 const sha = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
+
+/**
+ * Every archive these tests load, and what loading it gave: the last test loads
+ * each again on worker threads (loadArchiveInWorkers) and expects the same.
+ */
+const loads: { test: string; args: Parameters<typeof loadInThread>; outcome: LoadedArchive | ArchiveError }[] = [];
+
+function loadArchive(...args: Parameters<typeof loadInThread>): LoadedArchive {
+  const test = expect.getState().currentTestName ?? "?";
+  const copy: Parameters<typeof loadInThread> = [Buffer.from(args[0]), args[1], args[2]];
+  try {
+    const loaded = loadInThread(...args);
+    loads.push({ test, args: copy, outcome: loaded });
+    return loaded;
+  } catch (err) {
+    if (err instanceof ArchiveError) loads.push({ test, args: copy, outcome: err });
+    throw err;
+  }
+}
+
+const outcomeOf = (x: LoadedArchive | ArchiveError) => (x instanceof ArchiveError ? { code: x.code, entry: x.entry, message: x.message } : x);
 
 /** The ArchiveError `fn` throws; fails if it returns anything (nothing partial may come out). */
 function refusal(fn: () => unknown): ArchiveError {
@@ -544,4 +566,18 @@ describe("hostile archives are refused whole", () => {
       }
     });
   });
+});
+
+describe("on worker threads", () => {
+  it("every archive above loads to the same files and rejections, or is refused with the same error", async () => {
+    expect(loads.length).toBeGreaterThan(100);
+    for (const { test, args, outcome } of loads) {
+      const [bytes, limits, hint] = args;
+      const got = await loadArchiveInWorkers(bytes, limits, hint, { minBytes: 0 }).catch((err: unknown) => {
+        if (err instanceof ArchiveError) return err;
+        throw err;
+      });
+      expect(outcomeOf(got), test).toEqual(outcomeOf(outcome));
+    }
+  }, 120_000);
 });
