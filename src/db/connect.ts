@@ -56,6 +56,10 @@ async function startEmbedded(opts: { dbName: string; dataDir: string; logger: Lo
   // Imported lazily: deployments with MONGODB_URI never load it.
   const { MongoMemoryServer } = await import("mongodb-memory-server-core");
   let server: InstanceType<typeof MongoMemoryServer>;
+  // On a failed start the library prints the whole error with console.warn; the
+  // error thrown below says it in one line, so its print goes to the debug log.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => opts.logger.debug({ detail: args.map(String).join(" ") }, "mongodb-memory-server warning");
   try {
     server = await MongoMemoryServer.create({
       instance: { dbPath, storageEngine: "wiredTiger", dbName: opts.dbName },
@@ -68,6 +72,8 @@ async function startEmbedded(opts: { dbName: string; dataDir: string; logger: Lo
         ". Set MONGODB_URI to a MongoDB server you run (e.g. mongodb://localhost:27017), " +
         "or MONGOMS_SYSTEM_BINARY to the path of an installed mongod binary.",
     );
+  } finally {
+    console.warn = warn;
   }
   const client = await connectClient(server.getUri());
   return {
