@@ -78,5 +78,6 @@ describe("embedded database", () => {
     expect(code).toBe(1);
     const last = bot.output().trim().split("\n").at(-1)!;
     expect(last).toMatch(/^codevault: The embedded MongoDB could not start: .*Set MONGODB_URI .* or MONGOMS_SYSTEM_BINARY/);
+    expect(bot.output()).not.toMatch(/^\s+at /m); // no stack trace before it
   }, 90_000);
 });
