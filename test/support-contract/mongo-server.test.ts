@@ -6,6 +6,7 @@ import {
   type Collection,
   Decimal128,
   type Document,
+  Double,
   GridFSBucket,
   Long,
   MongoBulkWriteError,
@@ -328,6 +329,84 @@ describe("MongoDB test server, through the official driver", () => {
     const all = await orders.aggregate([{ $sort: { amount: -1 } }, { $skip: 10 }, { $limit: 250 }], { batchSize: 60 }).toArray();
     expect(all).toHaveLength(250);
     expect(all[0]?.amount).toBe(289);
+  });
+
+  it("matches $in/$nin like MongoDB: numbers across BSON types, strings, regexes, ObjectIds, dates, null/missing, arrays, documents", async () => {
+    const coll = freshCollection();
+    const ref = new ObjectId();
+    await coll.insertMany([
+      { k: "int", v: 1 },
+      { k: "double", v: new Double(3) },
+      { k: "long", v: Long.fromNumber(5) },
+      { k: "decimal", v: Decimal128.fromString("7") },
+      { k: "fraction", v: 2.5 },
+      { k: "apple", v: "apple" },
+      { k: "Banana", v: "Banana" },
+      { k: "oid", v: ref },
+      { k: "date", v: new Date(1_000) },
+      { k: "null", v: null },
+      { k: "missing" },
+      { k: "array", v: [10, "x"] },
+      { k: "arrayWithNull", v: [null, 11] },
+      { k: "doc", v: { a: 1, b: "two" } },
+      { k: "items", items: [{ tag: ["a", "b"] }, { tag: ["c"] }] },
+    ]);
+    const keys = async (filter: Document) => (await coll.find(filter).toArray()).map((d) => d.k as string).sort();
+
+    expect(await keys({ v: { $in: [Long.fromNumber(1), 3, new Double(5), 7, 2.5] } })).toEqual(
+      ["decimal", "double", "fraction", "int", "long"],
+    );
+    expect(await keys({ v: { $in: [Decimal128.fromString("1.0"), new Double(2.5)] } })).toEqual(["fraction", "int"]);
+    expect(await keys({ v: { $in: ["apple", "banana", "1", 4] } })).toEqual(["apple"]);
+    expect(await keys({ v: { $in: [/^ban/i, /^x$/] } })).toEqual(["Banana", "array"]);
+    expect(await keys({ v: { $in: [new ObjectId(ref.toHexString()), new Date(1_000)] } })).toEqual(["date", "oid"]);
+    expect(await keys({ v: { $in: [1_000, ref.toHexString(), new Date(999)] } })).toEqual([]);
+    expect(await keys({ v: { $in: [null] } })).toEqual(["arrayWithNull", "items", "missing", "null"]);
+    expect(await keys({ v: { $in: [10] } })).toEqual(["array"]);
+    expect(await keys({ v: { $in: [[10, "x"]] } })).toEqual(["array"]);
+    expect(await keys({ v: { $in: [["x", 10], [10]] } })).toEqual([]);
+    expect(await keys({ v: { $in: [{ a: 1, b: "two" }] } })).toEqual(["doc"]);
+    expect(await keys({ v: { $in: [{ a: Long.fromNumber(1), b: "two" }] } })).toEqual(["doc"]);
+    expect(await keys({ v: { $in: [{ b: "two", a: 1 }, { a: 1 }] } })).toEqual([]);
+    expect(await keys({ "items.tag": { $in: ["c", "zzz"] } })).toEqual(["items"]);
+    expect(await keys({ "items.tag": { $in: [["a", "b"]] } })).toEqual(["items"]);
+    expect(await keys({ v: { $in: [] } })).toEqual([]);
+
+    const all = (await coll.find().toArray()).map((d) => d.k as string);
+    const without = (...ks: string[]) => all.filter((k) => !ks.includes(k)).sort();
+    expect(await keys({ v: { $nin: ["apple", 10, 1] } })).toEqual(without("apple", "array", "int"));
+    expect(await keys({ v: { $nin: [null] } })).toEqual(without("arrayWithNull", "items", "missing", "null"));
+    expect(await keys({ v: { $nin: [] } })).toEqual(without());
+    expect(await keys({ v: { $not: { $in: [/^a/] } } })).toEqual(without("apple"));
+    expect(await keys({ v: { $elemMatch: { $in: [11] } } })).toEqual(["arrayWithNull"]);
+
+    const err = await rejection(coll.find({ v: { $in: 5 } }).toArray());
+    expect(err).toBeInstanceOf(MongoServerError);
+    expect((err as MongoServerError).code).toBe(2);
+  });
+
+  it("applies large $in/$nin lists in find, aggregate, count, distinct, update and delete", async () => {
+    const coll = freshCollection();
+    await coll.insertMany(Array.from({ length: 3_000 }, (_, i) => ({ userId: i % 2, fileName: `f${i}`, version: 1 })));
+    const names = Array.from({ length: 10_000 }, (_, i) => `f${i * 2}`);
+    const ids = [...names, new ObjectId(), /^never/, 12];
+
+    expect(await coll.countDocuments({ fileName: { $in: ids } })).toBe(1_500);
+    expect(await coll.countDocuments({ fileName: { $nin: ids } })).toBe(1_500);
+    expect(await coll.find({ fileName: { $in: names }, userId: 1 }).toArray()).toEqual([]);
+    const latest = await coll
+      .aggregate([
+        { $match: { userId: 0, fileName: { $in: names }, deletedAt: { $exists: false } } },
+        { $sort: { fileName: 1, version: -1 } },
+        { $group: { _id: "$fileName", doc: { $first: "$$ROOT" } } },
+      ])
+      .toArray();
+    expect(latest).toHaveLength(1_500);
+    expect(await coll.distinct("userId", { fileName: { $in: names } })).toEqual([0]);
+    expect((await coll.updateMany({ fileName: { $in: names } }, { $set: { version: 2 } })).modifiedCount).toBe(1_500);
+    expect(await coll.countDocuments({ version: { $in: [2] } })).toBe(1_500);
+    expect((await coll.deleteMany({ fileName: { $nin: names } })).deletedCount).toBe(1_500);
+    expect(await coll.countDocuments()).toBe(1_500);
   });
 
   it("creates, lists and drops indexes and collections", async () => {

@@ -5,8 +5,8 @@
  * lacking every key field, partial indexes skip documents not matching the
  * filter, and array values are multikey (one key per element).
  */
-import { Query } from "mingo";
 import { DuplicateKeyError } from "./errors.js";
+import { matcher } from "./query.js";
 import { canonical, isPlainObject, type Doc } from "./values.js";
 
 export interface IndexSpec extends Doc {
@@ -41,11 +41,11 @@ function pathValues(v: unknown, parts: string[]): unknown[] {
 export class Index {
   readonly spec: IndexSpec;
   private readonly owners = new Map<string, string>();
-  private readonly partial: Query | undefined;
+  private readonly partial: ((doc: Doc) => boolean) | undefined;
 
   constructor(spec: IndexSpec) {
     this.spec = spec;
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined;
+    this.partial = spec.partialFilterExpression ? matcher(spec.partialFilterExpression) : undefined;
   }
 
   get name(): string {
@@ -59,7 +59,7 @@ export class Index {
 
   /** The index keys of a document ([] when the document is not indexed). */
   entries(doc: Doc): KeyEntry[] {
-    if (this.partial && !this.partial.test(doc)) return [];
+    if (this.partial && !this.partial(doc)) return [];
     const fields = Object.keys(this.spec.key);
     const perField = fields.map((f) => pathValues(doc, f.split(".")));
     if (this.spec.sparse && perField.every((vals) => vals.length === 0)) return [];

@@ -4,10 +4,13 @@
  * by their toString(), which matches MongoDB for equality and ObjectId order.
  */
 import { Timestamp } from "bson";
-import { Aggregator, ProcessingMode, Query, find, updateOne } from "mingo";
+import { Aggregator } from "mingo/aggregator";
+import { ProcessingMode } from "mingo/core";
+import { Query } from "mingo/query";
 import type { AnyObject, CollationSpec, Options } from "mingo/types";
-import type { PipelineStage, Modifier } from "mingo/updater";
+import { updateOne, type PipelineStage, type Modifier } from "mingo/updater";
 import { CommandError } from "./errors.js";
+import { QUERY_CONTEXT } from "./membership.js";
 import { canonical, clone, idFirst, isPlainObject, num, setPath, type Doc } from "./values.js";
 
 export interface QueryOptions {
@@ -16,8 +19,10 @@ export interface QueryOptions {
   resolveCollection?: (name: string) => Doc[];
 }
 
+/** Base mingo classes with our operator context (the "mingo" entry point's context would win over it). */
 function mingoOptions(opts: QueryOptions = {}): Partial<Options> {
   return {
+    context: QUERY_CONTEXT,
     idKey: "_id",
     useStrictMode: true,
     ...(opts.collation?.locale ? { collation: opts.collation as unknown as CollationSpec } : {}),
@@ -50,7 +55,7 @@ export function runFind(docs: Doc[], spec: FindSpec, opts?: QueryOptions): Doc[]
       sort[field] = num(dir) < 0 ? -1 : 1;
     }
   }
-  const cursor = find(source, (spec.filter ?? {}) as AnyObject, {}, mingoOptions(opts));
+  const cursor = new Query((spec.filter ?? {}) as AnyObject, mingoOptions(opts)).find(source);
   if (Object.keys(sort).length) cursor.sort(sort);
   if (spec.skip) cursor.skip(spec.skip);
   if (spec.limit) cursor.limit(Math.abs(spec.limit));
