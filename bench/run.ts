@@ -9,6 +9,7 @@
  *   separate process (`npm run test:mongo`) or a real one from MONGODB_URI.
  * Prints a table and rewrites its own section of docs/PERFORMANCE.md.
  * Then the restore benchmark (bench/restore-bench.ts, `--restore-files 10000`) writes its own.
+ * `--only backup` / `--only restore` runs (and rewrites the section of) one of them.
  */
 import { execFileSync, fork } from "node:child_process";
 import * as fs from "node:fs";
@@ -263,6 +264,7 @@ one run, as ratios. ZIP library comparisons that led to the current writer are i
 npm run bench                                   # ~2–3 minutes; rewrites its section below
 npm run bench -- --files 10000,1000 --rounds 3  # the defaults
 npm run bench -- --no-write                     # print only
+npm run bench -- --only backup                  # only the backup cases (or --only restore)
 MONGODB_URI=mongodb://localhost:27017 npm run bench   # against a real server
 \`\`\`
 
@@ -280,36 +282,46 @@ async function main(): Promise<void> {
   const sizes = option("files", "10000,1000").split(",").map(Number);
   const seedValue = Number(option("seed", "42"));
   const rounds = Number(option("rounds", "3"));
-  if (sizes.some((n) => !Number.isInteger(n) || n < WARM_FILES) || !Number.isInteger(rounds) || rounds < 1) {
-    throw new Error(`usage: npm run bench [-- --files 10000,1000 --seed 42 --rounds 3 --no-write] (files ≥ ${WARM_FILES})`);
+  const only = option("only", "all");
+  if (
+    sizes.some((n) => !Number.isInteger(n) || n < WARM_FILES) ||
+    !Number.isInteger(rounds) ||
+    rounds < 1 ||
+    !["all", "backup", "restore"].includes(only)
+  ) {
+    throw new Error(`usage: npm run bench [-- --files 10000,1000 --seed 42 --rounds 3 --only backup|restore --no-write] (files ≥ ${WARM_FILES})`);
   }
   const started = performance.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codevault-bench-"));
   const mongo = await startMongo();
   const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 10_000 });
   const results: CorpusResult[] = [];
-  let restore: RestoreBenchResult;
+  let restore: RestoreBenchResult | undefined;
   try {
     await client.connect();
-    for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, mongo, client, dir));
-    const restoreFiles = Number(option("restore-files", "10000"));
-    restore = await benchRestore({ files: restoreFiles, seed: seedValue, rounds, uri: mongo.uri, client, dir, log });
+    if (only !== "restore") for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, mongo, client, dir));
+    if (only !== "backup") {
+      const restoreFiles = Number(option("restore-files", "10000"));
+      restore = await benchRestore({ files: restoreFiles, seed: seedValue, rounds, uri: mongo.uri, client, dir, log });
+    }
   } finally {
     await client.close();
     await mongo.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const goals = evaluate(results);
-  const section = report(results, goals, mongo);
-  console.log(section);
-  log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  const restoreSection = restoreReport(restore, mongo.label);
-  console.log(`\n${restoreSection}`);
-  if (!process.argv.includes("--no-write")) {
-    writeSection(REPORT, "backup", section, INTRO);
-    writeRestoreReport(restoreSection);
-    log(`wrote ${path.relative(process.cwd(), REPORT)}`);
+  const write = !process.argv.includes("--no-write");
+  if (results.length) {
+    const section = report(results, evaluate(results), mongo);
+    console.log(section);
+    if (write) writeSection(REPORT, "backup", section, INTRO);
   }
+  if (restore) {
+    const restoreSection = restoreReport(restore, mongo.label);
+    console.log(`\n${restoreSection}`);
+    if (write) writeRestoreReport(restoreSection);
+  }
+  log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (write) log(`wrote ${path.relative(process.cwd(), REPORT)}`);
 }
 
 await main();
