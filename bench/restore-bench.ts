@@ -343,25 +343,24 @@ function notes(r: RestoreBenchResult): string[] {
   }
   out.push(
     `- **Read+validate: ${x(r.referenceMs / r.loadMs)} the reference, goal ${RESTORE_GOALS.loadRatio}×.** ` +
-      `Inflating alone is ${s(r.referenceMs)} s on one core; the least validation needs on top of it (CRC-32 of every entry, SHA-256 for the ` +
+      `Inflating alone is ${s(r.referenceMs)} s on one core. The least validation needs on top of it (CRC-32 of every entry, SHA-256 for the ` +
       `manifest check and the plan's "unchanged", strict UTF-8 decoding; the floor row, none of our code) takes ${s(r.floorMs)} s = ` +
-      `${x(r.referenceMs / r.floorMs)} on one thread, so no single-threaded reader reaches the goal here; \`loadArchive\` on the main thread alone ` +
-      `takes ${s(r.threadMs)} s (${x(r.referenceMs / r.threadMs)}). Restore therefore calls \`loadArchiveInWorkers\`: for archives declaring ≥ 4 MiB, ` +
-      "worker threads inflate, check and hash the entries from a shared copy of the archive and hand back each task's bytes in one " +
-      "transferred buffer, while the main thread parses metadata.json and decodes the texts as they arrive; the result and every error " +
-      "are the same (test/restore/restore-archive.test.ts loads each of its archives both ways). The pool starts on first use and " +
-      `stops after five idle minutes; the first call of a process pays the start (${s(r.coldMs)} s, under tsx each worker loads the ` +
-      "TypeScript loader, ~0.17 s).",
+      `${x(r.referenceMs / r.floorMs)} on one thread, so no single-threaded reader reaches the goal on this machine; \`loadArchive\`, all on the ` +
+      `main thread, takes ${s(r.threadMs)} s (${x(r.referenceMs / r.threadMs)}). Restore calls \`loadArchiveInWorkers\`: for archives declaring ≥ 4 MiB, ` +
+      `${entryWorkerCount()} worker threads (one per core) inflate, check and hash batches of entries from a shared copy of the archive and hand ` +
+      "each entry's bytes back without copying, while the main thread reads metadata.json and plans from it, then decodes the texts as " +
+      "they arrive. The result and every error are the same as on one thread (test/restore/restore-archive.test.ts loads each of its " +
+      "archives both ways). With 2 cores the workers share them with the main thread's own work (metadata.json ~50 ms, decoding, " +
+      "~60 ms of planning after the last batch), so the gain is about a fifth, not half; more cores give more workers. The first call of a " +
+      `process starts the workers (${s(r.coldMs)} s); they stay for five idle minutes, so a restore's second read (after the user's ` +
+      "choices) finds them running. Cost: the shared copy of the archive and the workers' own heaps, visible in the +RSS column.",
     `- **Restore into an empty library** waits on MongoDB for ${s(waited(r.empty))} of its ${s(r.empty.ms)} s, nearly all in the ` +
       "insertMany batches of 500 files (one journal heartbeat each); the emergency backup of an empty library is a handful of " +
-      "tiny commands. The rest is read+validate and building the documents (`addVersionsInBulk` hashes each text once more, ~0.1 s: " +
-      "`BulkVersionInput` carries no sha256).",
-    `- **Restore into an unchanged library** writes nothing, but waits ${s(waited(r.unchanged))} of its ${s(r.unchanged.ms)} s on ` +
-      `MongoDB${unchangedTop ? `, ${s(unchangedTop.ms)} s of it in one \`${unchangedTop.name}\`` : ""}: \`FileLibrary.latestOf\` matches ` +
-      "`fileName: {$in: <every name in the archive>}`. On the test server (mingo) `$in` builds a hash set of all the names for every " +
-      "document it tests, O(documents × names): the same pipeline over 10,050 such documents takes 12.3 s with the 9,999-name `$in` " +
-      "and 0.05 s matching on userId alone (measured directly with mingo, 2026-11-22). A real mongod answers the `$in` from the " +
-      "`user_file_version` index, so this is the test server's cost, not a per-file round trip; `latestOf` is unchanged.",
+      "tiny commands. The rest is read+validate and building the documents.",
+    `- **Restore into an unchanged library** writes nothing: ${s(waited(r.unchanged))} of its ${s(r.unchanged.ms)} s are MongoDB` +
+      `${unchangedTop ? ` (${s(unchangedTop.ms)} s in \`${unchangedTop.name}\`)` : ""}, fetching the library's latest versions of the archive's ` +
+      "names in one aggregate (`FileLibrary.latestOf`, `fileName: {$in: …}`). The test server used to evaluate that `$in` in " +
+      "O(documents × names) (12 s here); it now hashes the list once per query, as a real mongod's index lookup would make it cheap.",
   );
   return out;
 }

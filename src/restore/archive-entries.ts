@@ -55,20 +55,20 @@ export function examineBytes(data: Buffer, digest: string): ExaminedEntry {
   return examined;
 }
 
+/** Reads and examines one file entry on this thread; its read error is returned, to be thrown when the loaders reach it. */
+export function examineEntry(entry: ZipEntry): ExaminedEntry | ArchiveError {
+  try {
+    const data = readEntry(entry);
+    return examineBytes(data, sha256Hex(data));
+  } catch (err) {
+    if (!(err instanceof ArchiveError)) throw err;
+    return err;
+  }
+}
+
 /** Reads and examines every file entry on this thread. */
 export function examineInThread(entries: ZipEntry[]): ExaminedEntries {
-  const out: ExaminedEntries = new Map();
-  for (const entry of entries) {
-    if (entry.isDirectory) continue;
-    try {
-      const data = readEntry(entry);
-      out.set(entry, examineBytes(data, sha256Hex(data)));
-    } catch (err) {
-      if (!(err instanceof ArchiveError)) throw err;
-      out.set(entry, err);
-    }
-  }
-  return out;
+  return new Map(entries.filter((e) => !e.isDirectory).map((e) => [e, examineEntry(e)]));
 }
 
 /** The examined entry, or its read error thrown. */

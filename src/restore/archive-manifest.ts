@@ -23,45 +23,44 @@ import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A manifest file that will be imported, in manifest order. */
-interface Wanted {
+export interface Wanted {
   file: ParsedManifestFile;
   /** Body from `code` (older format); otherwise the ZIP entry's text. */
   code?: string;
 }
 
 /** What the manifest expects of one ZIP entry. */
-interface EntryCheck {
+export interface EntryCheck {
   /** sha256 values manifest files give for this entry. */
   sha256: { value: string; file: string }[];
   /** Its text is imported (so it must be text). */
   keep: boolean;
 }
 
+/** What the manifest alone decides, before any entry is read (planManifestArchive). */
+export interface ManifestPlan {
+  manifest: ParsedManifest;
+  format: LoadedArchive["format"];
+  /** By entry name: what the manifest expects of it. */
+  checks: Map<string, EntryCheck>;
+  wanted: Wanted[];
+  rejected: RejectedEntry[];
+}
+
 /**
- * The archive's metadata.json, parsed and checked (throws ArchiveError). `text`
- * reads the entry's text (undefined when it is not text) once the size is known to be fine.
+ * Reads metadata.json (`text` gives the entry's text, undefined when it is not
+ * text, once its size is known to be fine) and decides from it alone what is
+ * imported, what is rejected and what each entry must satisfy. Throws ArchiveError.
  */
-export function readManifest(manifestEntry: ZipEntry, lim: ImportLimits, text: () => string | undefined): ParsedManifest {
+export function planManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry, lim: ImportLimits, text: () => string | undefined): ManifestPlan {
   if (manifestEntry.size > lim.maxManifestBytes) {
     throw new ArchiveError("manifest_too_large", `Manifest declares ${manifestEntry.size} bytes, the limit is ${lim.maxManifestBytes}`, MANIFEST_NAME);
   }
   const manifestText = text();
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
   if (!manifest) throw new ArchiveError("manifest_invalid", "Manifest is not valid JSON of the expected shape", MANIFEST_NAME);
-  return manifest;
-}
-
-/** `manifest`: readManifest of `manifestEntry`, read by the caller (perhaps while the entries were being examined). */
-export function loadManifestArchive(
-  entries: ZipEntry[],
-  manifestEntry: ZipEntry,
-  manifest: ParsedManifest,
-  examined: ExaminedEntries,
-  lim: ImportLimits,
-): LoadedArchive {
   const format = manifest.files.some((f) => f.code !== undefined) ? "legacy_manifest" : "codevault";
 
-  // 1. From the manifest alone: what is imported, what is rejected, what each entry must satisfy.
   const fileEntries = new Map(entries.filter((e) => !e.isDirectory).map((e) => [e.name, e]));
   const checks = new Map<string, EntryCheck>();
   const wanted: Wanted[] = [];
@@ -101,8 +100,15 @@ export function loadManifestArchive(
     if (!hasCode) check!.keep = true;
     wanted.push({ file, code: file.code });
   }
+  return { manifest, format, checks, wanted, rejected };
+}
 
-  // 2. Every entry, in archive order: any damage refuses the whole archive.
+/** The archive, from its plan and every entry examined. Throws the first damaged entry's error, in archive order. */
+export function loadManifestArchive(entries: ZipEntry[], plan: ManifestPlan, examined: ExaminedEntries): LoadedArchive {
+  const { manifest, format, checks, wanted } = plan;
+  const rejected = [...plan.rejected];
+
+  // Every entry, in archive order: any damage refuses the whole archive.
   //    The manifest check and the imported file share the entry's one digest.
   const bodies = new Map<string, EntryText>();
   for (const entry of entries) {
@@ -110,7 +116,7 @@ export function loadManifestArchive(
     const data = take(examined, entry);
     const check = checks.get(entry.name);
     if (!check) {
-      if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
+      if (entry.name !== MANIFEST_NAME && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
       continue;
     }
     if (check.sha256.length) {

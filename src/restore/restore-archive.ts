@@ -12,12 +12,12 @@
  * are fine but not restorable (binaries, history versions, bad names) are
  * listed in `rejected`.
  */
-import { MANIFEST_NAME, type ParsedManifest } from "../backups/manifest.js";
+import { MANIFEST_NAME } from "../backups/manifest.js";
 import { decodeText } from "../files/text.js";
 import { openZip, type ZipEntry } from "../backups/zip/index.js";
 import { examineInThread, fromZip, readEntry, take } from "./archive-entries.js";
-import { examineInWorkers, WORKERS_MIN_BYTES } from "./entry-workers.js";
-import { loadManifestArchive, readManifest } from "./archive-manifest.js";
+import { entryWorkerCount, examineInParallel, WORKERS_MIN_BYTES } from "./entry-workers.js";
+import { loadManifestArchive, planManifestArchive, type ManifestPlan } from "./archive-manifest.js";
 import { loadPlainArchive } from "./archive-plain.js";
 import { ArchiveError, IMPORT_LIMITS, type ArchiveHint, type ImportLimits, type LoadedArchive } from "./archive-types.js";
 
@@ -49,15 +49,15 @@ export function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, h
   const examined = examineInThread(entries);
   const manifestEntry = findManifest(entries);
   if (!manifestEntry) return loadPlainArchive(entries, examined, lim, hint);
-  const manifest = readManifest(manifestEntry, lim, () => take(examined, manifestEntry).body?.text);
-  return loadManifestArchive(entries, manifestEntry, manifest, examined, lim);
+  const plan = planManifestArchive(entries, manifestEntry, lim, () => take(examined, manifestEntry).body?.text);
+  return loadManifestArchive(entries, plan, examined);
 }
 
 /**
- * loadArchive, with the entries inflated, checked and hashed by worker threads
- * when they declare at least `minBytes` in total: several cores do the work and
- * the event loop is free between their answers. This thread reads the manifest
- * meanwhile. Same result, same errors.
+ * loadArchive, with worker threads inflating, checking and hashing the entries
+ * when they declare at least `minBytes` in total (and the machine has more than
+ * one core); this thread reads metadata.json and plans from it meanwhile. Same
+ * result, same errors.
  */
 export async function loadArchiveInWorkers(
   bytes: Buffer,
@@ -68,18 +68,13 @@ export async function loadArchiveInWorkers(
   const lim = withDefaults(limits);
   const entries = openArchive(bytes, lim);
   const declared = entries.reduce((sum, e) => sum + e.size, 0);
-  if (declared < (opts.minBytes ?? WORKERS_MIN_BYTES)) return loadArchive(bytes, limits, hint);
-  const reading = examineInWorkers(bytes, entries);
+  if (declared < (opts.minBytes ?? WORKERS_MIN_BYTES) || entryWorkerCount() === 0) return loadArchive(bytes, limits, hint);
   const manifestEntry = findManifest(entries);
-  let manifest: ParsedManifest | undefined;
-  try {
-    manifest = manifestEntry && readManifest(manifestEntry, lim, () => decodeText(readEntry(manifestEntry)));
-  } catch (err) {
-    reading.catch(() => {}); // its outcome no longer matters
-    throw err;
-  }
-  const examined = await reading;
-  return manifestEntry ? loadManifestArchive(entries, manifestEntry, manifest!, examined, lim) : loadPlainArchive(entries, examined, lim, hint);
+  let plan: ManifestPlan | undefined;
+  const examined = await examineInParallel(bytes, entries, () => {
+    plan = manifestEntry && planManifestArchive(entries, manifestEntry, lim, () => decodeText(readEntry(manifestEntry)));
+  });
+  return plan ? loadManifestArchive(entries, plan, examined) : loadPlainArchive(entries, examined, lim, hint);
 }
 
 const findManifest = (entries: ZipEntry[]): ZipEntry | undefined => entries.find((e) => e.name === MANIFEST_NAME);

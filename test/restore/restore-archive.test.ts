@@ -569,6 +569,38 @@ describe("hostile archives are refused whole", () => {
 });
 
 describe("on worker threads", () => {
+  /** 64 files of ~75 KB: over the 4 MiB at which restore brings in workers. */
+  const bigFiles = Array.from({ length: 64 }, (_, i) => {
+    const body = Array.from({ length: 2048 }, (_, line) => `const v${i}_${line} = ${(i * 7919 + line * 104729) % 1000003}; // line ${line}\n`).join("");
+    return { name: `src/m${i}.ts`, body };
+  });
+
+  it("a big archive (read by workers without being asked to) loads as on one thread", () => {
+    const plain = buildRawZip(bigFiles.map((f) => textEntry(f.name, f.body)));
+    const backup = rawBackup(
+      bigFiles.map((f) => listed(f.name, f.body)),
+      bigFiles.map((f) => textEntry(f.name, f.body)),
+    );
+    expect(bigFiles.reduce((sum, f) => sum + f.body.length, 0)).toBeGreaterThan(4 * MIB);
+    return Promise.all(
+      [plain, backup].map(async (bytes) => {
+        const loaded = await loadArchiveInWorkers(bytes);
+        expect(loaded.files).toHaveLength(64);
+        expect(loaded).toEqual(loadInThread(bytes));
+      }),
+    );
+  });
+
+  it("a big archive damaged near its end or its start is refused with that entry's error", async () => {
+    for (const at of [0, 63]) {
+      const entries = bigFiles.map((f, i) => (i === at ? { ...textEntry(f.name, f.body), crc: 1 } : textEntry(f.name, f.body)));
+      const err = await loadArchiveInWorkers(buildRawZip(entries)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ArchiveError);
+      expect((err as ArchiveError).code).toBe("crc_mismatch");
+      expect((err as ArchiveError).entry).toBe(bigFiles[at]!.name);
+    }
+  });
+
   it("every archive above loads to the same files and rejections, or is refused with the same error", async () => {
     expect(loads.length).toBeGreaterThan(100);
     for (const { test, args, outcome } of loads) {
