@@ -2,9 +2,9 @@
  * One restore benchmark case per child process (forked by bench/restore-bench.ts
  * with --expose-gc), so each peak-RSS figure starts from a clean process:
  *
- *   timing     reference, read+validate and three diagnostics alternated for N rounds (medians; ratios within one process)
+ *   timing     reference, read+validate and two diagnostics alternated for N rounds (medians; ratios within one process)
  *   reference  node:zlib inflateRawSync over every entry's compressed bytes, once   (+RSS)
- *   load       loadArchiveInWorkers(bytes): validate and read the whole archive, once, starting the workers (+RSS)
+ *   load       loadArchive(bytes): validate and read the whole archive, once         (+RSS)
  *   empty      RestoreService.apply into a library without those files              (+RSS, commands)
  *   unchanged  RestoreService.apply of the same archive again: every file unchanged  (+RSS, commands)
  *
@@ -21,7 +21,7 @@ import { createServices } from "../src/app.js";
 import { openZip, type ZipEntry } from "../src/backups/zip/index.js";
 import { Events } from "../src/events.js";
 import { createLogger } from "../src/logger.js";
-import { loadArchive, loadArchiveInWorkers } from "../src/restore/restore-archive.js";
+import { loadArchive } from "../src/restore/restore-archive.js";
 import type { RestoreResult } from "../src/restore/restore-types.js";
 import { startRssProbe } from "./rss-probe.js";
 
@@ -44,7 +44,7 @@ export interface RestoreCaseResult {
   base: number;
   /** Peak RSS during it, bytes. */
   peak: number;
-  timing?: { referenceMs: number[]; sizedMs: number[]; floorMs: number[]; loadMs: number[]; threadMs: number[]; coldMs: number };
+  timing?: { referenceMs: number[]; sizedMs: number[]; floorMs: number[]; loadMs: number[] };
   /** Files loadArchive returned (load case). */
   files?: number;
   result?: RestoreResult;
@@ -89,13 +89,8 @@ function floorAll(entries: { raw: Buffer; size: number }[]): void {
   if (texts.length !== entries.length) throw new Error("unreachable");
 }
 
-/** What restore does first: loadArchiveInWorkers with restore's own (import) limits; the file count. */
-async function load(zip: Buffer): Promise<number> {
-  return (await loadArchiveInWorkers(zip)).files.length;
-}
-
-/** The same on this thread alone (loadArchive). Diagnostic. */
-function loadInThread(zip: Buffer): number {
+/** What restore does first: loadArchive with restore's own (import) limits; the file count. */
+function load(zip: Buffer): number {
   return loadArchive(zip).files.length;
 }
 
@@ -108,21 +103,15 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       inflateAll(entries); // warm-up
       inflateAllSized(entries);
       floorAll(entries);
-      loadInThread(zip);
-      const cold = performance.now();
-      await load(zip); // the first call starts the worker threads
-      const coldMs = performance.now() - cold;
-      const timing = { referenceMs: [] as number[], sizedMs: [] as number[], floorMs: [] as number[], loadMs: [] as number[], threadMs: [] as number[], coldMs };
+      load(zip);
+      const timing = { referenceMs: [] as number[], sizedMs: [] as number[], floorMs: [] as number[], loadMs: [] as number[] };
       for (let r = 0; r < spec.rounds; r++) {
         let t = performance.now();
         inflateAll(entries);
         timing.referenceMs.push(performance.now() - t);
         t = performance.now();
-        await load(zip);
+        load(zip);
         timing.loadMs.push(performance.now() - t);
-        t = performance.now();
-        loadInThread(zip);
-        timing.threadMs.push(performance.now() - t);
         t = performance.now();
         inflateAllSized(entries);
         timing.sizedMs.push(performance.now() - t);
@@ -143,7 +132,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
     if (spec.case === "load") {
       const base = probe.begin();
       const t = performance.now();
-      const files = await load(zip);
+      const files = load(zip);
       const ms = performance.now() - t;
       return { ms, base, peak: probe.end(), files };
     }

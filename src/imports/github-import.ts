@@ -1,6 +1,6 @@
 import type { BackupService } from "../backups/backup-service.js";
 import type { BackupSummary } from "../backups/backup-types.js";
-import { loadArchiveInWorkers } from "../restore/restore-archive.js";
+import { loadArchive } from "../restore/restore-archive.js";
 import type { GitHubClient, RepoRef } from "./github.js";
 
 /**
@@ -13,7 +13,7 @@ export class GitHubImporter {
 
   async importRepo(userId: number, ref: RepoRef): Promise<BackupSummary> {
     const bytes = await this.deps.client.downloadZip(ref);
-    const archive = await loadArchiveInWorkers(bytes, undefined, { owner: ref.owner, repo: ref.repo, ref: ref.branch });
+    const archive = loadArchive(bytes, undefined, { owner: ref.owner, repo: ref.repo, ref: ref.branch });
     return this.deps.backups.storeImported(userId, bytes, {
       type: "github_repo_zip",
       fileCount: archive.files.length,

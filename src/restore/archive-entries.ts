@@ -1,6 +1,6 @@
 /** Small pieces shared by the manifest and plain archive loaders. */
 import { createHash } from "node:crypto";
-import { isZipError, type ZipEntry, type ZipError } from "../backups/zip/index.js";
+import { isZipError, type ZipEntry } from "../backups/zip/index.js";
 import { MAX_FILE_BYTES } from "../files/file-library.js";
 import { MAX_NOTE_LENGTH, MAX_TAGS, normalizeTags } from "../files/tags.js";
 import { decodeText, fileNameProblem } from "../files/text.js";
@@ -15,7 +15,7 @@ export function fromZip<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (isZipError(err)) throw archiveErrorOf(err);
+    if (isZipError(err)) throw new ArchiveError(err.code, err.message, err.entryName, { cause: err });
     const code = (err as { code?: unknown }).code;
     if (err instanceof RangeError && (code === "ERR_OUT_OF_RANGE" || code === "ERR_BUFFER_OUT_OF_BOUNDS")) {
       throw new ArchiveError("corrupt", `Archive structure out of bounds (${err.message})`, undefined, { cause: err });
@@ -24,77 +24,9 @@ export function fromZip<T>(fn: () => T): T {
   }
 }
 
-/** The reader's error as an archive error: same code and entry. */
-export function archiveErrorOf(err: ZipError): ArchiveError {
-  return new ArchiveError(err.code, err.message, err.entryName, { cause: err });
-}
-
 /** An entry's bytes, size- and CRC-checked by the reader (inflation capped at the declared size). */
 export function readEntry(entry: ZipEntry): Buffer {
   return fromZip(() => entry.read());
-}
-
-/** What the loaders need of an entry's bytes, which are then let go. */
-export interface ExaminedEntry {
-  size: number;
-  /** sha256 of the bytes. */
-  digest: string;
-  /** Its text, when the bytes are text (see entryText). */
-  body?: EntryText;
-  /** The bytes start like an archive (ZIP, gzip, tar…): never opened, never imported. */
-  archiveMagic: boolean;
-}
-
-/** Every file entry, examined or the reason it cannot be read: an entry's error is thrown when the loaders reach it. */
-export type ExaminedEntries = Map<ZipEntry, ExaminedEntry | ArchiveError>;
-
-export function examineBytes(data: Buffer, digest: string): ExaminedEntry {
-  const examined: ExaminedEntry = { size: data.length, digest, archiveMagic: hasArchiveMagic(data) };
-  const body = entryText(data, digest);
-  if (body) examined.body = body;
-  return examined;
-}
-
-/** Reads and examines one file entry on this thread; its read error is returned, to be thrown when the loaders reach it. */
-export function examineEntry(entry: ZipEntry): ExaminedEntry | ArchiveError {
-  try {
-    const data = readEntry(entry);
-    return examineBytes(data, sha256Hex(data));
-  } catch (err) {
-    if (!(err instanceof ArchiveError)) throw err;
-    return err;
-  }
-}
-
-/** Reads and examines every file entry on this thread. */
-export function examineInThread(entries: ZipEntry[]): ExaminedEntries {
-  return new Map(entries.filter((e) => !e.isDirectory).map((e) => [e, examineEntry(e)]));
-}
-
-/** The examined entry, or its read error thrown. */
-export function take(examined: ExaminedEntries, entry: ZipEntry): ExaminedEntry {
-  const got = examined.get(entry);
-  if (got === undefined) throw new Error(`entry ${JSON.stringify(entry.name)} was not examined`);
-  if (got instanceof ArchiveError) throw got;
-  return got;
-}
-
-/** Leading bytes of archive formats (ZIP local/empty/spanned, gzip, 7z, RAR, xz, zstd). */
-const ARCHIVE_MAGIC = [
-  Buffer.from("PK\x03\x04", "latin1"),
-  Buffer.from("PK\x05\x06", "latin1"),
-  Buffer.from("PK\x07\x08", "latin1"),
-  Buffer.from([0x1f, 0x8b]),
-  Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]),
-  Buffer.from("Rar!\x1a\x07", "latin1"),
-  Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
-  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
-];
-
-/** Only the leading bytes are looked at: a nested archive is never opened. */
-export function hasArchiveMagic(data: Buffer): boolean {
-  if (ARCHIVE_MAGIC.some((magic) => data.length >= magic.length && data.subarray(0, magic.length).equals(magic))) return true;
-  return data.length >= 262 && data.toString("latin1", 257, 262) === "ustar"; // tar
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

@@ -2,20 +2,20 @@
  * Archives with a root metadata.json: our own backups (bodies in ZIP entries)
  * and the older format (bodies in the manifest's `code`).
  */
-import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifest, type ParsedManifestFile } from "../backups/manifest.js";
+import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "../backups/manifest.js";
 import type { ZipEntry } from "../backups/zip/index.js";
 import { decodeText } from "../files/text.js";
 import {
   cleanTags,
+  entryText,
   fileCap,
   isIgnoredEntry,
   nameRejection,
   parseDate,
+  readEntry,
   sha256Hex,
-  take,
   toArchiveFile,
   type EntryText,
-  type ExaminedEntries,
 } from "./archive-entries.js";
 import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type RejectedEntry, type RejectReason } from "./archive-types.js";
 
@@ -23,44 +23,31 @@ import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A manifest file that will be imported, in manifest order. */
-export interface Wanted {
+interface Wanted {
   file: ParsedManifestFile;
   /** Body from `code` (older format); otherwise the ZIP entry's text. */
   code?: string;
 }
 
 /** What the manifest expects of one ZIP entry. */
-export interface EntryCheck {
+interface EntryCheck {
   /** sha256 values manifest files give for this entry. */
   sha256: { value: string; file: string }[];
   /** Its text is imported (so it must be text). */
   keep: boolean;
 }
 
-/** What the manifest alone decides, before any entry is read (planManifestArchive). */
-export interface ManifestPlan {
-  manifest: ParsedManifest;
-  format: LoadedArchive["format"];
-  /** By entry name: what the manifest expects of it. */
-  checks: Map<string, EntryCheck>;
-  wanted: Wanted[];
-  rejected: RejectedEntry[];
-}
-
-/**
- * Reads metadata.json (`text` gives the entry's text, undefined when it is not
- * text, once its size is known to be fine) and decides from it alone what is
- * imported, what is rejected and what each entry must satisfy. Throws ArchiveError.
- */
-export function planManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry, lim: ImportLimits, text: () => string | undefined): ManifestPlan {
+export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry, lim: ImportLimits): LoadedArchive {
   if (manifestEntry.size > lim.maxManifestBytes) {
     throw new ArchiveError("manifest_too_large", `Manifest declares ${manifestEntry.size} bytes, the limit is ${lim.maxManifestBytes}`, MANIFEST_NAME);
   }
-  const manifestText = text();
+  const manifestBytes = readEntry(manifestEntry);
+  const manifestText = decodeText(manifestBytes);
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
   if (!manifest) throw new ArchiveError("manifest_invalid", "Manifest is not valid JSON of the expected shape", MANIFEST_NAME);
   const format = manifest.files.some((f) => f.code !== undefined) ? "legacy_manifest" : "codevault";
 
+  // 1. From the manifest alone: what is imported, what is rejected, what each entry must satisfy.
   const fileEntries = new Map(entries.filter((e) => !e.isDirectory).map((e) => [e.name, e]));
   const checks = new Map<string, EntryCheck>();
   const wanted: Wanted[] = [];
@@ -100,31 +87,25 @@ export function planManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
     if (!hasCode) check!.keep = true;
     wanted.push({ file, code: file.code });
   }
-  return { manifest, format, checks, wanted, rejected };
-}
 
-/** The archive, from its plan and every entry examined. Throws the first damaged entry's error, in archive order. */
-export function loadManifestArchive(entries: ZipEntry[], plan: ManifestPlan, examined: ExaminedEntries): LoadedArchive {
-  const { manifest, format, checks, wanted } = plan;
-  const rejected = [...plan.rejected];
-
-  // Every entry, in archive order: any damage refuses the whole archive.
-  //    The manifest check and the imported file share the entry's one digest.
+  // 2. Read every entry once, in archive order: any damage refuses the whole archive.
+  //    Each entry is hashed at most once: the manifest check and the imported file share the digest.
   const bodies = new Map<string, EntryText>();
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    const data = take(examined, entry);
+    const data = entry === manifestEntry ? manifestBytes : readEntry(entry);
     const check = checks.get(entry.name);
     if (!check) {
-      if (entry.name !== MANIFEST_NAME && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
+      if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
       continue;
     }
+    const digest = check.sha256.length || check.keep ? sha256Hex(data) : undefined;
     if (check.sha256.length) {
-      const wrong = check.sha256.find((s) => s.value !== data.digest);
+      const wrong = check.sha256.find((s) => s.value !== digest);
       if (wrong) throw new ArchiveError("checksum_mismatch", `sha256 of ${JSON.stringify(wrong.file)} does not match the manifest`, entry.name);
     }
     if (check.keep) {
-      const body = data.body;
+      const body = entryText(data, digest);
       if (body === undefined) throw new ArchiveError("not_text", "Listed file is not UTF-8 text", entry.name);
       bodies.set(entry.name, body);
     }

@@ -4,17 +4,31 @@
  * taken as a repository and stripped from the names.
  */
 import type { ZipEntry } from "../backups/zip/index.js";
-import { cleanTags, fileCap, isIgnoredEntry, nameRejection, repoTag, take, toArchiveFile, type ExaminedEntries, type ExaminedEntry } from "./archive-entries.js";
+import { cleanTags, entryText, fileCap, isIgnoredEntry, nameRejection, readEntry, repoTag, toArchiveFile } from "./archive-entries.js";
 import type { ArchiveFile, ArchiveHint, ArchiveRepo, ImportLimits, LoadedArchive, RejectedEntry, RejectReason } from "./archive-types.js";
 
 const ARCHIVE_EXTENSIONS = /\.(zip|jar|war|ear|apk|aar|whl|egg|nupkg|tar|gz|tgz|bz2|tbz2|xz|txz|zst|7z|rar|cab)$/i;
 
-/** A nested archive, by its name or its leading bytes: listed as rejected, never opened. */
-export function isNestedArchive(name: string, data: ExaminedEntry): boolean {
-  return ARCHIVE_EXTENSIONS.test(name) || data.archiveMagic;
+/** Leading bytes of archive formats (ZIP local/empty/spanned, gzip, 7z, RAR, xz, zstd). */
+const ARCHIVE_MAGIC = [
+  Buffer.from("PK\x03\x04", "latin1"),
+  Buffer.from("PK\x05\x06", "latin1"),
+  Buffer.from("PK\x07\x08", "latin1"),
+  Buffer.from([0x1f, 0x8b]),
+  Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]),
+  Buffer.from("Rar!\x1a\x07", "latin1"),
+  Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
+];
+
+/** Only the name and leading bytes are looked at: a nested archive is never opened. */
+export function isNestedArchive(name: string, data: Buffer): boolean {
+  if (ARCHIVE_EXTENSIONS.test(name)) return true;
+  if (ARCHIVE_MAGIC.some((magic) => data.length >= magic.length && data.subarray(0, magic.length).equals(magic))) return true;
+  return data.length >= 262 && data.toString("latin1", 257, 262) === "ustar"; // tar
 }
 
-export function loadPlainArchive(entries: ZipEntry[], examined: ExaminedEntries, lim: ImportLimits, hint?: ArchiveHint): LoadedArchive {
+export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: ArchiveHint): LoadedArchive {
   const top = singleTopFolder(entries.filter((e) => !isIgnoredEntry(e.name)));
   const repo = top === undefined ? undefined : detectRepo(top, hint);
   const extraTag = repo && repoTag(repo.name);
@@ -23,13 +37,13 @@ export function loadPlainArchive(entries: ZipEntry[], examined: ExaminedEntries,
   const rejected: RejectedEntry[] = [];
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    const data = take(examined, entry); // every entry, ignored ones too: any damage refuses the archive
+    const data = readEntry(entry); // every entry, ignored ones too: any damage refuses the archive
     if (isIgnoredEntry(entry.name)) continue;
     const name = top === undefined ? entry.name : entry.name.slice(top.length + 1);
     let reason: RejectReason | undefined = nameRejection(name);
     if (!reason && isNestedArchive(name, data)) reason = "nested_archive";
-    if (!reason && data.size > cap) reason = "too_large";
-    const body = reason ? undefined : data.body;
+    if (!reason && data.length > cap) reason = "too_large";
+    const body = reason ? undefined : entryText(data);
     if (body === undefined) {
       rejected.push({ name, reason: reason ?? "binary" });
       continue;

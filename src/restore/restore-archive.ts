@@ -3,8 +3,7 @@
  * before anything is returned, so nothing changes unless all of it is sound.
  *
  * - Structure, names, limits, encryption and duplicates: `openZip`.
- * - Every entry is read once (size, CRC and an inflation cap checked by the reader),
- *   on this thread or by worker threads (entry-workers.ts).
+ * - Every entry is read once (size, CRC and an inflation cap checked by the reader).
  * - A root `metadata.json` makes it a manifest archive (ours or the older
  *   `code` format, see archive-manifest.ts); otherwise it is plain (archive-plain.ts).
  *
@@ -13,11 +12,9 @@
  * listed in `rejected`.
  */
 import { MANIFEST_NAME } from "../backups/manifest.js";
-import { decodeText } from "../files/text.js";
 import { openZip, type ZipEntry } from "../backups/zip/index.js";
-import { examineInThread, fromZip, readEntry, take } from "./archive-entries.js";
-import { entryWorkerCount, examineInParallel, WORKERS_MIN_BYTES } from "./entry-workers.js";
-import { loadManifestArchive, planManifestArchive, type ManifestPlan } from "./archive-manifest.js";
+import { fromZip } from "./archive-entries.js";
+import { loadManifestArchive } from "./archive-manifest.js";
 import { loadPlainArchive } from "./archive-plain.js";
 import { ArchiveError, IMPORT_LIMITS, type ArchiveHint, type ImportLimits, type LoadedArchive } from "./archive-types.js";
 
@@ -41,51 +38,17 @@ export { detectRepo } from "./archive-plain.js";
  * Validates and loads a whole archive. Throws ArchiveError (codes of ZipError,
  * plus manifest_* / checksum_mismatch / not_text); never returns part of an archive.
  * `hint` (the GitHub download path) tells how a zipball's `owner-repo-sha` folder splits.
- * Reads every entry on this thread: see loadArchiveInWorkers for big archives.
  */
 export function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, hint?: ArchiveHint): LoadedArchive {
-  const lim = withDefaults(limits);
-  const entries = openArchive(bytes, lim);
-  const examined = examineInThread(entries);
-  const manifestEntry = findManifest(entries);
-  if (!manifestEntry) return loadPlainArchive(entries, examined, lim, hint);
-  const plan = planManifestArchive(entries, manifestEntry, lim, () => take(examined, manifestEntry).body?.text);
-  return loadManifestArchive(entries, plan, examined);
-}
-
-/**
- * loadArchive, with worker threads inflating, checking and hashing the entries
- * when they declare at least `minBytes` in total (and the machine has more than
- * one core); this thread reads metadata.json and plans from it meanwhile. Same
- * result, same errors.
- */
-export async function loadArchiveInWorkers(
-  bytes: Buffer,
-  limits: Partial<ImportLimits> = {},
-  hint?: ArchiveHint,
-  opts: { minBytes?: number } = {},
-): Promise<LoadedArchive> {
-  const lim = withDefaults(limits);
-  const entries = openArchive(bytes, lim);
-  const declared = entries.reduce((sum, e) => sum + e.size, 0);
-  if (declared < (opts.minBytes ?? WORKERS_MIN_BYTES) || entryWorkerCount() === 0) return loadArchive(bytes, limits, hint);
-  const manifestEntry = findManifest(entries);
-  let plan: ManifestPlan | undefined;
-  const examined = await examineInParallel(bytes, entries, () => {
-    plan = manifestEntry && planManifestArchive(entries, manifestEntry, lim, () => decodeText(readEntry(manifestEntry)));
-  });
-  return plan ? loadManifestArchive(entries, plan, examined) : loadPlainArchive(entries, examined, lim, hint);
-}
-
-const findManifest = (entries: ZipEntry[]): ZipEntry | undefined => entries.find((e) => e.name === MANIFEST_NAME);
-
-function withDefaults(limits: Partial<ImportLimits>): ImportLimits {
-  return {
+  const lim: ImportLimits = {
     maxEntries: limits.maxEntries ?? IMPORT_LIMITS.maxEntries,
     maxEntryBytes: limits.maxEntryBytes ?? IMPORT_LIMITS.maxEntryBytes,
     maxTotalBytes: limits.maxTotalBytes ?? IMPORT_LIMITS.maxTotalBytes,
     maxManifestBytes: limits.maxManifestBytes ?? IMPORT_LIMITS.maxManifestBytes,
   };
+  const entries = openArchive(bytes, lim);
+  const manifest = entries.find((e) => e.name === MANIFEST_NAME);
+  return manifest ? loadManifestArchive(entries, manifest, lim) : loadPlainArchive(entries, lim, hint);
 }
 
 /**

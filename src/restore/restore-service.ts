@@ -5,7 +5,7 @@ import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
 import type { BulkVersionInput, FileSummary } from "../files/file-types.js";
 import { fileNameProblem } from "../files/text.js";
-import { loadArchiveInWorkers, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "./restore-archive.js";
+import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "./restore-archive.js";
 import { firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
 import {
   RestoreError,
@@ -56,7 +56,7 @@ export class RestoreService {
 
   /** Validates the whole archive (throws ArchiveError) and shows what a restore would change. */
   async preview(userId: number, bytes: Buffer, hint?: ArchiveHint): Promise<RestorePreview> {
-    const archive = await loadArchiveInWorkers(bytes, undefined, hint);
+    const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
     const conflicts: ConflictCard[] = [];
     for (const c of plan.conflicts.slice(0, MAX_CARDS)) {
@@ -93,7 +93,7 @@ export class RestoreService {
   }
 
   async apply(userId: number, bytes: Buffer, decisions: RestoreDecisions, hint?: ArchiveHint): Promise<RestoreResult> {
-    const archive = await loadArchiveInWorkers(bytes, undefined, hint);
+    const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
     const { inputs, result } = this.operations(plan, library, decisions);
     result.unchanged = plan.unchanged.length;

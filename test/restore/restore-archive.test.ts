@@ -4,8 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ArchiveSourceFile } from "../../src/backups/backup-archive.js";
 import {
   ArchiveError,
-  loadArchive as loadInThread,
-  loadArchiveInWorkers,
+  loadArchive,
   type ArchiveErrorCode,
   type ArchiveHint,
   type ImportLimits,
@@ -29,27 +28,6 @@ import {
 } from "./hostile-zips.js";
 
 const sha = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
-
-/**
- * Every archive these tests load, and what loading it gave: the last test loads
- * each again on worker threads (loadArchiveInWorkers) and expects the same.
- */
-const loads: { test: string; args: Parameters<typeof loadInThread>; outcome: LoadedArchive | ArchiveError }[] = [];
-
-function loadArchive(...args: Parameters<typeof loadInThread>): LoadedArchive {
-  const test = expect.getState().currentTestName ?? "?";
-  const copy: Parameters<typeof loadInThread> = [Buffer.from(args[0]), args[1], args[2]];
-  try {
-    const loaded = loadInThread(...args);
-    loads.push({ test, args: copy, outcome: loaded });
-    return loaded;
-  } catch (err) {
-    if (err instanceof ArchiveError) loads.push({ test, args: copy, outcome: err });
-    throw err;
-  }
-}
-
-const outcomeOf = (x: LoadedArchive | ArchiveError) => (x instanceof ArchiveError ? { code: x.code, entry: x.entry, message: x.message } : x);
 
 /** The ArchiveError `fn` throws; fails if it returns anything (nothing partial may come out). */
 function refusal(fn: () => unknown): ArchiveError {
@@ -566,50 +544,4 @@ describe("hostile archives are refused whole", () => {
       }
     });
   });
-});
-
-describe("on worker threads", () => {
-  /** 64 files of ~75 KB: over the 4 MiB at which restore brings in workers. */
-  const bigFiles = Array.from({ length: 64 }, (_, i) => {
-    const body = Array.from({ length: 2048 }, (_, line) => `const v${i}_${line} = ${(i * 7919 + line * 104729) % 1000003}; // line ${line}\n`).join("");
-    return { name: `src/m${i}.ts`, body };
-  });
-
-  it("a big archive (read by workers without being asked to) loads as on one thread", () => {
-    const plain = buildRawZip(bigFiles.map((f) => textEntry(f.name, f.body)));
-    const backup = rawBackup(
-      bigFiles.map((f) => listed(f.name, f.body)),
-      bigFiles.map((f) => textEntry(f.name, f.body)),
-    );
-    expect(bigFiles.reduce((sum, f) => sum + f.body.length, 0)).toBeGreaterThan(4 * MIB);
-    return Promise.all(
-      [plain, backup].map(async (bytes) => {
-        const loaded = await loadArchiveInWorkers(bytes);
-        expect(loaded.files).toHaveLength(64);
-        expect(loaded).toEqual(loadInThread(bytes));
-      }),
-    );
-  });
-
-  it("a big archive damaged near its end or its start is refused with that entry's error", async () => {
-    for (const at of [0, 63]) {
-      const entries = bigFiles.map((f, i) => (i === at ? { ...textEntry(f.name, f.body), crc: 1 } : textEntry(f.name, f.body)));
-      const err = await loadArchiveInWorkers(buildRawZip(entries)).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ArchiveError);
-      expect((err as ArchiveError).code).toBe("crc_mismatch");
-      expect((err as ArchiveError).entry).toBe(bigFiles[at]!.name);
-    }
-  });
-
-  it("every archive above loads to the same files and rejections, or is refused with the same error", async () => {
-    expect(loads.length).toBeGreaterThan(100);
-    for (const { test, args, outcome } of loads) {
-      const [bytes, limits, hint] = args;
-      const got = await loadArchiveInWorkers(bytes, limits, hint, { minBytes: 0 }).catch((err: unknown) => {
-        if (err instanceof ArchiveError) return err;
-        throw err;
-      });
-      expect(outcomeOf(got), test).toEqual(outcomeOf(outcome));
-    }
-  }, 120_000);
 });

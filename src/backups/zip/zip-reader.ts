@@ -7,7 +7,8 @@
  * size + 1, so a bomb that lies about its size stops at the cap, then checks
  * the size and the CRC-32.
  */
-import { inflateEntry, type EntryLocation } from "./entry-data.mjs";
+import * as zlib from "node:zlib";
+import { crc32 } from "./crc32.js";
 import { ZipError } from "./zip-errors.js";
 import {
   CENTRAL_HEADER_SIZE,
@@ -37,7 +38,6 @@ import {
 } from "./zip-format.js";
 
 export { ZipError, type ZipErrorCode } from "./zip-errors.js";
-export type { EntryLocation } from "./entry-data.mjs";
 
 export interface ZipLimits {
   /** Most entries (files and directories) accepted. Default 10,000. */
@@ -63,24 +63,13 @@ export interface ZipEntry {
   readonly crc32: number;
   readonly isDirectory: boolean;
   readonly modifiedAt: Date;
-  /** Where its data lies in the archive (for `readEntryData` on another thread). */
-  readonly location: EntryLocation;
   /** Uncompressed contents, size- and CRC-checked. A fresh Buffer (never a view of the archive). Empty for directories. */
   read(): Buffer;
 }
 
+/** Largest output buffer zlib is asked to allocate up front while inflating one entry. */
+const MAX_INFLATE_CHUNK = 4 * 1024 * 1024;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * An entry's uncompressed bytes, size- and CRC-checked, in a fresh Buffer (never a
- * view of `archive`); inflation is capped at the declared size + 1 (entry-data.mjs).
- * Throws ZipError.
- */
-export function readEntryData(archive: Uint8Array, e: EntryLocation): Buffer {
-  const got = inflateEntry(archive, e);
-  if ("code" in got) throw new ZipError(got.code, got.message, e.name);
-  return got.data;
-}
 
 class Entry implements ZipEntry {
   constructor(
@@ -97,13 +86,32 @@ class Entry implements ZipEntry {
     readonly dataStart: number,
   ) {}
 
-  get location(): EntryLocation {
-    const { name, method, dataStart, compressedSize, size, crc32 } = this;
-    return { name, method, dataStart, compressedSize, size, crc32 };
-  }
-
   read(): Buffer {
-    return this.isDirectory ? Buffer.alloc(0) : readEntryData(this.buf, this.location);
+    if (this.isDirectory) return Buffer.alloc(0);
+    const data = this.buf.subarray(this.dataStart, this.dataStart + this.compressedSize);
+    let out: Buffer;
+    if (this.method === METHOD_STORE) {
+      out = Buffer.from(data); // copy: callers must not be able to alias the archive
+    } else {
+      try {
+        out = zlib.inflateRawSync(data, {
+          // The hard cap: zlib throws as soon as output passes it, so a lying
+          // bomb costs at most declared size + one chunk.
+          maxOutputLength: this.size + 1,
+          chunkSize: Math.min(Math.max(this.size + 1, 64), MAX_INFLATE_CHUNK),
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+          throw new ZipError("size_mismatch", `Entry inflates to more than its declared ${this.size} bytes`, this.name);
+        }
+        throw new ZipError("corrupt", `Entry data does not inflate (${(err as Error).message})`, this.name);
+      }
+    }
+    if (out.length !== this.size) {
+      throw new ZipError("size_mismatch", `Entry has ${out.length} bytes, declared ${this.size}`, this.name);
+    }
+    if (crc32(out) !== this.crc32) throw new ZipError("crc_mismatch", "CRC-32 does not match", this.name);
+    return out;
   }
 }
 
