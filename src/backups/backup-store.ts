@@ -60,14 +60,24 @@ export class BackupStore {
 
   /** The whole stored archive (backups are read whole to be validated before use). */
   async read(id: ObjectId): Promise<Buffer | undefined> {
-    const chunks: Buffer[] = [];
+    // One buffer of the stored length, filled chunk by chunk: the ZIP is held once, not twice (chunks + concat).
+    const file = await this.bucket.find({ _id: id }).limit(1).next();
+    if (!file) return undefined;
+    const out = Buffer.allocUnsafe(file.length);
+    let at = 0;
     try {
-      for await (const chunk of this.bucket.openDownloadStream(id)) chunks.push(chunk as Buffer);
+      for await (const chunk of this.bucket.openDownloadStream(id)) {
+        const bytes = chunk as Buffer;
+        if (at + bytes.length > out.length) throw new Error(`Stored backup ${id.toHexString()} holds more than its length of ${file.length} bytes`);
+        bytes.copy(out, at);
+        at += bytes.length;
+      }
     } catch (err) {
       if ((err as { code?: string }).code === "ENOENT" || /FileNotFound|File not found/i.test((err as Error).message)) return undefined;
       throw err;
     }
-    return Buffer.concat(chunks);
+    if (at !== out.length) throw new Error(`Stored backup ${id.toHexString()} holds ${at} of its ${file.length} bytes`);
+    return out;
   }
 
   /** Removes the bytes (file document and chunks); missing files are fine. */
