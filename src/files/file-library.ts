@@ -20,8 +20,8 @@ import { fileNameProblem } from "./text.js";
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const NO_CONTENT = { content: 0 } as const;
 /** iterateForBackup fetches inline contents for this many files, or about this many bytes, per query. */
-const CONTENT_BATCH_FILES = 256;
-const CONTENT_BATCH_BYTES = 4 * 1024 * 1024;
+const CONTENT_BATCH_FILES = 128;
+const CONTENT_BATCH_BYTES = 2 * 1024 * 1024;
 
 interface BackupBatch {
   items: { doc: FileDoc; isLatest: boolean }[];
@@ -147,7 +147,7 @@ export class FileLibrary {
     opts: { withHistory: boolean },
   ): AsyncGenerator<{ doc: Omit<FileDoc, "content">; content: Buffer; isLatest: boolean }> {
     const cursor = this.files
-      .find({ userId, deletedAt: { $exists: false } }, { sort: { fileName: 1, version: -1 }, batchSize: 500 })
+      .find({ userId, deletedAt: { $exists: false } }, { sort: { fileName: 1, version: -1 }, batchSize: 200 })
       .project<FileDoc>({ content: 0 });
     let previousName: string | undefined;
     let batch: BackupBatch = { items: [], bytes: 0, skipped: 0 };
