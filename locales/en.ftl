@@ -259,6 +259,7 @@ restore-rename-invalid = <b>{ $name }</b> cannot be used as a file name (no lead
 restore-too-many-conflicts = Only the first { $shown } conflicts were asked about; the rest are skipped (your versions stay).
 restore-applying = ⏳ Taking an emergency backup, then restoring…
 restore-done = ✅ Restored { $restored } files: { $new } new, { $replaced } replaced, { $renamed } renamed, { $skipped } skipped.
+restore-done-history = 🕘 { $count } earlier versions from the backup came back with them, as their history.
 restore-done-unchanged = ☑️ { $count } unchanged files were left as they are.
 restore-done-rejected = 🚫 { $count } entries were not imported (listed in the preview).
 restore-done-emergency = 🛟 An emergency backup of your library was taken first; it is in 🗂 My backups. Replaced files keep their old content as earlier versions.

@@ -259,6 +259,7 @@ restore-rename-invalid = אי אפשר להשתמש ב-<b>{ $name }</b> כשם �
 restore-too-many-conflicts = נשאלתם רק על { $shown } ההתנגשויות הראשונות; על השאר דילגתי (הגרסאות שלכם נשארות).
 restore-applying = ⏳ לוקח גיבוי חירום, ואז משחזר…
 restore-done = ✅ שוחזרו { $restored } קבצים: { $new } חדשים, { $replaced } הוחלפו, { $renamed } קיבלו שם חדש, { $skipped } דולגו.
+restore-done-history = 🕘 { $count } גרסאות קודמות מהגיבוי שוחזרו יחד איתם, כהיסטוריה שלהם.
 restore-done-unchanged = ☑️ { $count } קבצים ללא שינוי נשארו כמו שהם.
 restore-done-rejected = 🚫 { $count } פריטים לא יובאו (מופיעים בתצוגה המקדימה).
 restore-done-emergency = 🛟 קודם נלקח גיבוי חירום של הספרייה שלכם; הוא נמצא ב-🗂 הגיבויים שלי. קבצים שהוחלפו שומרים את התוכן הקודם כגרסאות קודמות.

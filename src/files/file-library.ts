@@ -234,6 +234,13 @@ export class FileLibrary {
     return rows.map((r) => toSummary(r.doc));
   }
 
+  /** Those of `names` under which the user has never had a version, live or deleted. */
+  async namesNeverHeld(userId: number, names: string[]): Promise<Set<string>> {
+    if (!names.length) return new Set();
+    const held = new Set((await this.files.distinct("fileName", { userId, fileName: { $in: names } })) as string[]);
+    return new Set(names.filter((n) => !held.has(n)));
+  }
+
   /** Every name the user has a live file under (for choosing free names). */
   async liveNames(userId: number): Promise<string[]> {
     return (await this.files.distinct("fileName", { userId, deletedAt: { $exists: false } })) as string[];

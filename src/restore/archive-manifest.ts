@@ -60,7 +60,7 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
     const hasCode = file.code !== undefined;
     // A name from the JSON, never seen by the ZIP layer: it alone decides the
     // library name; an unusable one is rejected and its entry path is no fallback.
-    const badName = file.history ? undefined : nameRejection(file.file_name);
+    const badName = nameRejection(file.file_name);
 
     // Integrity: each body the manifest points at is there and matches its sha256.
     if (hasCode) {
@@ -75,15 +75,13 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
     if (entry && !check) checks.set(entryName, (check = { sha256: [], keep: false })); // next to `code`: read for integrity only
     if (check && !hasCode && file.sha256) check.sha256.push({ value: file.sha256, file: file.file_name });
 
-    let reason: RejectReason | undefined = file.history
-      ? "history_version"
-      : (badName ?? (taken.has(file.file_name) ? "duplicate_name" : undefined));
+    let reason: RejectReason | undefined = badName ?? (!file.history && taken.has(file.file_name) ? "duplicate_name" : undefined);
     if (!reason && (hasCode ? Buffer.byteLength(file.code!) : entry!.size) > cap) reason = "too_large";
     if (reason) {
-      rejected.push({ name: reason === "history_version" ? entryName : file.file_name, reason });
+      rejected.push({ name: file.history ? entryName : file.file_name, reason });
       continue;
     }
-    taken.add(file.file_name);
+    if (!file.history) taken.add(file.file_name);
     if (!hasCode) check!.keep = true;
     wanted.push({ file, code: file.code });
   }
@@ -112,6 +110,7 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
   }
 
   const files: ArchiveFile[] = [];
+  const history: { file: ParsedManifestFile; version: ArchiveFile }[] = [];
   for (const { file, code } of wanted) {
     let content: string;
     let known: EntryText | undefined;
@@ -123,21 +122,22 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
       known = bodies.get(entryNameOf(file))!;
       content = known.text;
     }
-    files.push(
-      toArchiveFile(
-        file.file_name,
-        content,
-        {
-          language: file.programming_language,
-          tags: cleanTags(file.tags),
-          note: file.note,
-          createdAt: parseDate(file.created_at),
-          updatedAt: parseDate(file.updated_at),
-        },
-        known,
-      ),
+    const archiveFile = toArchiveFile(
+      file.file_name,
+      content,
+      {
+        language: file.programming_language,
+        tags: cleanTags(file.tags),
+        note: file.note,
+        createdAt: parseDate(file.created_at),
+        updatedAt: parseDate(file.updated_at),
+      },
+      known,
     );
+    if (file.history) history.push({ file, version: archiveFile });
+    else files.push(archiveFile);
   }
+  attachHistory(files, history, rejected);
 
   const loaded: LoadedArchive = { format, files, rejected };
   if (manifest.backupType) loaded.backupType = manifest.backupType;
@@ -146,4 +146,21 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
     loaded.part = { index: manifest.part, total: manifest.totalParts };
   }
   return loaded;
+}
+
+/**
+ * Earlier versions go with their file, oldest first; one whose file is not in
+ * `files` (rejected, or not in the archive) is rejected as history_version.
+ */
+function attachHistory(files: ArchiveFile[], history: { file: ParsedManifestFile; version: ArchiveFile }[], rejected: RejectedEntry[]): void {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const ordered = [...history].sort((a, b) => (a.file.version ?? 0) - (b.file.version ?? 0));
+  for (const { file, version } of ordered) {
+    const latest = byName.get(file.file_name);
+    if (!latest) {
+      rejected.push({ name: entryNameOf(file), reason: "history_version" });
+      continue;
+    }
+    (latest.history ??= []).push(version);
+  }
 }

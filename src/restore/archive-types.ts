@@ -18,11 +18,18 @@ export interface ArchiveFile {
   note: string;
   createdAt?: Date;
   updatedAt?: Date;
+  /**
+   * Earlier versions of this file from a backup made with its history, oldest
+   * first (same name; no history of their own). Restored only for a name the
+   * library has never held.
+   */
+  history?: ArchiveFile[];
 }
 
 export type RejectReason =
   | "binary"
   | "nested_archive"
+  /** An earlier version whose file is not restored itself (its latest version was rejected or is missing). */
   | "history_version"
   | "invalid_name"
   | "empty_name"

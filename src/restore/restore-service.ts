@@ -95,7 +95,11 @@ export class RestoreService {
   async apply(userId: number, bytes: Buffer, decisions: RestoreDecisions, hint?: ArchiveHint): Promise<RestoreResult> {
     const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
-    const { inputs, result } = this.operations(plan, library, decisions);
+    const neverHeld = await this.files.namesNeverHeld(
+      userId,
+      plan.new.filter((f) => f.history?.length).map((f) => f.name),
+    );
+    const { inputs, result } = this.operations(plan, library, decisions, neverHeld);
     result.unchanged = plan.unchanged.length;
     result.rejected = plan.rejected.length;
     if (!inputs.length) {
@@ -178,9 +182,20 @@ export class RestoreService {
     return { plan, library };
   }
 
-  private operations(plan: RestorePlan<ArchiveFile, FileSummary>, library: FileSummary[], decisions: RestoreDecisions) {
-    const result: RestoreResult = { restored: 0, new: 0, replaced: 0, renamed: 0, skipped: 0, unchanged: 0, rejected: 0 };
-    const inputs: BulkVersionInput[] = plan.new.map((f) => toInput(f, f.name));
+  /**
+   * The versions to add and the counts. A new file brings its earlier versions
+   * (oldest first, before it) when the library has never held its name: they
+   * become its history. Where the name was held before (now deleted), its own
+   * history is still there and only the latest version is added, as for a file
+   * without history.
+   */
+  private operations(plan: RestorePlan<ArchiveFile, FileSummary>, library: FileSummary[], decisions: RestoreDecisions, neverHeld: ReadonlySet<string>) {
+    const result: RestoreResult = { restored: 0, new: 0, replaced: 0, renamed: 0, skipped: 0, unchanged: 0, rejected: 0, olderVersions: 0 };
+    const inputs: BulkVersionInput[] = plan.new.flatMap((f) => {
+      const older = neverHeld.has(f.name) ? (f.history ?? []) : [];
+      result.olderVersions += older.length;
+      return [...older.map((v) => toInput(v, f.name)), toInput(f, f.name)];
+    });
     result.new = plan.new.length;
     const taken = new Set([...library.map((f) => f.fileName), ...plan.new.map((f) => f.name)]);
     for (const c of plan.conflicts) taken.add(c.incoming.name);

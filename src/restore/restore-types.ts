@@ -35,6 +35,8 @@ export interface RestoreResult {
   skipped: number;
   unchanged: number;
   rejected: number;
+  /** Earlier versions restored with new files from a backup made with history. */
+  olderVersions: number;
   emergencyBackupId?: string;
 }
 

@@ -85,7 +85,7 @@ describe("our own backups", () => {
     },
   });
 
-  it("loads a backup written by writeBackupArchive: files, metadata, unicode names; history versions rejected", async () => {
+  it("loads a backup written by writeBackupArchive: files, metadata, unicode names; earlier versions with their file", async () => {
     const bytes = await backupToBuffer(
       [
         source("src/app.py", "print('v2')\n", { version: 2, tags: ["util", "cli"], note: "entry point" }),
@@ -104,9 +104,13 @@ describe("our own backups", () => {
     expect(loaded.part).toBeUndefined();
     expect(loaded.repo).toBeUndefined();
     expect(names(loaded)).toEqual(["src/app.py", "docs/שלום עולם.md", "日本語/メモ.txt", "metadata.json", "empty.py"]);
-    expect(loaded.rejected).toEqual([{ name: ".codevault-history/src/app.v1.py", reason: "history_version" }]);
+    expect(loaded.rejected).toEqual([]);
 
     const app = loaded.files[0]!;
+    expect(app.history).toHaveLength(1);
+    expect(app.history![0]).toMatchObject({ name: "src/app.py", content: "print('v1')\n", sha256: sha("print('v1')\n"), size: 12 });
+    expect(app.history![0]!.history).toBeUndefined();
+    delete app.history;
     expect(app).toEqual({
       name: "src/app.py",
       content: "print('v2')\n",
@@ -122,6 +126,30 @@ describe("our own backups", () => {
     expect([memo.content, memo.size, memo.sha256]).toEqual(["メモ 🚀\n", Buffer.byteLength("メモ 🚀\n"), sha("メモ 🚀\n")]);
     expect(loaded.files[3]!.content).toBe('{"mine": true}\n');
     expect(loaded.files[4]).toMatchObject({ name: "empty.py", content: "", size: 0, sha256: sha("") });
+  });
+
+  it("earlier versions are ordered oldest first; one whose file is not restored is rejected history_version", () => {
+    const files = [
+      listed("a.py", "v3\n", { version: 3 }),
+      listed("a.py", "v2\n", { version: 2, history: true, path: ".codevault-history/a.v2.py" }),
+      listed("a.py", "v1\n", { version: 1, history: true, path: ".codevault-history/a.v1.py" }),
+      listed("../gone.py", "x\n", { version: 2 }),
+      listed("lost.py", "old\n", { version: 1, history: true, path: ".codevault-history/lost.v1.py" }),
+    ];
+    const loaded = loadArchive(
+      rawBackup(files, [
+        textEntry("a.py", "v3\n"),
+        textEntry(".codevault-history/a.v2.py", "v2\n"),
+        textEntry(".codevault-history/a.v1.py", "v1\n"),
+        textEntry(".codevault-history/lost.v1.py", "old\n"),
+      ]),
+    );
+    expect(names(loaded)).toEqual(["a.py"]);
+    expect(loaded.files[0]!.history!.map((v) => v.content)).toEqual(["v1\n", "v2\n"]);
+    expect(loaded.rejected).toEqual([
+      { name: "../gone.py", reason: "invalid_name" },
+      { name: ".codevault-history/lost.v1.py", reason: "history_version" },
+    ]);
   });
 
   it("keeps the part number of a split backup", async () => {

@@ -158,6 +158,7 @@ export function restoreConversation(deps: RestoreDeps) {
     }
     const r = outcome.result;
     const lines = [ctx.t("restore-done", { restored: r.restored, new: r.new, replaced: r.replaced, renamed: r.renamed, skipped: r.skipped })];
+    if (r.olderVersions) lines.push(ctx.t("restore-done-history", { count: r.olderVersions }));
     if (r.unchanged) lines.push(ctx.t("restore-done-unchanged", { count: r.unchanged }));
     if (r.rejected) lines.push(ctx.t("restore-done-rejected", { count: r.rejected }));
     if (r.emergencyBackupId) lines.push(ctx.t("restore-done-emergency"));
