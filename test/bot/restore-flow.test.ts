@@ -179,6 +179,27 @@ describe("import of any ZIP", () => {
     expect(await h.services.files.getLatest(421, "src/app.ts")).toMatchObject({ tags: ["web"], note: "n", language: "typescript" });
   });
 
+  it("a backup made with history, sent by another account: the file comes back with its earlier versions", async () => {
+    const { files, backups } = h.services;
+    await files.save(430, { fileName: "x.py", content: "x = 1\n" });
+    await files.save(430, { fileName: "x.py", content: "x = 2\n" });
+    const made = await backups.create(430, { withHistory: true });
+    const { bytes, fileName } = await backups.download(430, made.id);
+
+    const user = h.fake.user(431);
+    await h.send(user.sendDocument(bytes, fileName));
+    await h.send(user.pressButtonByText(last(user), "♻️ Restore into my files"));
+    expect(last(user).text).toContain("1 new · 0 unchanged · 0 conflicts · 0 rejected");
+    await h.send(user.pressButtonByText(last(user), "♻️ Restore"));
+    expect(last(user).text).toMatch(/Restored 1 files: 1 new/);
+    expect(last(user).text).toContain("🕘 1 earlier versions from the backup came back with them, as their history.");
+    expect((await snapshot(431)).map((d) => [d.name, d.version])).toEqual([
+      ["x.py", 1],
+      ["x.py", 2],
+    ]);
+    expect(await content(431, "x.py")).toBe("x = 2\n");
+  });
+
   it("the older manifest whose entries carry the code", async () => {
     const user = h.fake.user(422);
     await h.send(user.sendDocument(await legacyZip({ "old.py": "print('legacy')\n" }), "old-bot-backup.zip"));
