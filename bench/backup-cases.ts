@@ -18,11 +18,10 @@ import { createServices, type Services } from "../src/app.js";
 import { writeBackupArchive, type ArchiveSourceFile } from "../src/backups/backup-archive.js";
 import { connectDatabase, type Database } from "../src/db/connect.js";
 import { Events } from "../src/events.js";
-import { detectLanguage } from "../src/files/language.js";
-import { sha256Hex } from "../src/files/content-store.js";
 import { createLogger } from "../src/logger.js";
 import { loadCorpus } from "./corpus-cache.js";
-import type { CorpusFile } from "./corpus.js";
+import { serveCase } from "./child-case.js";
+import { archiveSourceOf, type CorpusFile } from "./corpus.js";
 import { startRssProbe } from "./rss-probe.js";
 
 export const LEVEL = 6;
@@ -48,24 +47,6 @@ export interface CaseResult {
 }
 
 const HEADER = { backupId: "0123456789abcdef01234567", type: "full_backup", createdAt: new Date("2025-01-15T10:30:00Z"), userId: 1 };
-
-function archiveSource(corpus: CorpusFile[]): ArchiveSourceFile[] {
-  const at = new Date("2025-01-15T10:30:00Z");
-  return corpus.map((f) => ({
-    doc: {
-      fileName: f.name,
-      language: detectLanguage(f.name),
-      note: "",
-      tags: [],
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-      sha256: sha256Hex(f.content),
-    },
-    content: f.content,
-    isLatest: true,
-  }));
-}
 
 function discard(): Writable {
   return new Writable({
@@ -99,7 +80,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
   try {
     if (spec.case === "timing") {
       const corpus = loadCorpus(spec.corpusFile);
-      const source = archiveSource(corpus);
+      const source = archiveSourceOf(corpus);
       reference(corpus); // warm-up
       await archive(source);
       const timing = { referenceMs: [] as number[], archiveMs: [] as number[] };
@@ -115,7 +96,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     }
     if (spec.case === "reference" || spec.case === "archive") {
       const corpus = loadCorpus(spec.corpusFile);
-      const source = spec.case === "archive" ? archiveSource(corpus) : [];
+      const source = spec.case === "archive" ? archiveSourceOf(corpus) : [];
       const base = probe.begin();
       const t = performance.now();
       if (spec.case === "reference") reference(corpus);
@@ -158,14 +139,4 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
   }
 }
 
-/** Child entry: `--case <json>`; the result goes back over IPC. */
-if (process.argv.includes("--case") && process.send) {
-  const spec = JSON.parse(process.argv[process.argv.indexOf("--case") + 1]!) as CaseSpec;
-  runCase(spec).then(
-    (result) => process.send!(result, () => process.exit(0)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+serveCase("--case", runCase);

@@ -8,6 +8,9 @@
  * so it compresses like real code (~3.5× at DEFLATE level 6), not like
  * random bytes or one repeated string. Same `seed` → same bytes.
  */
+import type { ArchiveSourceFile } from "../src/backups/backup-archive.js";
+import { sha256Hex } from "../src/files/content-store.js";
+import { detectLanguage } from "../src/files/language.js";
 
 export interface CorpusFile {
   name: string;
@@ -338,4 +341,23 @@ export function generateCorpus({ files, seed, meanBytes = 6000 }: CorpusOptions)
     out.push({ name, content: Buffer.from(content) });
   }
   return out;
+}
+
+/** The corpus as a user's library would hold it: each file at version 1, for writeBackupArchive. */
+export function archiveSourceOf(corpus: CorpusFile[]): ArchiveSourceFile[] {
+  const at = new Date("2025-01-15T10:30:00Z");
+  return corpus.map((f) => ({
+    doc: {
+      fileName: f.name,
+      language: detectLanguage(f.name),
+      note: "",
+      tags: [],
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      sha256: sha256Hex(f.content),
+    },
+    content: f.content,
+    isLatest: true,
+  }));
 }

@@ -11,20 +11,19 @@
  *   each restore sends counted by the driver's command monitoring.
  * Writes its own section of docs/PERFORMANCE.md (`<!-- bench:restore:… -->`).
  */
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MongoClient } from "mongodb";
-import { writeBackupArchive, type ArchiveSourceFile } from "../src/backups/backup-archive.js";
+import { writeBackupArchive } from "../src/backups/backup-archive.js";
 import { openZip } from "../src/backups/zip/index.js";
 import { ensureIndexes, COLLECTIONS } from "../src/db/collections.js";
-import { sha256Hex } from "../src/files/content-store.js";
-import { detectLanguage } from "../src/files/language.js";
 import { IMPORT_LIMITS, isArchiveError, loadArchive } from "../src/restore/restore-archive.js";
 import { freePort, startProcess } from "../test/support/processes.js";
-import { generateCorpus, type CorpusFile } from "./corpus.js";
+import { forkCase, median } from "./child-case.js";
+import { archiveSourceOf, generateCorpus, type CorpusFile } from "./corpus.js";
 import { markdownTable, writeSection } from "./perf-report.js";
 import type { CommandTally, RestoreCaseResult, RestoreCaseSpec } from "./restore-cases.js";
 
@@ -82,49 +81,20 @@ export interface RestoreBenchResult {
 
 const MB = 1e6;
 const mb = (bytes: number) => bytes / MB;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const commandTotal = (c: RestoreCaseResult) => (c.commands ?? []).reduce((a, t) => a + t.count, 0);
 const commandsAllowed = (files: number) => Math.floor(files / FILES_PER_COMMAND);
 
-function runChild(spec: RestoreCaseSpec): Promise<RestoreCaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(CASES, ["--restore-case", JSON.stringify(spec)], {
-      execArgv: [...process.execArgv, "--expose-gc"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let got: RestoreCaseResult | undefined;
-    child.on("message", (m) => (got = m as RestoreCaseResult));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 && got ? resolve(got) : reject(new Error(`restore bench case ${spec.case} exited ${code}`))));
-  });
-}
+const runChild = (spec: RestoreCaseSpec) => forkCase<RestoreCaseResult>(CASES, "--restore-case", spec);
 
 /** The corpus as a user's library would hold it, written as a full backup ZIP to `file`. */
 async function writeBackupZip(file: string, corpus: CorpusFile[]): Promise<number> {
-  const at = new Date("2025-01-15T10:30:00Z");
-  const source: ArchiveSourceFile[] = corpus.map((f) => ({
-    doc: {
-      fileName: f.name,
-      language: detectLanguage(f.name),
-      note: "",
-      tags: [],
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-      sha256: sha256Hex(f.content),
-    },
-    content: f.content,
-    isLatest: true,
-  }));
+  const source = archiveSourceOf(corpus);
   const out = fs.createWriteStream(file);
   const finished = new Promise<void>((resolve, reject) => {
     out.once("finish", resolve);
     out.once("error", reject);
   });
-  await writeBackupArchive(out, source, { backupId: "0123456789abcdef01234567", type: "full_backup", createdAt: at, userId: USER });
+  await writeBackupArchive(out, source, { backupId: "0123456789abcdef01234567", type: "full_backup", createdAt: new Date("2025-01-15T10:30:00Z"), userId: USER });
   out.end();
   await finished;
   return fs.statSync(file).size;

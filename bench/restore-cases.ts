@@ -23,6 +23,7 @@ import { Events } from "../src/events.js";
 import { createLogger } from "../src/logger.js";
 import { loadArchive } from "../src/restore/restore-archive.js";
 import type { RestoreResult } from "../src/restore/restore-types.js";
+import { serveCase } from "./child-case.js";
 import { startRssProbe } from "./rss-probe.js";
 
 export type RestoreCaseSpec =
@@ -181,14 +182,4 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
   }
 }
 
-/** Child entry: `--restore-case <json>`; the result goes back over IPC. */
-if (process.argv.includes("--restore-case") && process.send) {
-  const spec = JSON.parse(process.argv[process.argv.indexOf("--restore-case") + 1]!) as RestoreCaseSpec;
-  runRestoreCase(spec).then(
-    (result) => process.send!(result, () => process.exit(0)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+serveCase("--restore-case", runRestoreCase);

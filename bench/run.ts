@@ -11,7 +11,7 @@
  * Then the restore benchmark (bench/restore-bench.ts, `--restore-files 10000`) writes its own.
  * `--only backup` / `--only restore` runs (and rewrites the section of) one of them.
  */
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -24,6 +24,7 @@ import { detectLanguage } from "../src/files/language.js";
 import { freePort, startProcess } from "../test/support/processes.js";
 import type { CaseResult, CaseSpec } from "./backup-cases.js";
 import { LEVEL } from "./backup-cases.js";
+import { forkCase, median } from "./child-case.js";
 import { saveCorpus } from "./corpus-cache.js";
 import { generateCorpus, type CorpusFile } from "./corpus.js";
 import { markdownTable, writeSection } from "./perf-report.js";
@@ -45,23 +46,7 @@ function option(name: string, dflt: string): string {
 
 const MB = 1e6;
 const mb = (bytes: number) => bytes / MB;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-function runChild(spec: CaseSpec): Promise<CaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(CASES, ["--case", JSON.stringify(spec)], {
-      execArgv: [...process.execArgv, "--expose-gc"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    let got: CaseResult | undefined;
-    child.on("message", (m) => (got = m as CaseResult));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 && got ? resolve(got) : reject(new Error(`bench case ${spec.case} exited ${code}`))));
-  });
-}
+const runChild = (spec: CaseSpec) => forkCase<CaseResult>(CASES, "--case", spec);
 
 interface Mongo {
   uri: string;

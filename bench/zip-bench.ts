@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import * as zlib from "node:zlib";
 import { openZip } from "../src/backups/zip/zip-reader.js";
 import { ZipWriter } from "../src/backups/zip/zip-writer.js";
+import { loadCorpus, saveCorpus } from "./corpus-cache.js";
 import { generateCorpus, type CorpusFile } from "./corpus.js";
 
 const LEVEL = 6;
@@ -28,39 +29,6 @@ interface ChildResult { timings?: Timing[]; rssGrowth?: number; op?: Op }
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
-
-// ---- corpus cache: one flat file so children load it without generation garbage ----
-function saveCorpus(file: string, corpus: CorpusFile[]): void {
-  const parts: Buffer[] = [];
-  const head = Buffer.alloc(4);
-  head.writeUInt32LE(corpus.length);
-  parts.push(head);
-  for (const f of corpus) {
-    const name = Buffer.from(f.name, "utf8");
-    const h = Buffer.alloc(6);
-    h.writeUInt16LE(name.length, 0);
-    h.writeUInt32LE(f.content.length, 2);
-    parts.push(h, name, f.content);
-  }
-  fs.writeFileSync(file, Buffer.concat(parts));
-}
-
-function loadCorpus(file: string): CorpusFile[] {
-  const buf = fs.readFileSync(file);
-  const n = buf.readUInt32LE(0);
-  const out: CorpusFile[] = [];
-  let p = 4;
-  for (let i = 0; i < n; i++) {
-    const nl = buf.readUInt16LE(p);
-    const cl = buf.readUInt32LE(p + 2);
-    p += 6;
-    const name = buf.toString("utf8", p, p + nl);
-    p += nl;
-    out.push({ name, content: buf.subarray(p, p + cl) });
-    p += cl;
-  }
-  return out;
 }
 
 /** Compressed data slices of an archive written by ZipWriter (sizes are in its local headers). */
