@@ -234,11 +234,16 @@ export class FileLibrary {
     return rows.map((r) => toSummary(r.doc));
   }
 
-  /** Those of `names` under which the user has never had a version, live or deleted. */
-  async namesNeverHeld(userId: number, names: string[]): Promise<Set<string>> {
-    if (!names.length) return new Set();
-    const held = new Set((await this.files.distinct("fileName", { userId, fileName: { $in: names } })) as string[]);
-    return new Set(names.filter((n) => !held.has(n)));
+  /** The highest version under each of `names`, live or deleted; a name the user never held is absent. */
+  async maxVersions(userId: number, names: string[]): Promise<Map<string, number>> {
+    if (!names.length) return new Map();
+    const rows = await this.files
+      .aggregate<{ _id: string; max: number }>([
+        { $match: { userId, fileName: { $in: names } } },
+        { $group: { _id: "$fileName", max: { $max: "$version" } } },
+      ])
+      .toArray();
+    return new Map(rows.map((r) => [r._id, r.max]));
   }
 
   /** Every name the user has a live file under (for choosing free names). */
@@ -258,14 +263,7 @@ export class FileLibrary {
   ): Promise<void> {
     const batchSize = opts.batchSize ?? 500;
     if (!inputs.length) return;
-    const names = [...new Set(inputs.map((i) => i.fileName))];
-    const maxRows = await this.files
-      .aggregate<{ _id: string; max: number }>([
-        { $match: { userId, fileName: { $in: names } } },
-        { $group: { _id: "$fileName", max: { $max: "$version" } } },
-      ])
-      .toArray();
-    const nextVersion = new Map(maxRows.map((r) => [r._id, r.max]));
+    const nextVersion = await this.maxVersions(userId, [...new Set(inputs.map((i) => i.fileName))]);
     const now = this.now();
     for (let start = 0; start < inputs.length; start += batchSize) {
       const docs: FileDoc[] = [];

@@ -154,8 +154,8 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
  */
 function attachHistory(files: ArchiveFile[], history: { file: ParsedManifestFile; version: ArchiveFile }[], rejected: RejectedEntry[]): void {
   const byName = new Map(files.map((f) => [f.name, f]));
-  const ordered = [...history].sort((a, b) => (a.file.version ?? 0) - (b.file.version ?? 0));
-  for (const { file, version } of ordered) {
+  history.sort((a, b) => (a.file.version ?? 0) - (b.file.version ?? 0));
+  for (const { file, version } of history) {
     const latest = byName.get(file.file_name);
     if (!latest) {
       rejected.push({ name: entryNameOf(file), reason: "history_version" });

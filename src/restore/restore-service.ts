@@ -95,11 +95,12 @@ export class RestoreService {
   async apply(userId: number, bytes: Buffer, decisions: RestoreDecisions, hint?: ArchiveHint): Promise<RestoreResult> {
     const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
-    const neverHeld = await this.files.namesNeverHeld(
+    // Names the library has held before (now deleted) keep their own history: see operations().
+    const held = await this.files.maxVersions(
       userId,
       plan.new.filter((f) => f.history?.length).map((f) => f.name),
     );
-    const { inputs, result } = this.operations(plan, library, decisions, neverHeld);
+    const { inputs, result } = this.operations(plan, library, decisions, held);
     result.unchanged = plan.unchanged.length;
     result.rejected = plan.rejected.length;
     if (!inputs.length) {
@@ -189,10 +190,10 @@ export class RestoreService {
    * history is still there and only the latest version is added, as for a file
    * without history.
    */
-  private operations(plan: RestorePlan<ArchiveFile, FileSummary>, library: FileSummary[], decisions: RestoreDecisions, neverHeld: ReadonlySet<string>) {
+  private operations(plan: RestorePlan<ArchiveFile, FileSummary>, library: FileSummary[], decisions: RestoreDecisions, held: ReadonlyMap<string, number>) {
     const result: RestoreResult = { restored: 0, new: 0, replaced: 0, renamed: 0, skipped: 0, unchanged: 0, rejected: 0, olderVersions: 0 };
     const inputs: BulkVersionInput[] = plan.new.flatMap((f) => {
-      const older = neverHeld.has(f.name) ? (f.history ?? []) : [];
+      const older = held.has(f.name) ? [] : (f.history ?? []);
       result.olderVersions += older.length;
       return [...older.map((v) => toInput(v, f.name)), toInput(f, f.name)];
     });
