@@ -135,11 +135,21 @@ export class FileLibrary {
     return this.contents.read(doc);
   }
 
+  /** The contents of several live versions by id, in one query (large files come from GridFS); unknown ids are absent. */
+  async readContents(userId: number, ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (!ids.length) return out;
+    const oids = ids.filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => new ObjectId(id));
+    const live = this.files.find({ userId, _id: { $in: oids }, deletedAt: { $exists: false } }, { projection: { content: 1, contentId: 1 } });
+    for await (const doc of live) out.set(doc._id.toHexString(), await this.contents.read(doc));
+    return out;
+  }
+
   /**
    * Streams the user's live files for a backup, name by name, newest version
    * first: only the latest of each name unless `withHistory`. Metadata comes
-   * from a cursor without contents; contents follow for a few hundred files
-   * (about 4 MB) at a time with one query each, so memory stays bounded
+   * from a cursor without contents; contents follow for up to 128 files
+   * (about 2 MB) at a time with one query each, so memory stays bounded
    * however large the library, and there is no round trip per file.
    */
   async *iterateForBackup(

@@ -58,10 +58,14 @@ export class RestoreService {
   async preview(userId: number, bytes: Buffer, hint?: ArchiveHint): Promise<RestorePreview> {
     const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
+    const shown = plan.conflicts.slice(0, MAX_CARDS);
+    const currents = await this.files.readContents(
+      userId,
+      shown.map((c) => c.current.id),
+    );
     const conflicts: ConflictCard[] = [];
-    for (const c of plan.conflicts.slice(0, MAX_CARDS)) {
-      const current = await this.files.readContent(userId, c.current.id);
-      const diff = firstDifference(current, c.incoming.content);
+    for (const c of shown) {
+      const diff = firstDifference(currents.get(c.current.id) ?? "", c.incoming.content);
       conflicts.push({
         name: c.incoming.name,
         currentSize: c.current.size,

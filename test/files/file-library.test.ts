@@ -120,6 +120,22 @@ describe("FileLibrary", () => {
     expect(await files.readContent(ALICE, file.id)).toBe(content);
   });
 
+  it("reads several contents at once: the caller's live versions only, large ones from GridFS", async () => {
+    const { files } = env.services;
+    const user = 1010;
+    const small = await files.save(user, { fileName: "s.py", content: "small\n" });
+    const big = "b".repeat(INLINE_CONTENT_LIMIT + 10);
+    const large = await files.save(user, { fileName: "l.txt", content: big });
+    const gone = await files.save(user, { fileName: "gone.py", content: "gone\n" });
+    await files.remove(user, gone.file.id);
+    const bobs = await files.save(BOB, { fileName: "bob.py", content: "bob\n" });
+
+    const got = await files.readContents(user, [small.file.id, large.file.id, gone.file.id, bobs.file.id, "not-an-id"]);
+    expect([...got.keys()].sort()).toEqual([small.file.id, large.file.id].sort());
+    expect(got.get(small.file.id)).toBe("small\n");
+    expect(got.get(large.file.id)).toBe(big);
+  });
+
   it("concurrent saves of one name get distinct versions", async () => {
     const { files } = env.services;
     const user = 7007;
