@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakeTelegram, type FakeServer } from "../support/fake-telegram/index.js";
-import { freePort, startProcess, type RunningProcess } from "../support/processes.js";
+import { freePort, startNodeProcess, type RunningProcess } from "../support/processes.js";
 
 /**
- * The real bot process (`npm start`) against the fake Telegram over HTTP and the
+ * The real bot process (`node --import tsx src/main.ts`, as `npm start` and Docker run it) against the fake Telegram over HTTP and the
  * standalone test MongoDB (`npm run test:mongo`), or a real MongoDB from MONGODB_URI.
  */
 const fake = createFakeTelegram();
@@ -21,11 +21,11 @@ beforeAll(async () => {
   let mongoUri = process.env.MONGODB_URI;
   if (!mongoUri) {
     const mongoPort = await freePort();
-    mongo = startProcess("npm", ["run", "--silent", "test:mongo", "--", "--port", String(mongoPort)], {});
+    mongo = startNodeProcess("test/support/mongo-server/serve.ts", {}, ["--port", String(mongoPort)]);
     mongoUri = (await mongo.waitForOutput(/mongodb:\/\/\S+/))[0];
   }
   httpPort = await freePort();
-  bot = startProcess("npm", ["start", "--silent"], {
+  bot = startNodeProcess("src/main.ts", {
     BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
     MONGODB_URI: mongoUri,

@@ -12,7 +12,8 @@ import { JOURNALS } from "../../src/restore/restore-service.js";
 import type { RestoreJournal } from "../../src/restore/restore-types.js";
 import { createFakeTelegram, type FakeServer } from "../support/fake-telegram/index.js";
 import { startMongoTestServer, type MongoTestServer } from "../support/mongo-server/server.js";
-import { freePort, startProcess, type RunningProcess } from "../support/processes.js";
+import { freePort, startNodeProcess, type RunningProcess } from "../support/processes.js";
+import { startTcpProxy } from "../support/tcp-proxy.js";
 import { plainZip } from "../support/zip-fixtures.js";
 
 /**
@@ -52,11 +53,11 @@ afterAll(async () => {
   await telegram?.close();
 }, 30_000);
 
-async function startBot(): Promise<RunningProcess> {
-  const bot = startProcess("node_modules/.bin/tsx", ["src/main.ts"], {
+async function startBot(uri = mongoUri): Promise<RunningProcess> {
+  const bot = startNodeProcess("src/main.ts", {
     BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
-    MONGODB_URI: mongoUri,
+    MONGODB_URI: uri,
     MONGODB_DB: dbName,
     HTTP_PORT: String(await freePort()),
     DATA_DIR: dataDir,
@@ -84,6 +85,13 @@ async function librarySnapshot() {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(10);
+  }
+}
 
 describe("crash safety of a restore (the real process, SIGKILL mid-restore)", () => {
   it("the next start rolls the interrupted restore back: the library is exactly as before", async () => {
@@ -108,8 +116,9 @@ describe("crash safety of a restore (the real process, SIGKILL mid-restore)", ()
     for (let i = 1; i < ARCHIVE_FILES; i++) entries[`note_${String(i).padStart(5, "0")}.txt`] = `note number ${i}\n`;
     const zip = await plainZip(entries);
 
-    // 2. The real process.
-    const first = await startBot();
+    // 2. The real process, through a proxy that tells when all of its connections are gone.
+    const proxy = await startTcpProxy(mongoUri);
+    const first = await startBot(proxy.uri);
     await first.waitForOutput(/"event":"bot_started"/, 30_000);
 
     // 3. The user sends the ZIP and presses ♻️ Restore.
@@ -147,7 +156,9 @@ describe("crash safety of a restore (the real process, SIGKILL mid-restore)", ()
     await first.exited;
     await first.closed;
     expect(first.child.signalCode).toBe("SIGKILL");
-    await sleep(200); // let the test server finish anything the process had already written
+    // Everything the process had already sent has reached the database once its connections are closed.
+    await proxy.waitUntilIdle();
+    await proxy.close();
     const journalAfterKill = await journals.findOne({ _id: restoreId });
     const countAfterKill = await files.countDocuments({ userId: USER, restoreId });
     console.info(
@@ -161,7 +172,8 @@ describe("crash safety of a restore (the real process, SIGKILL mid-restore)", ()
     expect(await files.findOne({ userId: USER, fileName: "old.sh", version: 2, deletedAt: { $exists: false } })).toMatchObject({ restoreId });
 
     // 5. The next start rolls it back before it serves anyone (once the dead process's 1 s lease has run out).
-    await new Promise((r) => setTimeout(r, 1100));
+    const leaseEnds = journalAfterKill!.heartbeatAt.getTime() + 1000;
+    await waitUntil(() => Date.now() > leaseEnds, "the dead process's lease has run out");
     const told = fake.waitForSent(USER, (m) => (m.text ?? "").startsWith("⚠️ Your last restore was interrupted"), 30_000);
     const second = await startBot();
     await second.waitForOutput(/"event":"bot_started"/, 30_000);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakeTelegram, type FakeServer } from "../support/fake-telegram/index.js";
 import { startMongoTestServer } from "../support/mongo-server/server.js";
-import { freePort, startProcess } from "../support/processes.js";
+import { freePort, startNodeProcess } from "../support/processes.js";
 
 /** The bot's own exit code on SIGINT / SIGTERM (started as Docker does, without npm in between). */
 const fake = createFakeTelegram();
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function runBot() {
-  const bot = startProcess("node_modules/.bin/tsx", ["src/main.ts"], {
+  const bot = startNodeProcess("src/main.ts", {
     BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
     MONGODB_URI: mongoUri,
@@ -53,7 +53,7 @@ describe("graceful shutdown", () => {
   }
 
   it("a missing BOT_TOKEN stops the process with one clear line", async () => {
-    const bot = startProcess("node_modules/.bin/tsx", ["src/main.ts"], { BOT_TOKEN: "", DOTENV_CONFIG_PATH: "/nonexistent" });
+    const bot = startNodeProcess("src/main.ts", { BOT_TOKEN: "", DOTENV_CONFIG_PATH: "/nonexistent" });
     const code = await bot.exited;
     await bot.closed;
     expect(code).toBe(1);
@@ -64,7 +64,7 @@ describe("graceful shutdown", () => {
 describe("embedded database", () => {
   it("without MONGODB_URI and no way to get mongod, stops with a message naming MONGODB_URI and MONGOMS_SYSTEM_BINARY", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "codevault-embedded-"));
-    const bot = startProcess("node_modules/.bin/tsx", ["src/main.ts"], {
+    const bot = startNodeProcess("src/main.ts", {
       BOT_TOKEN: fake.token,
       MONGODB_URI: "",
       DATA_DIR: dir,
