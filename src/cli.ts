@@ -7,7 +7,7 @@ import { config as loadDotenv } from "dotenv";
 import { parseArgs } from "node:util";
 import { createServices } from "./app.js";
 import { backupCommands } from "./cli/backup-commands.js";
-import { loadCliConfig } from "./cli/cli-env.js";
+import { loadStorageConfig } from "./config.js";
 import { CliFailure, UsageError, type CommandRun, type CommandSpec, type OptionValues } from "./cli/command.js";
 import { statsCommand } from "./cli/stats-command.js";
 import { ensureIndexes } from "./db/collections.js";
@@ -37,7 +37,8 @@ export function usageText(): string {
     "  MONGODB_URI   the database (empty: the embedded one under DATA_DIR; stop the bot first)",
     "  MONGODB_DB    database name (default codevault)",
     "  DATA_DIR      local data folder (default ./data)",
-    "  BACKUP_KEEP_LAST/DAILY/WEEKLY/MONTHLY   retention applied after 'backup create'",
+    "  BACKUP_KEEP_LAST/DAILY/WEEKLY/MONTHLY   retention of full backups, applied after 'backup create'",
+    "  BACKUP_KEEP_EMERGENCY[_DAYS], BACKUP_KEEP_IMPORTED[_DAYS]   the other kinds' retention (see .env.example)",
     "",
     "Exit codes: 0 success, 1 not found or a check failed, 2 usage error.",
   ].join("\n");
@@ -90,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   loadDotenv({ quiet: true });
-  const config = loadCliConfig();
+  const config = loadStorageConfig();
   const logger = createLogger(invocation.verbose ? "info" : "silent", process.stderr);
   const events = new Events(logger);
   let database: Database | undefined;

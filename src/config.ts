@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RetentionRules } from "./backups/retention.js";
 
 /**
  * Every setting the process reads from its environment, validated once at start.
@@ -20,7 +21,8 @@ function count(what: string) {
   return z.coerce.number({ error: message }).int(message).min(0, message);
 }
 
-const schema = z
+/** Every variable, one declaration each; the bot reads them all, the admin CLI a subset (below). */
+const fields = z
   .object({
     BOT_TOKEN: z
       .string({ error: "the bot token from @BotFather, like 123456:ABC-DEF..." })
@@ -82,12 +84,18 @@ const schema = z
     BACKUP_KEEP_DAILY: count("for how many days to keep one backup a day").default(7),
     BACKUP_KEEP_WEEKLY: count("for how many weeks to keep one backup a week").default(4),
     BACKUP_KEEP_MONTHLY: count("for how many months to keep one backup a month").default(12),
+    BACKUP_KEEP_EMERGENCY: count("how many of the newest emergency backups to keep").default(5),
+    BACKUP_KEEP_EMERGENCY_DAYS: count("for how many days to keep every emergency backup").default(30),
+    BACKUP_KEEP_IMPORTED: count("how many of the newest imported ZIPs (and, apart, GitHub archives) to keep").default(20),
+    BACKUP_KEEP_IMPORTED_DAYS: count("for how many days to keep every imported ZIP and GitHub archive").default(180),
     BACKUP_PART_MB: z.coerce
       .number({ error: "the largest backup part to send to Telegram, in MB (1-49)" })
       .min(0.001, "the largest backup part to send to Telegram, in MB (1-49)")
       .max(49, "the largest backup part to send to Telegram, in MB (1-49)")
       .default(45),
-  })
+  });
+
+const schema = fields
   .superRefine((cfg, ctx) => {
     if (cfg.BOT_MODE !== "webhook") return;
     if (!cfg.WEBHOOK_URL)
@@ -96,28 +104,83 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "a secret token for webhook calls (required when BOT_MODE=webhook)" });
   });
 
-export interface Config {
-  botToken: string;
-  telegramApiRoot: string;
+/** What the admin CLI needs: the database and the retention rules, never anything Telegram. */
+const storageSchema = fields.pick({
+  MONGODB_URI: true,
+  MONGODB_DB: true,
+  DATA_DIR: true,
+  BACKUP_KEEP_LAST: true,
+  BACKUP_KEEP_DAILY: true,
+  BACKUP_KEEP_WEEKLY: true,
+  BACKUP_KEEP_MONTHLY: true,
+  BACKUP_KEEP_EMERGENCY: true,
+  BACKUP_KEEP_EMERGENCY_DAYS: true,
+  BACKUP_KEEP_IMPORTED: true,
+  BACKUP_KEEP_IMPORTED_DAYS: true,
+});
+
+export interface StorageConfig {
   mongodbUri: string | undefined;
   mongodbDb: string;
   dataDir: string;
+  retention: RetentionRules;
+}
+
+export interface Config extends StorageConfig {
+  botToken: string;
+  telegramApiRoot: string;
   httpPort: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   allowedUserIds: ReadonlySet<number> | undefined;
   botMode: "polling" | "webhook";
   webhook: { url: string; secret: string } | undefined;
   defaultLocale: "en" | "he";
-  retention: { keepLast: number; daily: number; weekly: number; monthly: number };
   backupPartBytes: number;
   github: { apiRoot: string; token?: string };
   restoreLeaseMs: number;
 }
 
+/** The bot's settings; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const c = parse(schema, env);
+  return {
+    ...storageOf(c),
+    botToken: c.BOT_TOKEN,
+    telegramApiRoot: c.TELEGRAM_API_ROOT,
+    httpPort: c.HTTP_PORT,
+    logLevel: c.LOG_LEVEL,
+    allowedUserIds: c.ALLOWED_USER_IDS,
+    botMode: c.BOT_MODE,
+    webhook: c.BOT_MODE === "webhook" ? { url: c.WEBHOOK_URL!, secret: c.WEBHOOK_SECRET! } : undefined,
+    defaultLocale: c.DEFAULT_LOCALE,
+    backupPartBytes: Math.floor(c.BACKUP_PART_MB * 1024 * 1024),
+    restoreLeaseMs: c.RESTORE_LEASE_SECONDS * 1000,
+    github: { apiRoot: c.GITHUB_API_ROOT, ...(c.GITHUB_TOKEN ? { token: c.GITHUB_TOKEN } : {}) },
+  };
+}
+
+/** The admin CLI's settings: the same variables, defaults and messages, without BOT_TOKEN. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): StorageConfig {
+  return storageOf(parse(storageSchema, env));
+}
+
+function storageOf(c: z.infer<typeof storageSchema>): StorageConfig {
+  return {
+    mongodbUri: c.MONGODB_URI,
+    mongodbDb: c.MONGODB_DB,
+    dataDir: c.DATA_DIR,
+    retention: {
+      full: { keepLast: c.BACKUP_KEEP_LAST, daily: c.BACKUP_KEEP_DAILY, weekly: c.BACKUP_KEEP_WEEKLY, monthly: c.BACKUP_KEEP_MONTHLY },
+      emergency: { keepLast: c.BACKUP_KEEP_EMERGENCY, keepDays: c.BACKUP_KEEP_EMERGENCY_DAYS },
+      imported: { keepLast: c.BACKUP_KEEP_IMPORTED, keepDays: c.BACKUP_KEEP_IMPORTED_DAYS },
+    },
+  };
+}
+
+function parse<S extends z.ZodType>(zodSchema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   // An empty variable (`HTTP_PORT=` in .env) means "use the default", as if unset.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
-  const parsed = schema.safeParse(present);
+  const parsed = zodSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? "environment");
@@ -125,27 +188,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const what = got === undefined || got === "" ? "is not set" : "is invalid";
     throw new ConfigError(`${variable} ${what}: it should hold ${issue.message}`);
   }
-  const c = parsed.data;
-  return {
-    botToken: c.BOT_TOKEN,
-    telegramApiRoot: c.TELEGRAM_API_ROOT,
-    mongodbUri: c.MONGODB_URI,
-    mongodbDb: c.MONGODB_DB,
-    dataDir: c.DATA_DIR,
-    httpPort: c.HTTP_PORT,
-    logLevel: c.LOG_LEVEL,
-    allowedUserIds: c.ALLOWED_USER_IDS,
-    botMode: c.BOT_MODE,
-    webhook: c.BOT_MODE === "webhook" ? { url: c.WEBHOOK_URL!, secret: c.WEBHOOK_SECRET! } : undefined,
-    defaultLocale: c.DEFAULT_LOCALE,
-    retention: {
-      keepLast: c.BACKUP_KEEP_LAST,
-      daily: c.BACKUP_KEEP_DAILY,
-      weekly: c.BACKUP_KEEP_WEEKLY,
-      monthly: c.BACKUP_KEEP_MONTHLY,
-    },
-    backupPartBytes: Math.floor(c.BACKUP_PART_MB * 1024 * 1024),
-    restoreLeaseMs: c.RESTORE_LEASE_SECONDS * 1000,
-    github: { apiRoot: c.GITHUB_API_ROOT, ...(c.GITHUB_TOKEN ? { token: c.GITHUB_TOKEN } : {}) },
-  };
+  return parsed.data;
 }

@@ -205,4 +205,13 @@ describe("admin CLI", () => {
     expect(num("backup bytes")).toBe(40 + 52);
     expect(num("backup zip bytes")).toBe(zipBytes);
   }, 60_000);
+
+  it("reads its settings through the bot's own config: a bad retention variable stops it with the bot's message", async () => {
+    const run = await cliWith({ BACKUP_KEEP_EMERGENCY: "many", BOT_TOKEN: "" }, "stats");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "codevault: BACKUP_KEEP_EMERGENCY is invalid: it should hold a whole number (0 or more): how many of the newest emergency backups to keep\n",
+    );
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { ConfigError, loadConfig, loadStorageConfig } from "../../src/config.js";
 
 const base = { BOT_TOKEN: "123456:ABC-def_1" };
 
@@ -58,5 +58,44 @@ describe("config", () => {
     expect([...config.allowedUserIds!]).toEqual([1, 22, 333]);
     expect(config.webhook).toEqual({ url: "https://bot.example.com", secret: "s3cret_token" });
     expect(config.telegramApiRoot).toBe("http://127.0.0.1:9000");
+  });
+
+  it("gives each kind of backup its own retention, with documented defaults", () => {
+    expect(loadConfig(base).retention).toEqual({
+      full: { keepLast: 10, daily: 7, weekly: 4, monthly: 12 },
+      emergency: { keepLast: 5, keepDays: 30 },
+      imported: { keepLast: 20, keepDays: 180 },
+    });
+    const set = loadConfig({ ...base, BACKUP_KEEP_EMERGENCY: "2", BACKUP_KEEP_EMERGENCY_DAYS: "0", BACKUP_KEEP_IMPORTED: "7", BACKUP_KEEP_IMPORTED_DAYS: "9" });
+    expect(set.retention.emergency).toEqual({ keepLast: 2, keepDays: 0 });
+    expect(set.retention.imported).toEqual({ keepLast: 7, keepDays: 9 });
+    expect(errorOf({ ...base, BACKUP_KEEP_EMERGENCY: "-1" })).toMatch(/^BACKUP_KEEP_EMERGENCY is invalid: it should hold a whole number/);
+  });
+
+  it("the admin CLI reads the same declarations without BOT_TOKEN: same values, same messages", () => {
+    const env = {
+      MONGODB_URI: "mongodb://db:27017",
+      MONGODB_DB: "vault",
+      DATA_DIR: "/srv/data",
+      BACKUP_KEEP_LAST: "3",
+      BACKUP_KEEP_WEEKLY: "",
+      BACKUP_KEEP_EMERGENCY: "8",
+      BACKUP_KEEP_IMPORTED_DAYS: "30",
+    };
+    const storage = loadStorageConfig(env);
+    const bot = loadConfig({ ...env, ...base });
+    expect(storage).toEqual({ mongodbUri: bot.mongodbUri, mongodbDb: bot.mongodbDb, dataDir: bot.dataDir, retention: bot.retention });
+    expect(storage.retention.emergency.keepLast).toBe(8);
+    const bads: Record<string, string>[] = [{ MONGODB_URI: "postgres://x" }, { BACKUP_KEEP_DAILY: "daily" }, { BACKUP_KEEP_IMPORTED: "1.5" }];
+    for (const bad of bads) {
+      let cliMessage = "";
+      try {
+        loadStorageConfig(bad);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        cliMessage = (err as Error).message;
+      }
+      expect(cliMessage).toBe(errorOf({ ...base, ...bad }));
+    }
   });
 });
