@@ -4,7 +4,7 @@ import { MongoStorage } from "./db/mongo-storage.js";
 import type { SessionData } from "./bot/context.js";
 import type { Events } from "./events.js";
 import { BackupService } from "./backups/backup-service.js";
-import type { RetentionPolicy } from "./backups/retention.js";
+import type { RetentionRules } from "./backups/retention.js";
 import { FileLibrary } from "./files/file-library.js";
 import { GitHubClient } from "./imports/github.js";
 import { GitHubImporter } from "./imports/github-import.js";
@@ -24,7 +24,7 @@ export interface ServiceOptions {
   db: Db;
   events: Events;
   clock?: () => Date;
-  retention?: RetentionPolicy;
+  retention?: Partial<RetentionRules>;
   backupPartBytes?: number;
   github?: { apiRoot: string; token?: string };
   restoreLeaseMs?: number;

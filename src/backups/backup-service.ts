@@ -18,20 +18,20 @@ import {
   type VerifyResult,
 } from "./backup-types.js";
 import { verifyArchive } from "./backup-verify.js";
-import { backupsToPrune, DEFAULT_RETENTION, type RetentionPolicy } from "./retention.js";
+import { backupsToPrune, DEFAULT_RETENTION_RULES, recentToPrune, type RetentionCandidate, type RetentionRules } from "./retention.js";
 
 export const MAX_BACKUP_NOTE_LENGTH = 1000;
+/** The kinds retention prunes, each under its own rule (see retention.ts). */
+const PRUNABLE: readonly BackupType[] = ["full_backup", "emergency", "imported_zip", "github_repo_zip"];
 /** Telegram lets a bot upload 50 MB; parts stay safely below that. */
 export const DEFAULT_PART_BYTES = 45 * 1024 * 1024;
-/** Types that retention may prune; imports and repository archives are kept until the user deletes them. */
-const PRUNABLE: BackupType[] = ["full_backup", "emergency"];
 
 export interface BackupServiceDeps {
   db: Db;
   files: FileLibrary;
   events: Events;
   clock?: () => Date;
-  retention?: RetentionPolicy;
+  retention?: Partial<RetentionRules>;
   partBytes?: number;
   zipLevel?: number;
 }
@@ -44,7 +44,7 @@ export class BackupService {
   private readonly files: FileLibrary;
   private readonly events: Events;
   private readonly now: () => Date;
-  private readonly retention: RetentionPolicy;
+  private readonly retention: RetentionRules;
   private readonly zipLevel: number;
 
   constructor(deps: BackupServiceDeps) {
@@ -53,7 +53,7 @@ export class BackupService {
     this.files = deps.files;
     this.events = deps.events;
     this.now = deps.clock ?? (() => new Date());
-    this.retention = deps.retention ?? DEFAULT_RETENTION;
+    this.retention = { ...DEFAULT_RETENTION_RULES, ...deps.retention };
     this.partBytes = deps.partBytes ?? DEFAULT_PART_BYTES;
     this.zipLevel = deps.zipLevel ?? 6;
   }
@@ -61,8 +61,10 @@ export class BackupService {
   /**
    * Streams the user's files from a cursor into a ZIP in GridFS and records it.
    * On any failure the partial upload is removed and no backups document exists.
+   * Retention then runs for this kind of backup only; the new backup and those in
+   * `protect` (e.g. the backup a restore is reading) are never pruned by it.
    */
-  async create(userId: number, opts: { withHistory?: boolean; type?: BackupType } = {}): Promise<BackupSummary> {
+  async create(userId: number, opts: { withHistory?: boolean; type?: BackupType; protect?: string[] } = {}): Promise<BackupSummary> {
     const id = new ObjectId();
     const createdAt = this.now();
     const type = opts.type ?? "full_backup";
@@ -103,9 +105,7 @@ export class BackupService {
       totalSize: doc.totalSize,
       zipSize: doc.zipSize,
     });
-    await this.applyRetention(userId).catch((err: Error) =>
-      this.events.emit("backup_retention_error", "warn", { userId, error: err.message }),
-    );
+    await this.pruneAfterWrite(userId, type, [id.toHexString(), ...(opts.protect ?? [])]);
     return toBackupSummary(doc);
   }
 
@@ -144,6 +144,7 @@ export class BackupService {
       throw new BackupError("create_failed", { cause: err });
     }
     this.events.emit("backup_imported", "info", { userId, type: info.type, fileCount: info.fileCount, zipSize: doc.zipSize });
+    await this.pruneAfterWrite(userId, info.type, [doc._id.toHexString()]);
     return toBackupSummary(doc);
   }
 
@@ -233,21 +234,39 @@ export class BackupService {
     });
   }
 
-  /** Applies the retention policy to the user's prunable backups; returns how many were pruned. */
-  async applyRetention(userId: number): Promise<number> {
+  /**
+   * Applies the retention rules to the user's backups of `types` (default: every kind),
+   * each kind under its own rule; ids in `protect` are kept whatever the rules say.
+   * Returns how many were pruned.
+   */
+  async applyRetention(userId: number, opts: { types?: readonly BackupType[]; protect?: readonly string[] } = {}): Promise<number> {
+    const types = (opts.types ?? PRUNABLE).filter((t) => PRUNABLE.includes(t));
     const docs = await this.backups
-      .find({ userId, type: { $in: PRUNABLE } }, { projection: { _id: 1, createdAt: 1, rating: 1, gridFsId: 1 } })
+      .find({ userId, type: { $in: [...types] } }, { projection: { _id: 1, type: 1, createdAt: 1, rating: 1, gridFsId: 1 } })
       .toArray();
-    const prune = new Set(
-      backupsToPrune(
-        docs.map((d) => ({ id: d._id.toHexString(), createdAt: d.createdAt, rating: d.rating })),
-        this.retention,
-      ),
-    );
+    const protect = new Set(opts.protect ?? []);
+    const prune = new Set<string>();
+    for (const type of types) {
+      const candidates: RetentionCandidate[] = docs
+        .filter((d) => d.type === type)
+        .map((d) => ({ id: d._id.toHexString(), createdAt: d.createdAt, rating: d.rating }));
+      const ids =
+        type === "full_backup"
+          ? backupsToPrune(candidates, this.retention.full)
+          : recentToPrune(candidates, type === "emergency" ? this.retention.emergency : this.retention.imported, this.now());
+      for (const id of ids) if (!protect.has(id)) prune.add(id);
+    }
     const doomed = docs.filter((d) => prune.has(d._id.toHexString()));
     await this.remove(doomed as BackupDoc[]);
     if (doomed.length) this.events.emit("backup_pruned", "info", { userId, count: doomed.length });
     return doomed.length;
+  }
+
+  /** Retention after a write, for the kind just written; a failure is logged, the new backup stands. */
+  private async pruneAfterWrite(userId: number, type: BackupType, protect: string[]): Promise<void> {
+    await this.applyRetention(userId, { types: [type], protect }).catch((err: Error) =>
+      this.events.emit("backup_retention_error", "warn", { userId, error: err.message }),
+    );
   }
 
   /** For the admin CLI: whose backup is this? */

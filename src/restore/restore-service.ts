@@ -96,7 +96,14 @@ export class RestoreService {
     return taken.has(name) ? "rename_taken" : "ok";
   }
 
-  async apply(userId: number, bytes: Buffer, decisions: RestoreDecisions, hint?: ArchiveHint): Promise<RestoreResult> {
+  /** `sourceBackupId`: the stored backup being restored, which the emergency backup's retention must not prune. */
+  async apply(
+    userId: number,
+    bytes: Buffer,
+    decisions: RestoreDecisions,
+    hint?: ArchiveHint,
+    opts: { sourceBackupId?: string } = {},
+  ): Promise<RestoreResult> {
     const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
     // Names the library has held before (now deleted) keep their own history: see operations().
@@ -114,7 +121,11 @@ export class RestoreService {
 
     const restoreId = new ObjectId();
     this.events.emit("restore_started", "info", { userId, files: inputs.length });
-    const emergency = await this.backups.create(userId, { type: "emergency", withHistory: true });
+    const emergency = await this.backups.create(userId, {
+      type: "emergency",
+      withHistory: true,
+      protect: opts.sourceBackupId ? [opts.sourceBackupId] : [],
+    });
     result.emergencyBackupId = emergency.id;
     const startedAt = this.now();
     await this.journals.insertOne({

@@ -127,7 +127,7 @@ describe("listing, rating, notes, verify and delete", () => {
       db: env.db,
       events: env.events,
       clock: () => new Date((t += 60_000)),
-      retention: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 },
+      retention: { full: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 } },
     });
     const user = 110;
     await services.files.save(user, { fileName: "a.py", content: "a" });
@@ -239,7 +239,7 @@ describe("retention", () => {
       db: env.db,
       events: env.events,
       clock: () => new Date(now),
-      retention: { keepLast: 2, daily: 3, weekly: 0, monthly: 0 },
+      retention: { full: { keepLast: 2, daily: 3, weekly: 0, monthly: 0 } },
     });
     const user = 150;
     await services.files.save(user, { fileName: "r.py", content: "r" });

@@ -8,7 +8,7 @@ import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
 let h: BotHarness;
 beforeAll(async () => {
   h = await startBotHarness({
-    services: { retention: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 }, backupPartBytes: 96 * 1024 },
+    services: { retention: { full: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 } }, backupPartBytes: 96 * 1024 },
   });
 });
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { backupZip, legacyZip, plainZip } from "../support/zip-fixtures.js";
 
 let h: BotHarness;
 beforeAll(async () => {
-  h = await startBotHarness({ services: { retention: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 } } });
+  h = await startBotHarness({ services: { retention: { full: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 } } } });
 });
 afterAll(async () => {
   await h?.stop();

@@ -144,7 +144,8 @@ export function restoreConversation(deps: RestoreDeps) {
     const outcome = await conversation.external(async () => {
       try {
         const { bytes, hint } = await load(source2);
-        return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint) };
+        const sourceBackupId = source.kind === "backup" ? source.backupId : undefined;
+        return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint, { sourceBackupId }) };
       } catch (err) {
         if (err instanceof RestoreError) return { ok: false as const, code: err.code };
         if (err instanceof ArchiveError) return { ok: false as const, code: err.code };
