@@ -8,12 +8,23 @@ import { ensureIndexes } from "./db/collections.js";
 import { connectDatabase, DatabaseUnavailableError } from "./db/connect.js";
 import { Events } from "./events.js";
 import { startHttpServer } from "./http/server.js";
-import { createLogger } from "./logger.js";
+import { createLogger, scrubSecrets } from "./logger.js";
+
+/**
+ * grammY rejects a webhook call after `timeoutMilliseconds`; instead it answers Telegram
+ * 200 after this long and lets the update finish in the background, so a slow update
+ * (a 429 from Telegram, a big restore) is neither lost nor delivered twice.
+ */
+const WEBHOOK_ANSWER_MS = 5_000;
 
 /** Composition root: config → MongoDB → services → bot and HTTP server; one clean shutdown. */
 async function main(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const events = new Events(logger, { defaultMetrics: true });
+  // A promise nobody awaited (e.g. an update grammY stopped waiting for) is logged; the process keeps serving.
+  process.on("unhandledRejection", (reason) => {
+    events.emit("unhandled_rejection", "error", { error: reason instanceof Error ? reason.message : String(reason) });
+  });
 
   const database = await connectDatabase({
     uri: config.mongodbUri,
@@ -66,8 +77,16 @@ async function main(config: Config): Promise<void> {
     metrics: events.registry,
     checkHealth: async () => (await database.db.command({ ping: 1 })).ok === 1,
     webhook: config.webhook
-      ? { path: webhookPath, handler: webhookCallback(bot, "http", { secretToken: config.webhook.secret }) }
+      ? {
+          path: webhookPath,
+          handler: webhookCallback(bot, "http", {
+            secretToken: config.webhook.secret,
+            onTimeout: () => events.emit("webhook_answered_early", "warn", { afterMs: WEBHOOK_ANSWER_MS }),
+            timeoutMilliseconds: WEBHOOK_ANSWER_MS,
+          }),
+        }
       : undefined,
+    onError: (err, path) => events.emit("http_request_failed", "error", { path, error: err instanceof Error ? err.message : String(err) }),
   });
   logger.info({ port: http.port }, "http server listening (/health, /metrics)");
 
@@ -125,6 +144,6 @@ try {
 }
 main(config).catch((err: unknown) => {
   const message = err instanceof DatabaseUnavailableError || err instanceof Error ? err.message : String(err);
-  console.error(`codevault: ${message}`);
+  console.error(`codevault: ${scrubSecrets(message)}`);
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 
 export interface HttpDeps {
@@ -6,15 +6,22 @@ export interface HttpDeps {
   /** Resolves when the database answers; rejects or returns false otherwise. */
   checkHealth: () => Promise<boolean>;
   metrics: Registry;
-  /** Telegram webhook handler, mounted at `webhookPath` in webhook mode. */
-  webhook?: { path: string; handler: RequestListener };
+  /**
+   * Telegram webhook handler, mounted at `path` in webhook mode. It is awaited; a
+   * rejection answers 500 (if nothing was answered yet) and is reported, never thrown.
+   */
+  webhook?: { path: string; handler: (req: IncomingMessage, res: ServerResponse) => Promise<unknown> };
+  /** Told about a request that failed (e.g. the webhook handler rejected). */
+  onError?: (err: unknown, path: string) => void;
 }
 
 /** /health (pings MongoDB; 503 when it does not answer), /metrics (Prometheus) and, in webhook mode, the webhook. */
 export async function startHttpServer(deps: HttpDeps): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    route(deps, req, res).catch(() => {
+    route(deps, req, res).catch((err: unknown) => {
+      deps.onError?.(err, (req.url ?? "/").split("?")[0]!);
       if (!res.headersSent) res.writeHead(500).end();
+      else if (!res.writableEnded) res.end();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -48,7 +55,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     return;
   }
   if (deps.webhook && req.method === "POST" && path === deps.webhook.path) {
-    deps.webhook.handler(req, res);
+    await deps.webhook.handler(req, res);
     return;
   }
   res.writeHead(404, { "content-type": "text/plain" }).end("not found");
