@@ -59,14 +59,19 @@ async function main(config: Config): Promise<void> {
 
   // Restores interrupted by a crash (here or in another instance) are rolled back; their
   // users are told, and the conversation that was waiting on them is let go.
+  const tell = async (userId: number, key: string) => {
+    const locale = (await services.settings.getLocale(userId)) ?? config.defaultLocale;
+    await bot.api.sendMessage(userId, i18n.t(locale, key)).catch(() => {});
+  };
   const recover = async () => {
     for (const userId of await services.restore.recoverInterrupted()) {
       logger.warn({ userId }, "rolled back restores that were interrupted by the last shutdown");
       await storage.conversations.delete(String(userId));
-      const locale = (await services.settings.getLocale(userId)) ?? config.defaultLocale;
-      await bot.api.sendMessage(userId, i18n.t(locale, "restore-interrupted")).catch(() => {});
+      await tell(userId, "restore-interrupted");
     }
   };
+  // A restore whose rollback failed (e.g. MongoDB was unreachable) is undone in the background; the user is told then.
+  services.restore.onDeferredRollback((userId) => void tell(userId, "restore-undone").catch(() => {}));
   await recover();
   const recovery = setInterval(() => void recover().catch((err: Error) => logger.error({ err: err.message }, "restore recovery failed")), Math.max(1000, config.restoreLeaseMs / 2));
   recovery.unref();

@@ -34,8 +34,12 @@ export class RestoreService {
   private readonly events: Events;
   private readonly now: () => Date;
   private readonly leaseMs: number;
-  /** This process: journals it owns are never recovered by it while it runs. */
+  private readonly retry: { firstMs: number; maxMs: number };
+  /** This process, as named in the journals it writes. */
   readonly instanceId = randomUUID();
+  /** Journals this process is applying or undoing right now; its own recovery leaves them alone. */
+  private readonly working = new Set<string>();
+  private readonly rolledBackListeners: ((userId: number) => void)[] = [];
 
   constructor(deps: {
     db: Db;
@@ -45,6 +49,8 @@ export class RestoreService {
     clock?: () => Date;
     /** A restore whose journal shows no sign of life for this long is considered dead. */
     leaseMs?: number;
+    /** Background retries of a failed rollback: the first wait, doubled each time up to the largest. */
+    rollbackRetry?: { firstMs: number; maxMs: number };
   }) {
     this.journals = deps.db.collection<RestoreJournal>(JOURNALS);
     this.files = deps.files;
@@ -52,10 +58,17 @@ export class RestoreService {
     this.events = deps.events;
     this.now = deps.clock ?? (() => new Date());
     this.leaseMs = deps.leaseMs ?? 30_000;
+    this.retry = deps.rollbackRetry ?? { firstMs: 1000, maxMs: 30_000 };
+  }
+
+  /** Called with the user's id when a rollback that had failed has been finished in the background. */
+  onDeferredRollback(listener: (userId: number) => void): void {
+    this.rolledBackListeners.push(listener);
   }
 
   /** Validates the whole archive (throws ArchiveError) and shows what a restore would change. */
   async preview(userId: number, bytes: Buffer, hint?: ArchiveHint): Promise<RestorePreview> {
+    await this.ensureNoneUnfinished(userId);
     const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
     const shown = plan.conflicts.slice(0, MAX_CARDS);
@@ -104,6 +117,7 @@ export class RestoreService {
     hint?: ArchiveHint,
     opts: { sourceBackupId?: string } = {},
   ): Promise<RestoreResult> {
+    await this.ensureNoneUnfinished(userId);
     const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
     // Names the library has held before (now deleted) keep their own history: see operations().
@@ -121,11 +135,17 @@ export class RestoreService {
 
     const restoreId = new ObjectId();
     this.events.emit("restore_started", "info", { userId, files: inputs.length });
-    const emergency = await this.backups.create(userId, {
-      type: "emergency",
-      withHistory: true,
-      protect: opts.sourceBackupId ? [opts.sourceBackupId] : [],
-    });
+    let emergency;
+    try {
+      emergency = await this.backups.create(userId, {
+        type: "emergency",
+        withHistory: true,
+        protect: opts.sourceBackupId ? [opts.sourceBackupId] : [],
+      });
+    } catch (err) {
+      this.events.emit("restore_failed", "error", { userId, files: inputs.length, step: "emergency_backup", error: (err as Error).message });
+      throw new RestoreError("emergency_failed", { cause: err });
+    }
     result.emergencyBackupId = emergency.id;
     const startedAt = this.now();
     await this.journals.insertOne({
@@ -142,6 +162,8 @@ export class RestoreService {
       const alive = await this.journals.updateOne({ _id: restoreId, status: "applying" }, { $set: { heartbeatAt: this.now() } });
       if (alive.matchedCount === 0) throw new Error("the restore was rolled back while it was applying");
     };
+    this.working.add(restoreId.toHexString());
+    let retrying = false;
     try {
       await this.files.addVersionsInBulk(userId, inputs, restoreId, { beforeBatch });
       const done = await this.journals.updateOne(
@@ -151,42 +173,104 @@ export class RestoreService {
       if (done.matchedCount === 0) throw new Error("the restore was rolled back while it was applying");
     } catch (err) {
       this.events.emit("restore_failed", "error", { userId, files: inputs.length, error: (err as Error).message });
-      await this.rollback(userId, restoreId);
+      let outcome: Awaited<ReturnType<RestoreService["rollback"]>>;
+      try {
+        outcome = await this.rollback(userId, restoreId);
+      } catch (rollbackErr) {
+        // The journal still says what this restore added: undo it as soon as the database lets us.
+        this.events.emit("restore_rollback_failed", "error", { userId, attempt: 0, error: (rollbackErr as Error).message });
+        retrying = true;
+        this.retryRollback(userId, restoreId, 1);
+        throw new RestoreError("rollback_pending", { cause: err });
+      }
+      // The completion was written but its answer was lost: the restore did go through.
+      if (outcome === "completed") {
+        this.events.emit("restore_completed", "info", { userId, ...withoutEmergency(result) });
+        return result;
+      }
       throw new RestoreError("apply_failed", { cause: err });
+    } finally {
+      if (!retrying) this.working.delete(restoreId.toHexString());
     }
     this.events.emit("restore_completed", "info", { userId, ...withoutEmergency(result) });
     return result;
   }
 
   /**
-   * Restores whose process died (no heartbeat for the lease time) are rolled back,
-   * so a library is never left half-restored. Run at start-up and periodically;
-   * a restore another live instance is applying keeps its lease and is left alone.
+   * Restores whose process died, or whose rollback failed (no sign of life for the
+   * lease time, in `applying` or `rolling_back`, this instance's own included unless it
+   * is working on them right now) are rolled back, so a library is never left
+   * half-restored. Run at start-up and periodically; a rollback that fails here is
+   * left `rolling_back` with a fresh lease and tried again once that runs out.
    * Returns the users whose restore was rolled back.
    */
   async recoverInterrupted(): Promise<number[]> {
     const stale = new Date(this.now().getTime() - this.leaseMs);
-    const open = await this.journals
-      .find({ status: "applying", instanceId: { $ne: this.instanceId }, heartbeatAt: { $lt: stale } })
-      .toArray();
+    const open = await this.journals.find({ status: { $in: ["applying", "rolling_back"] }, heartbeatAt: { $lt: stale } }).toArray();
     const users: number[] = [];
     for (const journal of open) {
-      // Claim it first, so two instances recovering at once do not both report it.
+      if (this.working.has(journal._id.toHexString())) continue;
+      // Claim it first (a fresh lease), so two instances recovering at once do not both do it.
       const claimed = await this.journals.updateOne(
-        { _id: journal._id, status: "applying", heartbeatAt: journal.heartbeatAt },
-        { $set: { status: "rolling_back", heartbeatAt: this.now() } },
+        { _id: journal._id, status: journal.status, heartbeatAt: journal.heartbeatAt },
+        { $set: { status: "rolling_back", heartbeatAt: this.now(), instanceId: this.instanceId } },
       );
       if (claimed.matchedCount === 0) continue;
-      await this.rollback(journal.userId, journal._id);
-      users.push(journal.userId);
+      try {
+        if ((await this.rollback(journal.userId, journal._id)) === "rolled_back") users.push(journal.userId);
+      } catch (err) {
+        this.events.emit("restore_rollback_failed", "error", { userId: journal.userId, recovery: true, error: (err as Error).message });
+      }
     }
     return users;
   }
 
-  private async rollback(userId: number, restoreId: ObjectId): Promise<void> {
+  /** Refuses to start while one of the user's restores is still applying or being undone. */
+  private async ensureNoneUnfinished(userId: number): Promise<void> {
+    const open = await this.journals.findOne({ userId, status: { $in: ["applying", "rolling_back"] } }, { projection: { _id: 1 } });
+    if (open) throw new RestoreError("previous_restore_pending");
+  }
+
+  /**
+   * Removes what the restore added and marks it rolled back. The journal is marked
+   * `rolling_back` first, so a crash half-way is found by recovery. Returns
+   * "completed" (and removes nothing) when the restore had in fact finished.
+   */
+  private async rollback(userId: number, restoreId: ObjectId): Promise<"rolled_back" | "completed"> {
+    const journal = await this.journals.findOne({ _id: restoreId, userId });
+    if (journal?.status === "completed") return "completed";
+    if (journal && journal.status !== "rolled_back") {
+      await this.journals.updateOne(
+        { _id: restoreId, status: journal.status },
+        { $set: { status: "rolling_back", heartbeatAt: this.now(), instanceId: this.instanceId } },
+      );
+    }
     const removed = await this.files.removeRestored(userId, restoreId);
-    await this.journals.updateOne({ _id: restoreId, userId }, { $set: { status: "rolled_back", finishedAt: this.now() } });
-    this.events.emit("restore_rolled_back", "warn", { userId, removed });
+    const done = await this.journals.updateOne(
+      { _id: restoreId, userId, status: { $in: ["applying", "rolling_back"] } },
+      { $set: { status: "rolled_back", finishedAt: this.now() } },
+    );
+    if (done.matchedCount > 0 || removed > 0) this.events.emit("restore_rolled_back", "warn", { userId, removed });
+    return "rolled_back";
+  }
+
+  /** Tries the rollback again after a growing pause until it succeeds; then tells the listeners. */
+  private retryRollback(userId: number, restoreId: ObjectId, attempt: number): void {
+    const delay = Math.min(this.retry.maxMs, this.retry.firstMs * 2 ** (attempt - 1));
+    const timer = setTimeout(() => {
+      this.rollback(userId, restoreId).then(
+        () => {
+          this.working.delete(restoreId.toHexString());
+          for (const listener of this.rolledBackListeners) listener(userId);
+        },
+        (err: Error) => {
+          this.events.emit("restore_rollback_failed", "error", { userId, attempt, error: err.message });
+          this.retryRollback(userId, restoreId, attempt + 1);
+        },
+      );
+    }, delay);
+    // A process that stops leaves the journal in place; the next recovery (here or elsewhere) finishes it.
+    timer.unref();
   }
 
   private async plan(userId: number, archive: LoadedArchive): Promise<{ plan: RestorePlan<ArchiveFile, FileSummary>; library: FileSummary[] }> {

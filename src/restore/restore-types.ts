@@ -40,7 +40,18 @@ export interface RestoreResult {
   emergencyBackupId?: string;
 }
 
-export type RestoreErrorCode = "apply_failed" | "rename_invalid" | "rename_taken" | "source_missing";
+export type RestoreErrorCode =
+  /** The restore failed and was rolled back: nothing changed. */
+  | "apply_failed"
+  /** The restore failed and so did its rollback: it is retried in the background until it succeeds. */
+  | "rollback_pending"
+  /** The emergency backup could not be made, so nothing was restored: nothing changed. */
+  | "emergency_failed"
+  /** A previous restore of this user is still applying or being undone: finish that first. */
+  | "previous_restore_pending"
+  | "rename_invalid"
+  | "rename_taken"
+  | "source_missing";
 
 export class RestoreError extends Error {
   constructor(

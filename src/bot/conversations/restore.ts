@@ -55,6 +55,7 @@ export function restoreConversation(deps: RestoreDeps) {
         const { bytes, hint } = await load(located);
         return { ok: true, preview: await deps.restore.preview(userId, bytes, hint) };
       } catch (err) {
+        if (err instanceof RestoreError) return { ok: false, code: err.code };
         if (err instanceof ArchiveError) return { ok: false, code: err.code, entry: err.entry };
         if (err instanceof BackupError) return { ok: false, code: "source_missing" };
         if (err instanceof DownloadTooLargeError) return { ok: false, code: "too_large" };
@@ -258,7 +259,11 @@ function rejectedList(ctx: InnerContext, preview: RestorePreview): string {
   return "\n\n" + ctx.t("restore-rejected-title") + "\n" + shown.join("\n") + (more > 0 ? `\n${ctx.t("restore-rejected-more", { count: more })}` : "");
 }
 
+/** Restore failures that are not about the archive: each says exactly what state the library is in. */
+const RESTORE_STATE_ERRORS = new Set(["rollback_pending", "emergency_failed", "previous_restore_pending"]);
+
 function invalidMessage(ctx: InnerContext, code: string, entry?: string): string {
+  if (RESTORE_STATE_ERRORS.has(code)) return ctx.t(`restore-error-${code}`);
   const key = `archive-error-${code}`;
   const reason = ctx.t(key, { entry: escapeHtml(entry ?? "") });
   return ctx.t("restore-invalid", { reason: reason === key ? ctx.t("archive-error-corrupt", { entry: "" }) : reason });
