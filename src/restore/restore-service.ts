@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { ObjectId, type Collection, type Db } from "mongodb";
+import { ObjectId, type Db } from "mongodb";
 import type { BackupService } from "../backups/backup-service.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
@@ -7,16 +6,16 @@ import type { BulkVersionInput, FileSummary } from "../files/file-types.js";
 import { fileNameProblem } from "../files/text.js";
 import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "./restore-archive.js";
 import { firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
+import { RestoreJournals } from "./restore-journals.js";
 import {
   RestoreError,
   type ConflictCard,
   type RestoreDecisions,
-  type RestoreJournal,
   type RestorePreview,
   type RestoreResult,
 } from "./restore-types.js";
 
-export const JOURNALS = "restore_journals";
+export { JOURNALS } from "./restore-journals.js";
 /** Conflict cards carried into the conversation; more than this are decided with "apply to all". */
 const MAX_CARDS = 200;
 const MAX_DIFF_LINE = 120;
@@ -28,18 +27,10 @@ const MAX_DIFF_LINE = 120;
  * remove what this restore added.
  */
 export class RestoreService {
-  private readonly journals: Collection<RestoreJournal>;
+  private readonly journal: RestoreJournals;
   private readonly files: FileLibrary;
   private readonly backups: BackupService;
   private readonly events: Events;
-  private readonly now: () => Date;
-  private readonly leaseMs: number;
-  private readonly retry: { firstMs: number; maxMs: number };
-  /** This process, as named in the journals it writes. */
-  readonly instanceId = randomUUID();
-  /** Journals this process is applying or undoing right now; its own recovery leaves them alone. */
-  private readonly working = new Set<string>();
-  private readonly rolledBackListeners: ((userId: number) => void)[] = [];
 
   constructor(deps: {
     db: Db;
@@ -52,23 +43,25 @@ export class RestoreService {
     /** Background retries of a failed rollback: the first wait, doubled each time up to the largest. */
     rollbackRetry?: { firstMs: number; maxMs: number };
   }) {
-    this.journals = deps.db.collection<RestoreJournal>(JOURNALS);
+    this.journal = new RestoreJournals(deps);
     this.files = deps.files;
     this.backups = deps.backups;
     this.events = deps.events;
-    this.now = deps.clock ?? (() => new Date());
-    this.leaseMs = deps.leaseMs ?? 30_000;
-    this.retry = deps.rollbackRetry ?? { firstMs: 1000, maxMs: 30_000 };
+  }
+
+  /** This process, as named in the journals it writes. */
+  get instanceId(): string {
+    return this.journal.instanceId;
   }
 
   /** Called with the user's id when a rollback that had failed has been finished in the background. */
   onDeferredRollback(listener: (userId: number) => void): void {
-    this.rolledBackListeners.push(listener);
+    this.journal.onDeferredRollback(listener);
   }
 
   /** Validates the whole archive (throws ArchiveError) and shows what a restore would change. */
   async preview(userId: number, bytes: Buffer, hint?: ArchiveHint): Promise<RestorePreview> {
-    await this.ensureNoneUnfinished(userId);
+    await this.journal.ensureNoneUnfinished(userId);
     const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
     const shown = plan.conflicts.slice(0, MAX_CARDS);
@@ -117,7 +110,7 @@ export class RestoreService {
     hint?: ArchiveHint,
     opts: { sourceBackupId?: string } = {},
   ): Promise<RestoreResult> {
-    await this.ensureNoneUnfinished(userId);
+    await this.journal.ensureNoneUnfinished(userId);
     const archive = loadArchive(bytes, undefined, hint);
     const { plan, library } = await this.plan(userId, archive);
     // Names the library has held before (now deleted) keep their own history: see operations().
@@ -147,40 +140,21 @@ export class RestoreService {
       throw new RestoreError("emergency_failed", { cause: err });
     }
     result.emergencyBackupId = emergency.id;
-    const startedAt = this.now();
-    await this.journals.insertOne({
-      _id: restoreId,
-      userId,
-      status: "applying",
-      startedAt,
-      instanceId: this.instanceId,
-      heartbeatAt: startedAt,
-      emergencyBackupId: new ObjectId(emergency.id),
-    });
-    // Before each batch: renew the lease, and stop if another instance has rolled this restore back.
-    const beforeBatch = async () => {
-      const alive = await this.journals.updateOne({ _id: restoreId, status: "applying" }, { $set: { heartbeatAt: this.now() } });
-      if (alive.matchedCount === 0) throw new Error("the restore was rolled back while it was applying");
-    };
-    this.working.add(restoreId.toHexString());
+    const { beforeBatch, finished } = await this.journal.begin(userId, restoreId, emergency.id);
     let retrying = false;
     try {
       await this.files.addVersionsInBulk(userId, inputs, restoreId, { beforeBatch });
-      const done = await this.journals.updateOne(
-        { _id: restoreId, userId, status: "applying" },
-        { $set: { status: "completed", finishedAt: this.now(), counts: withoutEmergency(result) } },
-      );
-      if (done.matchedCount === 0) throw new Error("the restore was rolled back while it was applying");
+      await this.journal.complete(userId, restoreId, withoutEmergency(result));
     } catch (err) {
       this.events.emit("restore_failed", "error", { userId, files: inputs.length, error: (err as Error).message });
-      let outcome: Awaited<ReturnType<RestoreService["rollback"]>>;
+      let outcome: "rolled_back" | "completed";
       try {
-        outcome = await this.rollback(userId, restoreId);
+        outcome = await this.journal.rollback(userId, restoreId);
       } catch (rollbackErr) {
         // The journal still says what this restore added: undo it as soon as the database lets us.
         this.events.emit("restore_rollback_failed", "error", { userId, attempt: 0, error: (rollbackErr as Error).message });
         retrying = true;
-        this.retryRollback(userId, restoreId, 1);
+        this.journal.retryRollback(userId, restoreId, 1);
         throw new RestoreError("rollback_pending", { cause: err });
       }
       // The completion was written but its answer was lost: the restore did go through.
@@ -190,87 +164,18 @@ export class RestoreService {
       }
       throw new RestoreError("apply_failed", { cause: err });
     } finally {
-      if (!retrying) this.working.delete(restoreId.toHexString());
+      if (!retrying) finished();
     }
     this.events.emit("restore_completed", "info", { userId, ...withoutEmergency(result) });
     return result;
   }
 
   /**
-   * Restores whose process died, or whose rollback failed (no sign of life for the
-   * lease time, in `applying` or `rolling_back`, this instance's own included unless it
-   * is working on them right now) are rolled back, so a library is never left
-   * half-restored. Run at start-up and periodically; a rollback that fails here is
-   * left `rolling_back` with a fresh lease and tried again once that runs out.
-   * Returns the users whose restore was rolled back.
+   * Rolls back restores whose process died or whose rollback failed (see
+   * RestoreJournals.recover); run at start-up and periodically. Returns the users.
    */
-  async recoverInterrupted(): Promise<number[]> {
-    const stale = new Date(this.now().getTime() - this.leaseMs);
-    const open = await this.journals.find({ status: { $in: ["applying", "rolling_back"] }, heartbeatAt: { $lt: stale } }).toArray();
-    const users: number[] = [];
-    for (const journal of open) {
-      if (this.working.has(journal._id.toHexString())) continue;
-      // Claim it first (a fresh lease), so two instances recovering at once do not both do it.
-      const claimed = await this.journals.updateOne(
-        { _id: journal._id, status: journal.status, heartbeatAt: journal.heartbeatAt },
-        { $set: { status: "rolling_back", heartbeatAt: this.now(), instanceId: this.instanceId } },
-      );
-      if (claimed.matchedCount === 0) continue;
-      try {
-        if ((await this.rollback(journal.userId, journal._id)) === "rolled_back") users.push(journal.userId);
-      } catch (err) {
-        this.events.emit("restore_rollback_failed", "error", { userId: journal.userId, recovery: true, error: (err as Error).message });
-      }
-    }
-    return users;
-  }
-
-  /** Refuses to start while one of the user's restores is still applying or being undone. */
-  private async ensureNoneUnfinished(userId: number): Promise<void> {
-    const open = await this.journals.findOne({ userId, status: { $in: ["applying", "rolling_back"] } }, { projection: { _id: 1 } });
-    if (open) throw new RestoreError("previous_restore_pending");
-  }
-
-  /**
-   * Removes what the restore added and marks it rolled back. The journal is marked
-   * `rolling_back` first, so a crash half-way is found by recovery. Returns
-   * "completed" (and removes nothing) when the restore had in fact finished.
-   */
-  private async rollback(userId: number, restoreId: ObjectId): Promise<"rolled_back" | "completed"> {
-    const journal = await this.journals.findOne({ _id: restoreId, userId });
-    if (journal?.status === "completed") return "completed";
-    if (journal && journal.status !== "rolled_back") {
-      await this.journals.updateOne(
-        { _id: restoreId, status: journal.status },
-        { $set: { status: "rolling_back", heartbeatAt: this.now(), instanceId: this.instanceId } },
-      );
-    }
-    const removed = await this.files.removeRestored(userId, restoreId);
-    const done = await this.journals.updateOne(
-      { _id: restoreId, userId, status: { $in: ["applying", "rolling_back"] } },
-      { $set: { status: "rolled_back", finishedAt: this.now() } },
-    );
-    if (done.matchedCount > 0 || removed > 0) this.events.emit("restore_rolled_back", "warn", { userId, removed });
-    return "rolled_back";
-  }
-
-  /** Tries the rollback again after a growing pause until it succeeds; then tells the listeners. */
-  private retryRollback(userId: number, restoreId: ObjectId, attempt: number): void {
-    const delay = Math.min(this.retry.maxMs, this.retry.firstMs * 2 ** (attempt - 1));
-    const timer = setTimeout(() => {
-      this.rollback(userId, restoreId).then(
-        () => {
-          this.working.delete(restoreId.toHexString());
-          for (const listener of this.rolledBackListeners) listener(userId);
-        },
-        (err: Error) => {
-          this.events.emit("restore_rollback_failed", "error", { userId, attempt, error: err.message });
-          this.retryRollback(userId, restoreId, attempt + 1);
-        },
-      );
-    }, delay);
-    // A process that stops leaves the journal in place; the next recovery (here or elsewhere) finishes it.
-    timer.unref();
+  recoverInterrupted(): Promise<number[]> {
+    return this.journal.recover();
   }
 
   private async plan(userId: number, archive: LoadedArchive): Promise<{ plan: RestorePlan<ArchiveFile, FileSummary>; library: FileSummary[] }> {
