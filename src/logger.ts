@@ -41,7 +41,9 @@ function scrubValue(value: unknown, depth = 0): unknown {
     return copy;
   }
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
-  if (Buffer.isBuffer(value) || value instanceof Date || ArrayBuffer.isView(value)) return value;
+  // Only plain objects are rebuilt; others (ObjectId, Date, Buffer, URL) keep their own JSON form.
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value instanceof URL ? scrubSecrets(value.href) : value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) out[key] = SECRET_KEYS.test(key) ? REDACTED : scrubValue(v, depth + 1);
   return out;

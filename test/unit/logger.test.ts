@@ -46,3 +46,14 @@ describe("logger: no secret reaches a log line, whatever the call looks like", (
     expect(parsed()[0]).toMatchObject({ userId: 42, fileName: "main.py", at: "12:30:45", msg: "saved 3 files at 12:30" });
   });
 });
+
+describe("logger: values that are not plain objects", () => {
+  it("keeps ObjectIds and dates in their JSON form, and scrubs URLs", async () => {
+    const { ObjectId } = await import("mongodb");
+    const { logger, parsed } = capture();
+    const id = new ObjectId();
+    const at = new Date("2025-01-02T03:04:05Z");
+    logger.info({ id, at, url: new URL(`https://api.telegram.org/bot${TOKEN}/getMe`) }, "x");
+    expect(parsed()[0]).toMatchObject({ id: id.toHexString(), at: "2025-01-02T03:04:05.000Z", url: "https://api.telegram.org/bot[redacted]/getMe" });
+  });
+});
