@@ -9,7 +9,7 @@ import { ROOT } from "../support/processes.js";
 import { startServices, type TestServices } from "../support/services.js";
 
 /**
- * The admin CLI as a real process (tsx src/cli.ts) against the test MongoDB server
+ * The admin CLI as a real process (node --import tsx src/cli.ts, so a timeout's SIGTERM reaches it directly) against the test MongoDB server
  * (or MONGODB_URI), over a database seeded through the same services.
  */
 let env: TestServices;
@@ -36,8 +36,8 @@ function cli(...args: string[]): Promise<Run> {
 function cliWith(extraEnv: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(
-      path.join(ROOT, "node_modules/.bin/tsx"),
-      ["src/cli.ts", ...args],
+      process.execPath,
+      ["--import", "tsx", "src/cli.ts", ...args],
       {
         cwd: ROOT,
         timeout: 60_000,
