@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RetentionRules } from "./backups/retention.js";
+import { canonicalTimeZone, isTimeZone } from "./jobs/time-zones.js";
 
 /**
  * Every setting the process reads from its environment, validated once at start.
@@ -88,6 +89,23 @@ const fields = z
     BACKUP_KEEP_EMERGENCY_DAYS: count("for how many days to keep every emergency backup").default(30),
     BACKUP_KEEP_IMPORTED: count("how many of the newest imported ZIPs (and, apart, GitHub archives) to keep").default(20),
     BACKUP_KEEP_IMPORTED_DAYS: count("for how many days to keep every imported ZIP and GitHub archive").default(180),
+    SCHEDULER_POLL_SECONDS: z.coerce
+      .number({ error: "how often the scheduler looks for due jobs, in seconds (1-3600)" })
+      .int("how often the scheduler looks for due jobs, in seconds (1-3600)")
+      .min(1, "how often the scheduler looks for due jobs, in seconds (1-3600)")
+      .max(3600, "how often the scheduler looks for due jobs, in seconds (1-3600)")
+      .default(30),
+    DEFAULT_TIMEZONE: z
+      .string()
+      .trim()
+      .refine(isTimeZone, "an IANA time zone such as UTC, Europe/London or Asia/Jerusalem")
+      .default("UTC"),
+    DRIVE_RETRY_BASE_SECONDS: z.coerce
+      .number({ error: "seconds before the first retry of a failed Drive upload (1-86400)" })
+      .int("seconds before the first retry of a failed Drive upload (1-86400)")
+      .min(1, "seconds before the first retry of a failed Drive upload (1-86400)")
+      .max(86400, "seconds before the first retry of a failed Drive upload (1-86400)")
+      .default(60),
     BACKUP_PART_MB: z.coerce
       .number({ error: "the largest backup part to send to Telegram, in MB (1-49)" })
       .min(0.001, "the largest backup part to send to Telegram, in MB (1-49)")
@@ -138,6 +156,7 @@ export interface Config extends StorageConfig {
   backupPartBytes: number;
   github: { apiRoot: string; token?: string };
   restoreLeaseMs: number;
+  scheduler: { pollMs: number; defaultTimezone: string; retryBaseMs: number };
 }
 
 /** The bot's settings; throws a ConfigError naming the first bad variable. */
@@ -155,6 +174,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLocale: c.DEFAULT_LOCALE,
     backupPartBytes: Math.floor(c.BACKUP_PART_MB * 1024 * 1024),
     restoreLeaseMs: c.RESTORE_LEASE_SECONDS * 1000,
+    scheduler: {
+      pollMs: c.SCHEDULER_POLL_SECONDS * 1000,
+      defaultTimezone: canonicalTimeZone(c.DEFAULT_TIMEZONE),
+      retryBaseMs: c.DRIVE_RETRY_BASE_SECONDS * 1000,
+    },
     github: { apiRoot: c.GITHUB_API_ROOT, ...(c.GITHUB_TOKEN ? { token: c.GITHUB_TOKEN } : {}) },
   };
 }
