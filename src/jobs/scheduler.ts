@@ -100,14 +100,11 @@ export class DriveScheduler {
 
   private define(lockLifetimeMs: number): void {
     const concurrency = this.opts.concurrency ?? 2;
-    const backoff = this.uploads.backoff();
-    this.agenda.define<UploadJobData>(JOB.backup, (job) => this.uploads.run(job, "scheduled"), { lockLifetime: lockLifetimeMs, concurrency, backoff });
-    this.agenda.define<UploadJobData>(JOB.uploadRetry, (job) => this.uploads.run(job, "retry"), {
-      lockLifetime: lockLifetimeMs,
-      concurrency,
-      backoff,
-      removeOnComplete: true,
-    });
+    // lockLimit = concurrency: a process locks only the uploads it can start, so due jobs it could
+    // not start wait for another process instead of sitting in this one's queue.
+    const upload = { lockLifetime: lockLifetimeMs, concurrency, lockLimit: concurrency, backoff: this.uploads.backoff() };
+    this.agenda.define<UploadJobData>(JOB.backup, (job) => this.uploads.run(job, "scheduled"), upload);
+    this.agenda.define<UploadJobData>(JOB.uploadRetry, (job) => this.uploads.run(job, "retry"), { ...upload, removeOnComplete: true });
     this.agenda.define(JOB.overdueCheck, async () => {
       await checkOverdue({ store: this.store, notify: this.opts.notify, logger: this.opts.logger });
     });

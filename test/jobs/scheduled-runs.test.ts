@@ -4,7 +4,7 @@ import type { DriveScheduler } from "../../src/jobs/scheduler.js";
 import { startMongo, type TestMongo } from "../support/mongo.js";
 import { FakeDriveError, FakeRunner, makeDue, scheduleDoc, startScheduler, waitFor, type Notice } from "./scheduler-harness.js";
 
-/** Agenda for real against the test MongoDB: 50 ms polls, 40 ms first retry, backdated nextRunAt. */
+/** Agenda for real against the test MongoDB: 100 ms polls, 40 ms first retry, backdated nextRunAt. */
 
 let mongo: TestMongo;
 let runner: FakeRunner;
@@ -132,9 +132,10 @@ describe("scheduled runs", () => {
     await scheduler.schedules.set(6, { frequency: "daily" });
     runner.script(6, new FakeDriveError("revoked", "needs_user"), "upload");
     await makeDue(mongo.db, 6);
-    const doc = await lastResult(6, "needs_user");
     await waitFor(() => notices.length === 1, "the reconnect notice");
+    const doc = await lastResult(6, "needs_user");
     expect(doc.disabled).toBe(true);
+    expect(doc.data.pausedReason).toBe("reconnect");
     expect(notices[0]!.notice).toMatchObject({ kind: "needs_reconnect", schedulePaused: true });
     expect(await scheduler.schedules.get(6)).toMatchObject({ paused: true, nextRunAt: null, frequency: "daily" });
     expect(runner.callsFor(6)).toHaveLength(1);

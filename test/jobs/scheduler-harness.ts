@@ -106,7 +106,7 @@ export function startScheduler(db: Db, opts: Partial<SchedulerOptions> & { runne
     db,
     registry: new Registry(),
     logger: createLogger("silent"),
-    pollMs: 50,
+    pollMs: 100,
     retryBaseMs: 40,
     defaultTimezone: "UTC",
     notify: async (userId, notice) => {
