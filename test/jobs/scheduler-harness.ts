@@ -52,6 +52,11 @@ export class FakeRunner implements BackupRunner {
     return this.blocked.length;
   }
 
+  /** Lets every blocked upload finish. */
+  release(): void {
+    for (const resolve of this.blocked.splice(0)) resolve();
+  }
+
   async run(userId: number, opts: RunOptions): Promise<RunOutcome> {
     this.calls.push({
       userId,
@@ -69,7 +74,11 @@ export class FakeRunner implements BackupRunner {
     if (step === "block") {
       await new Promise<void>((resolve, reject) => {
         this.blocked.push(resolve);
-        opts.signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
+        const onAbort = () => {
+          this.blocked.splice(this.blocked.indexOf(resolve), 1);
+          reject(new Error("aborted"));
+        };
+        opts.signal.addEventListener("abort", onAbort, { once: true });
       });
     }
     const reused = this.copies.has(opts.idempotencyKey);

@@ -73,6 +73,29 @@ describe("running for real", () => {
     expect(second.name).not.toBe(first.name);
   });
 
+  it("a run longer than the lock lifetime keeps its lock (touch): the other process does not run it too", async () => {
+    const runner = new FakeRunner();
+    const notices: Notice[] = [];
+    const lockLifetimeMs = 400;
+    const a = await start(startScheduler(mongo.db, { runner, notices, lockLifetimeMs }));
+    await start(startScheduler(mongo.db, { runner, notices, lockLifetimeMs }));
+    await a.schedules.set(1, { frequency: "daily" });
+    runner.script(1, "block", "upload");
+    await makeDue(mongo.db, 1);
+    await waitFor(() => runner.blockedCount === 1, "the long upload");
+    const began = (await scheduleDoc(mongo.db, 1))!.lastRunAt as Date;
+    // Wait until the run has lasted three lock lifetimes, the lock touched meanwhile.
+    await waitFor(async () => {
+      const doc = await scheduleDoc(mongo.db, 1);
+      return doc!.lockedAt && doc!.lockedAt.getTime() - began.getTime() > 3 * lockLifetimeMs ? doc : null;
+    }, "three lock lifetimes of touches");
+    expect(runner.callsFor(1)).toHaveLength(1);
+    runner.release();
+    await waitFor(() => notices.length === 1, "the ✅ notice");
+    expect(runner.callsFor(1)).toHaveLength(1);
+    expect(runner.uploadsSent).toBe(1);
+  });
+
   it("never silent: no success for two periods tells the user once; again only after a success", async () => {
     const runner = new FakeRunner();
     const notices: Notice[] = [];

@@ -99,3 +99,17 @@ describe("config", () => {
     }
   });
 });
+
+describe("scheduler config", () => {
+  it("defaults: poll every 30 s, UTC, first retry after 60 s", () => {
+    expect(loadConfig(base).scheduler).toEqual({ pollMs: 30_000, defaultTimezone: "UTC", retryBaseMs: 60_000 });
+  });
+
+  it("reads the variables, spells the zone the runtime's way, and names a bad one", () => {
+    const config = loadConfig({ ...base, SCHEDULER_POLL_SECONDS: "5", DEFAULT_TIMEZONE: "asia/jerusalem", DRIVE_RETRY_BASE_SECONDS: "10" });
+    expect(config.scheduler).toEqual({ pollMs: 5000, defaultTimezone: "Asia/Jerusalem", retryBaseMs: 10_000 });
+    expect(errorOf({ ...base, DEFAULT_TIMEZONE: "Mars/Base" })).toMatch(/^DEFAULT_TIMEZONE is invalid: it should hold an IANA time zone/);
+    expect(errorOf({ ...base, SCHEDULER_POLL_SECONDS: "0" })).toMatch(/^SCHEDULER_POLL_SECONDS is invalid/);
+    expect(errorOf({ ...base, DRIVE_RETRY_BASE_SECONDS: "1.5" })).toMatch(/^DRIVE_RETRY_BASE_SECONDS is invalid/);
+  });
+});
