@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Document } from "mongodb";
 import type { Job } from "agenda";
+import { JOB } from "./job-types.js";
 
 /**
  * Our own reads and writes on Agenda's job documents, limited to `data.*` (and `disabled` for a
@@ -22,7 +23,7 @@ export class JobStore {
 
   /** The schedule document of a user (drive-backup), if any. */
   schedule(userId: number): Promise<Document | null> {
-    return this.collection.findOne({ name: "drive-backup", "data.userId": userId });
+    return this.collection.findOne({ name: JOB.backup, "data.userId": userId });
   }
 }
 

@@ -115,6 +115,7 @@ describe("scheduled runs", () => {
     expect(second[0]!.idempotencyKey).not.toBe(calls[0]!.idempotencyKey);
     expect(second[0]!.backupIdForRetry).toBeUndefined();
     expect(runner.uploadsSent).toBe(0);
+    expect(kinds(4)).toEqual(["failed", "failed"]);
   });
 
   it("a recurring job that failed then succeeded retries again on its next bad day", async () => {
