@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { MongoBackend } from "@agendajs/mongo-backend";
 import { Agenda, when, type Job } from "agenda";
-import { ObjectId, type Db, type Document } from "mongodb";
+import { MongoServerError, ObjectId, type Db, type Document } from "mongodb";
 import type { Registry } from "prom-client";
 import type { Logger } from "../logger.js";
 import { JobStore } from "./job-store.js";
@@ -128,6 +128,11 @@ export class DriveScheduler {
       { name: 1, "data.userId": 1 },
       { name: "one_schedule_per_user", unique: true, partialFilterExpression: { name: JOB.backup } },
     );
+    // The global jobs carry data.singleton: two processes starting at once cannot make two.
+    await this.store.collection.createIndex(
+      { "data.singleton": 1 },
+      { name: "one_global_job", unique: true, partialFilterExpression: { "data.singleton": { $exists: true } } },
+    );
     await this.ensureRecurring(JOB.overdueCheck, this.opts.overdueCheckEveryMs ?? 60 * 60 * 1000);
     if (this.opts.checker) await this.ensureRecurring(JOB.selfCheck, this.opts.selfCheckCron ?? "0 4 * * 0");
     await this.agenda.start();
@@ -139,11 +144,15 @@ export class DriveScheduler {
     const existing = await this.store.collection.findOne({ name });
     const timezone = this.opts.defaultTimezone;
     if (existing && existing.repeatInterval === interval && (existing.repeatTimezone ?? timezone) === timezone) return;
-    await this.agenda
-      .create(name, {})
-      .repeatEvery(interval, { timezone, skipImmediate: typeof interval === "string" })
-      .unique({ name })
-      .save();
+    try {
+      await this.agenda
+        .create(name, { singleton: name })
+        .repeatEvery(interval, { timezone, skipImmediate: typeof interval === "string" })
+        .unique({ "data.singleton": name })
+        .save();
+    } catch (err) {
+      if (!(err instanceof MongoServerError && err.code === 11000)) throw err; // another process made it
+    }
   }
 
   /**

@@ -29,8 +29,8 @@ describe("running for real", () => {
   it("two instances on one database run each due job exactly once", async () => {
     const runner = new FakeRunner();
     const notices: Notice[] = [];
-    const a = await start(startScheduler(mongo.db, { runner, notices }));
-    const b = await start(startScheduler(mongo.db, { runner, notices }));
+    const [a, b] = await Promise.all([start(startScheduler(mongo.db, { runner, notices })), start(startScheduler(mongo.db, { runner, notices }))]);
+    expect(await jobs(mongo.db).countDocuments({ name: JOB.overdueCheck })).toBe(1);
     const users = Array.from({ length: 12 }, (_, i) => 100 + i);
     for (const u of users) await a.schedules.set(u, { frequency: "daily" });
     for (const u of users) await makeDue(mongo.db, u, 1);
@@ -71,6 +71,26 @@ describe("running for real", () => {
     await waitFor(() => notices.length === 1, "the ✅ notice");
     expect(notices[0]!.notice).toMatchObject({ kind: "uploaded", backupId: stopped!.data.pending.backupId });
     expect(second.name).not.toBe(first.name);
+  });
+
+  it("a shutdown while an upload can still finish waits for it (drain): done once, nothing left to rerun", async () => {
+    const runner = new FakeRunner();
+    const notices: Notice[] = [];
+    const s = await start(startScheduler(mongo.db, { runner, notices }));
+    await s.schedules.set(1, { frequency: "daily" });
+    runner.script(1, "block", "upload");
+    await makeDue(mongo.db, 1);
+    await waitFor(() => runner.blockedCount === 1, "the upload in progress");
+
+    const stopping = s.stop({ timeoutMs: 10_000 });
+    running.splice(running.indexOf(s), 1);
+    runner.release();
+    await stopping;
+    const doc = await scheduleDoc(mongo.db, 1);
+    expect(doc).toMatchObject({ lockedAt: null, data: { pending: null, lastResult: { status: "uploaded" } } });
+    expect(doc!.nextRunAt.getTime()).toBeGreaterThan(Date.now());
+    expect(runner.uploadsSent).toBe(1);
+    expect(notices.map((n) => n.notice.kind)).toEqual(["uploaded"]);
   });
 
   it("a run longer than the lock lifetime keeps its lock (touch): the other process does not run it too", async () => {
