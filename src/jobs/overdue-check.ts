@@ -1,4 +1,4 @@
-import type { Logger } from "../logger.js";
+import type { Events } from "../events.js";
 import type { JobStore } from "./job-store.js";
 import { JOB, type BackupJobData, type Notify } from "./job-types.js";
 import { FREQUENCIES, overdueAfterMs } from "./schedule-rules.js";
@@ -8,7 +8,7 @@ import { FREQUENCIES, overdueAfterMs } from "./schedule-rules.js";
  * success, or from when it was set) tells its user once. The claim on data.overdueNotifiedAt is
  * atomic, so two bot processes send one message; a success clears it.
  */
-export async function checkOverdue(deps: { store: JobStore; notify: Notify; logger: Logger }, now = new Date()): Promise<number> {
+export async function checkOverdue(deps: { store: JobStore; notify: Notify; events: Events }, now = new Date()): Promise<number> {
   let told = 0;
   for (const frequency of FREQUENCIES) {
     const cutoff = new Date(now.getTime() - overdueAfterMs(frequency));
@@ -30,10 +30,11 @@ export async function checkOverdue(deps: { store: JobStore; notify: Notify; logg
           ...(data.lastSuccessAt ? { lastSuccessAt: data.lastSuccessAt } : {}),
         });
         told++;
+        deps.events.emit("schedule_overdue", "warn", { userId: data.userId, frequency });
       } catch (err) {
         // Not told: let the next check try again.
         await deps.store.collection.updateOne({ _id: doc._id }, { $set: { "data.overdueNotifiedAt": null } });
-        deps.logger.warn({ event: "schedule_notice_failed", userId: data.userId, kind: "overdue", err: (err as Error).message }, "could not tell the user");
+        deps.events.emit("schedule_notice_failed", "warn", { userId: data.userId, kind: "overdue", err: (err as Error).message });
       }
     }
   }

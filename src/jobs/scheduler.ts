@@ -3,8 +3,7 @@ import { hostname } from "node:os";
 import { MongoBackend } from "@agendajs/mongo-backend";
 import { Agenda, when, type Job } from "agenda";
 import { MongoServerError, ObjectId, type Db, type Document } from "mongodb";
-import type { Registry } from "prom-client";
-import type { Logger } from "../logger.js";
+import type { Events } from "../events.js";
 import { JobStore } from "./job-store.js";
 import { classifyFailure, JOB, type BackupRunner, type ClassifyFailure, type Notify, type SelfChecker, type UploadJobData } from "./job-types.js";
 import { checkOverdue } from "./overdue-check.js";
@@ -27,9 +26,8 @@ export interface SchedulerOptions {
   checker?: SelfChecker;
   /** Default: reads DriveError's kind/code (see classifyFailure). */
   classify?: ClassifyFailure;
-  /** The app's metrics registry (Events.registry). */
-  registry: Registry;
-  logger: Logger;
+  /** Log lines and counters; the scheduler's own metrics go on events.registry (served on /metrics). */
+  events: Events;
   /** SCHEDULER_POLL_SECONDS in ms: Agenda's processEvery. */
   pollMs: number;
   /** DRIVE_RETRY_BASE_SECONDS in ms: the first retry's delay. */
@@ -68,14 +66,14 @@ export class DriveScheduler {
   constructor(private readonly opts: SchedulerOptions) {
     const lockLifetimeMs = opts.lockLifetimeMs ?? 15 * 60 * 1000;
     this.store = new JobStore(opts.db.collection(JOBS_COLLECTION));
-    this.metrics = new SchedulerMetrics(opts.registry, async () => (await this.overdue(0)).oldestSeconds);
+    this.metrics = new SchedulerMetrics(opts.events.registry, async () => (await this.overdue(0)).oldestSeconds);
     this.uploads = new UploadJobs({
       store: this.store,
       runner: opts.runner,
       notify: opts.notify,
       classify: opts.classify ?? classifyFailure,
       metrics: this.metrics,
-      logger: opts.logger,
+      events: opts.events,
       lockLifetimeMs,
       retryBaseMs: opts.retryBaseMs,
       tries: opts.tries ?? 5,
@@ -92,10 +90,10 @@ export class DriveScheduler {
     this.agenda.on("complete", (job: Job<unknown>) => this.active.delete(String(job.attrs._id)));
     this.agenda.on("retry exhausted", (error: Error, job: Job<unknown>) => {
       this.uploads.exhausted(error, job as Job<UploadJobData>).catch((err: Error) =>
-        opts.logger.error({ event: "scheduler_error", err: err.message }, "could not record exhausted retries"),
+        opts.events.emit("scheduler_error", "error", { during: "retry exhausted", err: err.message }),
       );
     });
-    this.agenda.on("error", (err: Error) => opts.logger.error({ event: "scheduler_error", err: err.message }, "scheduler error"));
+    this.agenda.on("error", (err: Error) => opts.events.emit("scheduler_error", "error", { err: err.message }));
   }
 
   private define(lockLifetimeMs: number): void {
@@ -106,14 +104,14 @@ export class DriveScheduler {
     this.agenda.define<UploadJobData>(JOB.backup, (job) => this.uploads.run(job, "scheduled"), upload);
     this.agenda.define<UploadJobData>(JOB.uploadRetry, (job) => this.uploads.run(job, "retry"), { ...upload, removeOnComplete: true });
     this.agenda.define(JOB.overdueCheck, async () => {
-      await checkOverdue({ store: this.store, notify: this.opts.notify, logger: this.opts.logger });
+      await checkOverdue({ store: this.store, notify: this.opts.notify, events: this.opts.events });
     });
     const checker = this.opts.checker;
     if (checker) {
       this.agenda.define(
         JOB.selfCheck,
         async (job) => {
-          await runSelfCheck(job, { checker, notify: this.opts.notify, store: this.store, metrics: this.metrics, logger: this.opts.logger, signal: this.shutdown.signal });
+          await runSelfCheck(job, { checker, notify: this.opts.notify, store: this.store, metrics: this.metrics, events: this.opts.events, signal: this.shutdown.signal });
         },
         { lockLifetime: lockLifetimeMs, concurrency: 1, backoff: when((ctx) => ctx.error instanceof RunInterrupted, () => 0) },
       );

@@ -1,5 +1,5 @@
 import type { Job } from "agenda";
-import type { Logger } from "../logger.js";
+import type { Events } from "../events.js";
 import type { JobStore } from "./job-store.js";
 import { JOB, type Notify, type SelfChecker } from "./job-types.js";
 import type { SchedulerMetrics } from "./scheduler-metrics.js";
@@ -20,7 +20,7 @@ export interface SelfCheckSummary {
  */
 export async function runSelfCheck(
   job: Job<unknown>,
-  deps: { checker: SelfChecker; notify: Notify; store: JobStore; metrics: SchedulerMetrics; logger: Logger; signal: AbortSignal },
+  deps: { checker: SelfChecker; notify: Notify; store: JobStore; metrics: SchedulerMetrics; events: Events; signal: AbortSignal },
 ): Promise<SelfCheckSummary> {
   const users = await deps.checker.users();
   const summary: SelfCheckSummary = { at: new Date(), users: users.length, withProblems: 0, errors: 0, pruned: 0 };
@@ -32,17 +32,18 @@ export async function runSelfCheck(
       if (result.problems.length > 0) {
         summary.withProblems++;
         await deps.notify(userId, { kind: "self_check", problems: result.problems }).catch((err: Error) =>
-          deps.logger.warn({ event: "schedule_notice_failed", userId, kind: "self_check", err: err.message }, "could not tell the user"),
+          deps.events.emit("schedule_notice_failed", "warn", { userId, kind: "self_check", err: err.message }),
         );
       }
     } catch (err) {
       summary.errors++;
-      deps.logger.warn({ event: "self_check_error", userId, err: (err as Error).message }, "self-check failed for a user");
+      deps.events.emit("self_check_error", "warn", { userId, err: (err as Error).message });
     }
     await job.touch();
   }
   if (deps.signal.aborted) throw new RunInterrupted(); // checked again from the start after the restart
   await deps.store.setData(job, { lastResult: summary });
+  deps.events.emit("self_check_done", "info", { users: summary.users, withProblems: summary.withProblems, errors: summary.errors, pruned: summary.pruned });
   deps.metrics.runs.inc({ job: JOB.selfCheck, result: summary.withProblems + summary.errors > 0 ? "problems" : "ok" });
   return summary;
 }

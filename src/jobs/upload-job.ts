@@ -1,5 +1,5 @@
 import { combine, exponential, when, type BackoffContext, type BackoffStrategy, type Job } from "agenda";
-import type { Logger } from "../logger.js";
+import type { Events } from "../events.js";
 import type { JobStore } from "./job-store.js";
 import {
   JOB,
@@ -42,7 +42,7 @@ export interface UploadJobsDeps {
   notify: Notify;
   classify: ClassifyFailure;
   metrics: SchedulerMetrics;
-  logger: Logger;
+  events: Events;
   lockLifetimeMs: number;
   retryBaseMs: number;
   /** Tries per slot (or per manual upload), the first included. */
@@ -88,7 +88,7 @@ export class UploadJobs {
   }
 
   async run(job: Job<UploadJobData>, trigger: Trigger): Promise<void> {
-    const { store, runner, logger } = this.deps;
+    const { store, runner, events } = this.deps;
     const userId = job.attrs.data.userId;
     const previous = job.attrs.data.pending;
     const pending: PendingUpload = previous
@@ -119,7 +119,7 @@ export class UploadJobs {
         throw new RunInterrupted();
       }
       const failure = this.deps.classify(err);
-      logger.warn({ event: "scheduled_upload_failed", userId, job: job.attrs.name, kind: failure.kind, reason: failure.code, attempt: pending.attempt }, "scheduled upload failed");
+      events.emit("scheduled_upload_failed", "warn", { userId, job: job.attrs.name, kind: failure.kind, reason: failure.code, attempt: pending.attempt });
       this.deps.metrics.uploads.inc({ trigger, result: "failed" });
       const handled = await this.failedTry(job, trigger, pending, failure);
       throw new RunFailed(failure, handled, { cause: err });
@@ -149,6 +149,7 @@ export class UploadJobs {
       );
     }
     metrics.runs.inc({ job: job.attrs.name, result: outcome.status });
+    this.deps.events.emit("scheduled_upload_done", "info", { userId: job.attrs.data.userId, job: job.attrs.name, result: outcome.status, reused: outcome.status === "uploaded" && outcome.reused });
     if (outcome.status === "uploaded") metrics.uploads.inc({ trigger, result: outcome.reused ? "reused" : "uploaded" });
 
     const quiet = job.attrs.name === JOB.backup && (job.attrs.data as BackupJobData).successMessage === false;
@@ -180,6 +181,7 @@ export class UploadJobs {
     const userId = job.attrs.data.userId;
     if (failure.need === "reconnect") {
       const paused = await this.pauseSchedule(userId);
+      if (paused) this.deps.events.emit("schedule_paused", "warn", { userId, reason: failure.code });
       const hasSchedule = paused || (await store.schedule(userId)) !== null;
       // Told once: when this failure paused the schedule, or when there is no schedule to pause.
       if (paused || !hasSchedule) await this.tell(userId, { kind: "needs_reconnect", schedulePaused: paused, ...backup });
@@ -210,6 +212,7 @@ export class UploadJobs {
       lastResult: { status: "failed", at: new Date(), trigger, code: failure.code, attempts, idempotencyKey: pending?.idempotencyKey ?? "", ...backup },
     });
     this.deps.metrics.runs.inc({ job: job.attrs.name, result: "failed" });
+    this.deps.events.emit("scheduled_upload_gave_up", "warn", { userId: job.attrs.data.userId, job: job.attrs.name, reason: failure.code, attempts });
     await this.tell(job.attrs.data.userId, { kind: "failed", trigger, code: failure.code, attempts, ...backup });
   }
 
@@ -234,7 +237,7 @@ export class UploadJobs {
     try {
       await this.deps.notify(userId, notice);
     } catch (err) {
-      this.deps.logger.warn({ event: "schedule_notice_failed", userId, kind: notice.kind, err: (err as Error).message }, "could not tell the user");
+      this.deps.events.emit("schedule_notice_failed", "warn", { userId, kind: notice.kind, err: (err as Error).message });
     }
   }
 }

@@ -1,7 +1,7 @@
 import { ObjectId, type Db } from "mongodb";
-import { Registry } from "prom-client";
 import { JOB, type BackupRunner, type RunOptions, type RunOutcome, type ScheduleNotice, type SelfChecker } from "../../src/jobs/job-types.js";
 import { DriveScheduler, JOBS_COLLECTION, type SchedulerOptions } from "../../src/jobs/scheduler.js";
+import { Events } from "../../src/events.js";
 import { createLogger } from "../../src/logger.js";
 
 /** The shape DriveService throws (DriveError: kind + code), without depending on the Drive code. */
@@ -113,8 +113,7 @@ export function startScheduler(db: Db, opts: Partial<SchedulerOptions> & { runne
   const { notices, ...rest } = opts;
   const scheduler = new DriveScheduler({
     db,
-    registry: new Registry(),
-    logger: createLogger("silent"),
+    events: new Events(createLogger("silent")),
     pollMs: 100,
     retryBaseMs: 40,
     defaultTimezone: "UTC",

@@ -1,4 +1,5 @@
-import { Registry } from "prom-client";
+import { Events } from "../../src/events.js";
+import { createLogger } from "../../src/logger.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JOB } from "../../src/jobs/job-types.js";
 import type { DriveScheduler } from "../../src/jobs/scheduler.js";
@@ -145,8 +146,9 @@ describe("running for real", () => {
 
   it("/health is degraded while a job is overdue by more than 10 minutes; /metrics counts runs and uploads", async () => {
     const runner = new FakeRunner();
-    const registry = new Registry();
-    const s = startScheduler(mongo.db, { runner, notices: [], registry });
+    const events = new Events(createLogger("silent"));
+    const registry = events.registry;
+    const s = startScheduler(mongo.db, { runner, notices: [], events });
     await s.schedules.set(1, { frequency: "daily" });
     await makeDue(mongo.db, 1);
     await jobs(mongo.db).updateOne({ "data.userId": 1 }, { $set: { nextRunAt: new Date(Date.now() - 30 * 60_000) } });
@@ -162,6 +164,7 @@ describe("running for real", () => {
     const text = await registry.metrics();
     expect(text).toContain('codevault_scheduled_runs_total{job="drive-backup",result="uploaded"} 1');
     expect(text).toContain('codevault_drive_uploads_total{trigger="scheduled",result="uploaded"} 1');
+    expect(await events.count("scheduled_upload_done")).toBe(1);
   });
 
   it("weekly self-check: asks the checker about each user, tells those with problems, one user's error does not stop the rest", async () => {
