@@ -116,6 +116,19 @@ describe("scheduled runs", () => {
     expect(second[0]!.backupIdForRetry).toBeUndefined();
     expect(runner.uploadsSent).toBe(0);
     expect(kinds(4)).toEqual(["failed", "failed"]);
+
+    // 🔁 Try now: that backup, under the failed slot's key, with fresh tries.
+    runner.script(4, transient(), "upload");
+    const failedBackup = second[1]!.backupIdForRetry!;
+    await scheduler.schedules.tryNow(4, failedBackup);
+    await waitFor(() => kinds(4).length === 3, "the try-now result");
+    const tries = runner.callsFor(4).slice(10);
+    expect(tries.map((c) => [c.idempotencyKey, c.backupIdForRetry, c.trigger])).toEqual([
+      [second[0]!.idempotencyKey, failedBackup, "retry"],
+      [second[0]!.idempotencyKey, failedBackup, "retry"],
+    ]);
+    expect(notices[2]!.notice).toMatchObject({ kind: "uploaded", trigger: "retry", backupId: failedBackup });
+    expect([...runner.copies.entries()]).toEqual([[second[0]!.idempotencyKey, failedBackup]]);
   });
 
   it("a recurring job that failed then succeeded retries again on its next bad day", async () => {
