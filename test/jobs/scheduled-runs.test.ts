@@ -152,6 +152,9 @@ describe("scheduled runs", () => {
     expect(doc.data.pausedReason).toBe("reconnect");
     expect(notices[0]!.notice).toMatchObject({ kind: "needs_reconnect", schedulePaused: true });
     expect(await scheduler.schedules.get(6)).toMatchObject({ paused: true, nextRunAt: null, frequency: "daily" });
+    // Changing a paused schedule keeps it paused (only reconnecting resumes it).
+    expect(await scheduler.schedules.set(6, { frequency: "weekly" })).toMatchObject({ paused: true, frequency: "weekly" });
+    expect(await scheduler.schedules.set(6, { frequency: "daily" })).toMatchObject({ paused: true, frequency: "daily" });
     expect(runner.callsFor(6)).toHaveLength(1);
 
     // Paused: a due time passes without a run (the try-now below runs on a later poll).
