@@ -367,7 +367,7 @@ describe("repository detection", () => {
 
 describe("hostile archives are refused whole", () => {
   describe("names", () => {
-    it.each(["../evil.py", "src/../../evil.py", "/etc/passwd", "C:\\x", "C:/Windows/x.py", "a\\b.py"])("%j → unsafe_path (plain and listed in a manifest)", (name) => {
+    it.each(["../evil.py", "src/../../evil.py", "/etc/passwd", "C:\\x", "C:/Windows/x.py", "..\\evil.py", "src\\..\\..\\evil.py", "\\\\server\\x.py"])("%j → unsafe_path (plain and listed in a manifest)", (name) => {
       expectRefused(buildRawZip([textEntry("fine.py"), textEntry(name)]), "unsafe_path", name);
       expectRefused(rawBackup([listed("fine.py", "hello\n")], [textEntry("fine.py"), textEntry(name)]), "unsafe_path", name);
     });
@@ -428,8 +428,14 @@ describe("hostile archives are refused whole", () => {
     it("the file limit does not apply to metadata.json, which has its own", async () => {
       const small = await manifestZip({ files: [listed("a.py", "tiny")] }, [{ name: "a.py", data: "tiny" }]);
       expect(names(loadArchive(small, { maxEntryBytes: 50 }))).toEqual(["a.py"]);
-      const big = await manifestZip({ files: [listed("a.py", "x".repeat(60))] }, [{ name: "a.py", data: "x".repeat(60) }]);
-      expectRefused(big, "entry_too_large", "a.py", { maxEntryBytes: 50 });
+      // A listed file over the file limit is one rejected file (issue 10 point 2), not a refused archive.
+      const big = await manifestZip({ files: [listed("a.py", "x".repeat(60)), listed("b.py", "b")] }, [
+        { name: "a.py", data: "x".repeat(60) },
+        { name: "b.py", data: "b" },
+      ]);
+      const loaded = loadArchive(big, { maxEntryBytes: 50 });
+      expect(names(loaded)).toEqual(["b.py"]);
+      expect(loaded.rejected).toEqual([{ name: "a.py", reason: "too_large" }]);
     });
   });
 
