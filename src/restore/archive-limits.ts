@@ -28,12 +28,14 @@ export function archiveLimits(
 ): ArchiveLimits {
   const library = opts.library ?? DEFAULT_LIBRARY_LIMITS;
   const outside = (given: Partial<SourceLimits> = {}): ImportLimits => ({ ...IMPORT_LIMITS, ...given });
+  const manifestBytes = Math.max(IMPORT_LIMITS.maxManifestBytes, library.maxVersions * MANIFEST_BYTES_PER_VERSION);
   return {
     own: {
       maxEntries: library.maxVersions,
       maxEntryBytes: MAX_FILE_BYTES,
-      maxTotalBytes: library.maxBytes,
-      maxManifestBytes: Math.max(IMPORT_LIMITS.maxManifestBytes, library.maxVersions * MANIFEST_BYTES_PER_VERSION),
+      // The ZIP's declared total includes metadata.json; the files alone are held to the cap by FileLibrary.checkRoom.
+      maxTotalBytes: library.maxBytes + manifestBytes,
+      maxManifestBytes: manifestBytes,
     },
     upload: outside(opts.upload),
     github: outside(opts.github),
