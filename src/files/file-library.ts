@@ -16,6 +16,7 @@ import {
 } from "./file-types.js";
 import { cleanLanguage, detectLanguage } from "./language.js";
 import { normalizeNote, normalizeTags } from "./tags.js";
+import { libraryUsage, liveTwinOf } from "./library-guards.js";
 import { fileNameKey, fileNameProblem, normalizeFileName } from "./text.js";
 
 /** Telegram lets a bot download files up to 20 MB; we keep the same ceiling for any way in. */
@@ -332,14 +333,8 @@ export class FileLibrary {
   }
 
   /** Live versions (history included) and their bytes: what a backup with history holds, and what the cap counts. */
-  async usage(userId: number): Promise<{ versions: number; bytes: number }> {
-    const [row] = await this.files
-      .aggregate<{ versions: number; bytes: number }>([
-        { $match: { userId, deletedAt: { $exists: false } } },
-        { $group: { _id: null, versions: { $sum: 1 }, bytes: { $sum: "$size" } } },
-      ])
-      .toArray();
-    return { versions: row?.versions ?? 0, bytes: row?.bytes ?? 0 };
+  usage(userId: number): Promise<{ versions: number; bytes: number }> {
+    return libraryUsage(this.files, userId);
   }
 
   /**
@@ -354,22 +349,9 @@ export class FileLibrary {
     }
   }
 
-  /**
-   * A live name that one common file system would take for `fileName` (same
-   * fileNameKey, another spelling), or undefined. Case-insensitive regexes on
-   * the NFC and NFD forms find candidates; the key decides.
-   */
-  async twinOf(userId: number, fileName: string): Promise<string | undefined> {
-    const forms = [...new Set([fileName.normalize("NFC"), fileName.normalize("NFD")])];
-    const candidates = await this.files
-      .find(
-        { userId, deletedAt: { $exists: false }, fileName: { $in: forms.map((f) => new RegExp(`^${escapeRegExp(f)}$`, "i")) } },
-        { projection: { fileName: 1 } },
-      )
-      .limit(100)
-      .toArray();
-    const key = fileNameKey(fileName);
-    return candidates.map((c) => c.fileName).find((n) => n !== fileName && fileNameKey(n) === key);
+  /** A live name a common file system would take for `fileName` (case-only or NFC/NFD twin), or undefined. */
+  twinOf(userId: number, fileName: string): Promise<string | undefined> {
+    return liveTwinOf(this.files, userId, fileName);
   }
 
   /** Removes every version a restore added (its rollback); returns how many. */
@@ -411,11 +393,13 @@ export class FileLibrary {
 
   /**
    * Undo a delete, given the id of any version that was deleted. Undefined when
-   * there is nothing to bring back, or a new file has taken the name since.
+   * there is nothing to bring back, or a new file has taken the name (or a
+   * case-only twin of it) since.
    */
   async undoRemove(userId: number, id: string): Promise<FileSummary | undefined> {
     const deleted = await this.files.findOne({ ...byId(userId, id), deletedAt: { $exists: true } }, { projection: NO_CONTENT });
     if (!deleted?.deletedAt || (await this.latestDoc(userId, deleted.fileName))) return undefined;
+    if (await this.twinOf(userId, deleted.fileName)) return undefined; // `README.md` saved since `readme.md` was deleted
     await this.files.updateMany(
       { userId, fileName: deleted.fileName, deletedAt: deleted.deletedAt },
       { $unset: { deletedAt: "" } },
@@ -464,10 +448,6 @@ function ownBuffer(text: string): Buffer {
   const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
   bytes.write(text, "utf8");
   return bytes;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function checkName(name: string): void {

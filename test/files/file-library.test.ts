@@ -124,7 +124,11 @@ describe("FileLibrary", () => {
     expect(await files.liveNames(user)).toHaveLength(2);
     // Once the twin is deleted the other spelling is free; another user is never affected.
     await files.remove(user, (await files.getLatest(user, "readme.md"))!.id);
+    const readme = (await files.versions(user, "readme.md"))[0];
+    expect(readme).toBeUndefined();
+    const gone = await files.files.findOne({ userId: user, fileName: "readme.md" });
     expect((await files.save(user, { fileName: "README.md", content: "# b" })).status).toBe("created");
+    expect(await files.undoRemove(user, gone!._id.toHexString())).toBeUndefined(); // its twin holds the name now
     expect((await files.save(4712, { fileName: "README.MD", content: "# c" })).status).toBe("created");
   });
 
