@@ -40,7 +40,7 @@ describe("a library past 10,000 files", () => {
     const fresh = 7002;
     const preview = await env.services.restore.preview(fresh, bytes, undefined, "own");
     expect(preview.counts).toMatchObject({ new: 10_001, rejected: 0 });
-    const result = await env.services.restore.apply(fresh, bytes, {}, undefined, "own");
+    const result = await env.services.restore.apply(fresh, bytes, {}, undefined, { origin: "own" });
     expect(result).toMatchObject({ restored: 10_001, new: 10_001 });
     expect(await liveCount(fresh)).toBe(10_001);
     const last = await env.services.files.getLatest(fresh, "src/f10000.py");
@@ -58,7 +58,7 @@ describe("a library past 10,000 files", () => {
     const backup = await env.services.backups.create(owner, { withHistory: true });
     const { bytes } = await env.services.backups.download(owner, backup.id);
     const fresh = 7012;
-    const result = await env.services.restore.apply(fresh, bytes, {}, undefined, "own");
+    const result = await env.services.restore.apply(fresh, bytes, {}, undefined, { origin: "own" });
     expect(result).toMatchObject({ new: 6_000, olderVersions: 6_000, rejected: 0 });
     expect(await liveCount(fresh)).toBe(12_000);
     const history = await env.services.files.versions(fresh, "src/f5999.py");
@@ -97,7 +97,7 @@ describe("the library cap", () => {
     const target = 7202;
     for (const name of ["x.py", "y.py", "z.py"]) await files.save(target, { fileName: name, content: name });
     await expect(restore.preview(target, bytes, undefined, "own")).rejects.toMatchObject({ code: "library_full" });
-    await expect(restore.apply(target, bytes, {}, undefined, "own")).rejects.toMatchObject({ code: "library_full" });
+    await expect(restore.apply(target, bytes, {}, undefined, { origin: "own" })).rejects.toMatchObject({ code: "library_full" });
     expect(await files.usage(target)).toEqual({ versions: 3, bytes: 12 });
     expect((await backups.list(target)).items.filter((b) => b.type === "emergency")).toEqual([]);
   });
