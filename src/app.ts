@@ -8,6 +8,8 @@ import type { RetentionRules } from "./backups/retention.js";
 import { FileLibrary } from "./files/file-library.js";
 import { GitHubClient } from "./imports/github.js";
 import { GitHubImporter } from "./imports/github-import.js";
+import type { LibraryLimits } from "./files/file-types.js";
+import { archiveLimits, type SourceLimits } from "./restore/archive-limits.js";
 import { RestoreService } from "./restore/restore-service.js";
 import { UserSettings } from "./users/user-settings.js";
 
@@ -28,17 +30,20 @@ export interface ServiceOptions {
   backupPartBytes?: number;
   github?: { apiRoot: string; token?: string };
   restoreLeaseMs?: number;
+  /** The library cap, and the archive limits for uploads and GitHub (config.ts); defaults otherwise. */
+  limits?: { library?: LibraryLimits; upload?: SourceLimits; github?: SourceLimits };
 }
 
 export function createServices(deps: ServiceOptions): Services {
-  const files = new FileLibrary(deps);
+  const files = new FileLibrary({ ...deps, libraryLimits: deps.limits?.library });
   const backups = new BackupService({ ...deps, files, partBytes: deps.backupPartBytes });
+  const limits = archiveLimits({ library: files.limits, upload: deps.limits?.upload, github: deps.limits?.github });
   return {
     files,
     settings: new UserSettings(deps),
     backups,
-    restore: new RestoreService({ ...deps, files, backups, leaseMs: deps.restoreLeaseMs }),
-    github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups }),
+    restore: new RestoreService({ ...deps, files, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits }),
+    github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github }),
   };
 }
 

@@ -10,12 +10,19 @@ import { canonicalTimeZone, isTimeZone } from "./jobs/time-zones.js";
 export class ConfigError extends Error {}
 
 const DEFAULT_API_ROOT = "https://api.telegram.org";
+const MB = 1024 * 1024;
 
 const optionalString = z
   .string()
   .trim()
   .transform((s) => (s === "" ? undefined : s))
   .optional();
+
+/** A whole number from `min` to `max`, with the message naming what it is for. */
+function between(what: string, min: number, max: number) {
+  const message = `${what} (${min}-${max})`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+}
 
 function count(what: string) {
   const message = `a whole number (0 or more): ${what}`;
@@ -111,6 +118,12 @@ const fields = z
       .min(0.001, "the largest backup part to send to Telegram, in MB (1-49)")
       .max(49, "the largest backup part to send to Telegram, in MB (1-49)")
       .default(45),
+    LIBRARY_MAX_VERSIONS: between("the most file versions (history included) one user's library may hold", 100, 1_000_000).default(25_000),
+    LIBRARY_MAX_MB: between("the most MB of files one user's library may hold", 1, 65_536).default(512),
+    UPLOAD_MAX_ENTRIES: between("the most entries an uploaded ZIP may have", 1, 1_000_000).default(10_000),
+    UPLOAD_MAX_MB: between("the most MB an uploaded ZIP may unpack to", 1, 65_536).default(256),
+    GITHUB_MAX_ENTRIES: between("the most entries a GitHub repository archive may have", 1, 1_000_000).default(10_000),
+    GITHUB_MAX_MB: between("the most MB a GitHub repository archive may unpack to", 1, 65_536).default(256),
   });
 
 const schema = fields
@@ -157,6 +170,15 @@ export interface Config extends StorageConfig {
   github: { apiRoot: string; token?: string };
   restoreLeaseMs: number;
   scheduler: { pollMs: number; defaultTimezone: string; retryBaseMs: number };
+  /**
+   * The library cap, and what archives from outside may hold. Our own backups
+   * are read with limits that follow the library cap (restore/archive-limits.ts).
+   */
+  limits: {
+    library: { maxVersions: number; maxBytes: number };
+    upload: { maxEntries: number; maxTotalBytes: number };
+    github: { maxEntries: number; maxTotalBytes: number };
+  };
 }
 
 /** The bot's settings; throws a ConfigError naming the first bad variable. */
@@ -180,6 +202,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: c.DRIVE_RETRY_BASE_SECONDS * 1000,
     },
     github: { apiRoot: c.GITHUB_API_ROOT, ...(c.GITHUB_TOKEN ? { token: c.GITHUB_TOKEN } : {}) },
+    limits: {
+      library: { maxVersions: c.LIBRARY_MAX_VERSIONS, maxBytes: c.LIBRARY_MAX_MB * MB },
+      upload: { maxEntries: c.UPLOAD_MAX_ENTRIES, maxTotalBytes: c.UPLOAD_MAX_MB * MB },
+      github: { maxEntries: c.GITHUB_MAX_ENTRIES, maxTotalBytes: c.GITHUB_MAX_MB * MB },
+    },
   };
 }
 

@@ -42,6 +42,7 @@ async function main(config: Config): Promise<void> {
     backupPartBytes: config.backupPartBytes,
     github: config.github,
     restoreLeaseMs: config.restoreLeaseMs,
+    limits: config.limits,
   });
   const storage = createBotStorage(database.db);
   const { bot, i18n } = createBot({

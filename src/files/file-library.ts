@@ -3,8 +3,10 @@ import { COLLECTIONS } from "../db/collections.js";
 import type { Events } from "../events.js";
 import { ContentStore, sha256Hex } from "./content-store.js";
 import {
+  DEFAULT_LIBRARY_LIMITS,
   FileError,
   toSummary,
+  type LibraryLimits,
   type FileDoc,
   type BulkVersionInput,
   type FileSummary,
@@ -12,9 +14,10 @@ import {
   type SaveInput,
   type SaveStatus,
 } from "./file-types.js";
-import { detectLanguage } from "./language.js";
+import { cleanLanguage, detectLanguage } from "./language.js";
 import { normalizeNote, normalizeTags } from "./tags.js";
-import { fileNameProblem } from "./text.js";
+import { libraryUsage, liveTwinOf } from "./library-guards.js";
+import { fileNameKey, fileNameProblem, normalizeFileName } from "./text.js";
 
 /** Telegram lets a bot download files up to 20 MB; we keep the same ceiling for any way in. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -40,36 +43,48 @@ export class FileLibrary {
   private readonly contents: ContentStore;
   private readonly now: () => Date;
   private readonly events: Events;
+  readonly limits: LibraryLimits;
 
-  constructor(deps: { db: Db; events: Events; clock?: () => Date }) {
+  constructor(deps: { db: Db; events: Events; clock?: () => Date; libraryLimits?: LibraryLimits }) {
     this.files = deps.db.collection<FileDoc>(COLLECTIONS.files);
     this.contents = new ContentStore(deps.db);
     this.events = deps.events;
     this.now = deps.clock ?? (() => new Date());
+    this.limits = deps.libraryLimits ?? DEFAULT_LIBRARY_LIMITS;
   }
 
+  /**
+   * Saves a new version. The name is stored in NFC. A name whose only difference
+   * from a live file's is case or Unicode form is refused (name_twin): the two
+   * would overwrite each other when a backup is extracted on macOS or Windows,
+   * and silently filing it under the other name would surprise the user.
+   * Past the library cap nothing new is saved (library_full).
+   */
   async save(userId: number, input: SaveInput): Promise<{ file: FileSummary; status: SaveStatus }> {
-    checkName(input.fileName);
+    const fileName = normalizeFileName(input.fileName);
+    checkName(fileName);
     const size = Buffer.byteLength(input.content);
     if (size > MAX_FILE_BYTES) throw new FileError("too_large");
     const sha256 = sha256Hex(input.content);
 
     for (let attempt = 0; ; attempt++) {
       const previous = await this.files.findOne(
-        { userId, fileName: input.fileName },
+        { userId, fileName },
         { sort: { version: -1 }, projection: NO_CONTENT },
       );
       const live = previous && !previous.deletedAt ? previous : undefined;
       if (live && live.sha256 === sha256 && input.tags === undefined && input.note === undefined) {
         return { file: toSummary(live), status: "unchanged" };
       }
+      if (!live && (await this.twinOf(userId, fileName))) throw new FileError("name_twin");
+      await this.checkRoom(userId, 1, size);
       const now = this.now();
       const placed = await this.contents.place(userId, input.content);
       const doc: FileDoc = {
         _id: new ObjectId(),
         userId,
-        fileName: input.fileName,
-        language: detectLanguage(input.fileName, input.content),
+        fileName,
+        language: detectLanguage(fileName, input.content),
         ...placed,
         sha256,
         size,
@@ -256,6 +271,17 @@ export class FileLibrary {
     return new Map(rows.map((r) => [r._id, r.max]));
   }
 
+  /**
+   * The live names that a file system would take for one of `names` (same
+   * fileNameKey: the names themselves, case-only and NFC/NFD twins), so a
+   * restore can show `README.md` in the archive as a conflict with `readme.md`.
+   */
+  async liveNamesLike(userId: number, names: string[]): Promise<string[]> {
+    if (!names.length) return [];
+    const keys = new Set(names.map(fileNameKey));
+    return (await this.liveNames(userId)).filter((n) => keys.has(fileNameKey(n)));
+  }
+
   /** Every name the user has a live file under (for choosing free names). */
   async liveNames(userId: number): Promise<string[]> {
     return (await this.files.distinct("fileName", { userId, deletedAt: { $exists: false } })) as string[];
@@ -273,21 +299,23 @@ export class FileLibrary {
   ): Promise<void> {
     const batchSize = opts.batchSize ?? 500;
     if (!inputs.length) return;
-    const nextVersion = await this.maxVersions(userId, [...new Set(inputs.map((i) => i.fileName))]);
+    await this.checkRoom(userId, inputs.length, inputs.reduce((sum, i) => sum + Buffer.byteLength(i.content), 0));
+    const nextVersion = await this.maxVersions(userId, [...new Set(inputs.map((i) => normalizeFileName(i.fileName)))]);
     const now = this.now();
     for (let start = 0; start < inputs.length; start += batchSize) {
       const docs: FileDoc[] = [];
       for (const input of inputs.slice(start, start + batchSize)) {
-        checkName(input.fileName);
+        const fileName = normalizeFileName(input.fileName);
+        checkName(fileName);
         const size = Buffer.byteLength(input.content);
         if (size > MAX_FILE_BYTES) throw new FileError("too_large");
-        const version = (nextVersion.get(input.fileName) ?? 0) + 1;
-        nextVersion.set(input.fileName, version);
+        const version = (nextVersion.get(fileName) ?? 0) + 1;
+        nextVersion.set(fileName, version);
         docs.push({
           _id: new ObjectId(),
           userId,
-          fileName: input.fileName,
-          language: input.language || detectLanguage(input.fileName, input.content),
+          fileName,
+          language: cleanLanguage(input.language) ?? detectLanguage(fileName, input.content),
           ...(await this.contents.place(userId, input.content)),
           sha256: sha256Hex(input.content),
           size,
@@ -302,6 +330,28 @@ export class FileLibrary {
       await opts.beforeBatch?.();
       await this.files.insertMany(docs, { ordered: true });
     }
+  }
+
+  /** Live versions (history included) and their bytes: what a backup with history holds, and what the cap counts. */
+  usage(userId: number): Promise<{ versions: number; bytes: number }> {
+    return libraryUsage(this.files, userId);
+  }
+
+  /**
+   * Throws library_full when adding `versions` versions of `bytes` bytes would pass
+   * the cap. Restores call it before they start, so the user hears why up front.
+   */
+  async checkRoom(userId: number, versions: number, bytes: number): Promise<void> {
+    const used = await this.usage(userId);
+    if (used.versions + versions > this.limits.maxVersions || used.bytes + bytes > this.limits.maxBytes) {
+      this.events.emit("library_full", "warn", { userId, versions: used.versions, bytes: used.bytes });
+      throw new FileError("library_full");
+    }
+  }
+
+  /** A live name a common file system would take for `fileName` (case-only or NFC/NFD twin), or undefined. */
+  twinOf(userId: number, fileName: string): Promise<string | undefined> {
+    return liveTwinOf(this.files, userId, fileName);
   }
 
   /** Removes every version a restore added (its rollback); returns how many. */
@@ -343,11 +393,13 @@ export class FileLibrary {
 
   /**
    * Undo a delete, given the id of any version that was deleted. Undefined when
-   * there is nothing to bring back, or a new file has taken the name since.
+   * there is nothing to bring back, or a new file has taken the name (or a
+   * case-only twin of it) since.
    */
   async undoRemove(userId: number, id: string): Promise<FileSummary | undefined> {
     const deleted = await this.files.findOne({ ...byId(userId, id), deletedAt: { $exists: true } }, { projection: NO_CONTENT });
     if (!deleted?.deletedAt || (await this.latestDoc(userId, deleted.fileName))) return undefined;
+    if (await this.twinOf(userId, deleted.fileName)) return undefined; // `README.md` saved since `readme.md` was deleted
     await this.files.updateMany(
       { userId, fileName: deleted.fileName, deletedAt: deleted.deletedAt },
       { $unset: { deletedAt: "" } },

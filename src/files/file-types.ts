@@ -61,7 +61,30 @@ export interface Page<T> {
   total: number;
 }
 
-export type FileErrorCode = "not_found" | "name_empty" | "name_too_long" | "name_invalid" | "too_large" | "note_too_long" | "too_many_tags";
+export type FileErrorCode =
+  | "not_found"
+  | "name_empty"
+  | "name_too_long"
+  | "name_invalid"
+  /** A live file's name differs from this one only in case or Unicode form. */
+  | "name_twin"
+  | "too_large"
+  | "note_too_long"
+  | "too_many_tags"
+  /** The library cap (LibraryLimits) would be passed. */
+  | "library_full";
+
+/**
+ * How large one user's library may grow (live versions, history included, and
+ * their bytes). Restores of our own backups are read with limits that follow
+ * these, so a library the server allows always makes a backup it can restore.
+ */
+export interface LibraryLimits {
+  maxVersions: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_LIBRARY_LIMITS: Readonly<LibraryLimits> = Object.freeze({ maxVersions: 25_000, maxBytes: 512 * 1024 * 1024 });
 
 /** A problem the user can fix; `code` maps to a message in the locales. */
 export class FileError extends Error {

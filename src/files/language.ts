@@ -58,3 +58,19 @@ function fromShebang(content: string): string | undefined {
   if (program === "env") program = parts.slice(1).find((p) => !p.startsWith("-")) ?? "";
   return BY_INTERPRETER.find(([re]) => re.test(program))?.[1];
 }
+
+/** A language name anyone may hand us: a short plain word ("python", "c++", "f#", "objective-c"). */
+const SAFE_LANGUAGE = /^[a-z0-9+#._-]{1,32}$/;
+
+/**
+ * A language from outside (an archive's `programming_language`), only when it
+ * is one we detect or a short plain word; otherwise undefined, and the caller
+ * detects it. Markup, URLs and 5 KB values never reach the library.
+ */
+export function cleanLanguage(value: string | undefined): string | undefined {
+  const word = value?.trim().toLowerCase();
+  if (!word) return undefined;
+  return KNOWN.has(word) || SAFE_LANGUAGE.test(word) ? word : undefined;
+}
+
+const KNOWN = new Set([...Object.values(BY_EXTENSION), ...Object.values(BY_FILENAME), ...BY_INTERPRETER.map(([, l]) => l)]);

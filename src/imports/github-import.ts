@@ -1,6 +1,6 @@
 import type { BackupService } from "../backups/backup-service.js";
 import type { BackupSummary } from "../backups/backup-types.js";
-import { loadArchive } from "../restore/restore-archive.js";
+import { loadArchive, type ImportLimits } from "../restore/restore-archive.js";
 import type { GitHubClient, RepoRef } from "./github.js";
 
 /**
@@ -9,11 +9,11 @@ import type { GitHubClient, RepoRef } from "./github.js";
  * with the repository and branch, ready to be restored into the library.
  */
 export class GitHubImporter {
-  constructor(private readonly deps: { client: GitHubClient; backups: BackupService }) {}
+  constructor(private readonly deps: { client: GitHubClient; backups: BackupService; limits?: ImportLimits }) {}
 
   async importRepo(userId: number, ref: RepoRef): Promise<BackupSummary> {
     const bytes = await this.deps.client.downloadZip(ref);
-    const archive = loadArchive(bytes, undefined, { owner: ref.owner, repo: ref.repo, ref: ref.branch });
+    const archive = loadArchive(bytes, this.deps.limits, { owner: ref.owner, repo: ref.repo, ref: ref.branch });
     return this.deps.backups.storeImported(userId, bytes, {
       type: "github_repo_zip",
       fileCount: archive.files.length,

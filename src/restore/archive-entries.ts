@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { isZipError, type ZipEntry } from "../backups/zip/index.js";
 import { MAX_FILE_BYTES } from "../files/file-library.js";
 import { MAX_NOTE_LENGTH, MAX_TAGS, normalizeTags } from "../files/tags.js";
-import { decodeText, fileNameProblem } from "../files/text.js";
+import { cleanLanguage } from "../files/language.js";
+import { decodeText, fileNameKey, fileNameProblem, normalizeFileName } from "../files/text.js";
 import { ArchiveError, type ArchiveFile, type RejectReason } from "./archive-types.js";
 
 /**
@@ -15,7 +16,7 @@ export function fromZip<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (isZipError(err)) throw new ArchiveError(err.code, err.message, err.entryName, { cause: err });
+    if (isZipError(err)) throw new ArchiveError(err.code, err.detail, err.entryName, { cause: err });
     const code = (err as { code?: unknown }).code;
     if (err instanceof RangeError && (code === "ERR_OUT_OF_RANGE" || code === "ERR_BUFFER_OUT_OF_BOUNDS")) {
       throw new ArchiveError("corrupt", `Archive structure out of bounds (${err.message})`, undefined, { cause: err });
@@ -60,11 +61,40 @@ export function fileCap(maxEntryBytes: number): number {
   return Math.min(maxEntryBytes, MAX_FILE_BYTES);
 }
 
-/** Why a name cannot become a library file name, or undefined. */
+/** Why a name (in NFC, see libraryName) cannot become a library file name, or undefined. */
 export function nameRejection(name: string): RejectReason | undefined {
   const problem = fileNameProblem(name);
   if (problem === undefined) return undefined;
   return problem === "empty" ? "empty_name" : "invalid_name";
+}
+
+/** A name from an archive as the library would store it (NFC), or why it cannot be used. */
+export function libraryName(raw: string): { name: string; reason?: RejectReason } {
+  const name = normalizeFileName(raw);
+  const reason = nameRejection(name);
+  return reason ? { name: raw, reason } : { name };
+}
+
+/**
+ * Names already given to files of one archive, compared as file systems do
+ * (fileNameKey): a second `README.md` next to `readme.md`, or an NFD twin of an
+ * NFC name, would overwrite the first when the backup is extracted.
+ */
+export class TakenNames {
+  private readonly keys = new Set<string>();
+  has(name: string): boolean {
+    return this.keys.has(fileNameKey(name));
+  }
+  add(name: string): void {
+    this.keys.add(fileNameKey(name));
+  }
+}
+
+/** What a ZIP entry that is not a regular file is rejected as, or undefined for a file. */
+export function kindRejection(entry: ZipEntry): RejectReason | undefined {
+  if (entry.kind === "symlink") return "symlink";
+  if (entry.kind === "special") return "special_file";
+  return undefined;
 }
 
 /** Finder and resource-fork leftovers that are never anyone's code. */
@@ -98,10 +128,15 @@ export function repoTag(repoName: string): string | undefined {
   return tag && tag !== "repo:" ? tag : undefined;
 }
 
+/** Earliest and latest dates kept from an archive; anything outside (or unparsable, or over-long) is dropped. */
+const EARLIEST = Date.UTC(1980, 0, 1);
+const LATEST = Date.UTC(2200, 0, 1);
+
 export function parseDate(value: string | undefined): Date | undefined {
-  if (!value) return undefined;
+  if (!value || value.length > 64) return undefined;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const t = date.getTime();
+  return Number.isNaN(t) || t < EARLIEST || t > LATEST ? undefined : date;
 }
 
 /** `known`: sha256 and size of `content`'s UTF-8 bytes when already computed (entryText). */
@@ -119,7 +154,8 @@ export function toArchiveFile(
     tags: meta.tags,
     note: meta.note.trim().slice(0, MAX_NOTE_LENGTH),
   };
-  if (meta.language) file.language = meta.language;
+  const language = cleanLanguage(meta.language); // anything else: the library detects it
+  if (language) file.language = language;
   if (meta.createdAt) file.createdAt = meta.createdAt;
   if (meta.updatedAt) file.updatedAt = meta.updatedAt;
   return file;

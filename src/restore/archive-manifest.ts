@@ -10,10 +10,12 @@ import {
   entryText,
   fileCap,
   isIgnoredEntry,
-  nameRejection,
+  kindRejection,
+  libraryName,
   parseDate,
   readEntry,
   sha256Hex,
+  TakenNames,
   toArchiveFile,
   type EntryText,
 } from "./archive-entries.js";
@@ -25,6 +27,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** A manifest file that will be imported, in manifest order. */
 interface Wanted {
   file: ParsedManifestFile;
+  /** file_name in NFC: the library name. */
+  name: string;
   /** Body from `code` (older format); otherwise the ZIP entry's text. */
   code?: string;
 }
@@ -52,15 +56,19 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
   const checks = new Map<string, EntryCheck>();
   const wanted: Wanted[] = [];
   const rejected: RejectedEntry[] = [];
-  const taken = new Set<string>();
+  const taken = new TakenNames();
+  /** ZIP entries whose text a manifest file takes: each may be taken once, or one entry could become thousands of files. */
+  const used = new Set<string>();
   const cap = fileCap(lim.maxEntryBytes);
+  let writeCount = 0;
+  let writeBytes = 0;
   for (const file of manifest.files) {
     const entryName = entryNameOf(file);
     const entry = fileEntries.get(entryName);
     const hasCode = file.code !== undefined;
     // A name from the JSON, never seen by the ZIP layer: it alone decides the
     // library name; an unusable one is rejected and its entry path is no fallback.
-    const badName = nameRejection(file.file_name);
+    const { name, reason: badName } = libraryName(file.file_name);
 
     // Integrity: each body the manifest points at is there and matches its sha256.
     if (hasCode) {
@@ -75,15 +83,30 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
     if (entry && !check) checks.set(entryName, (check = { sha256: [], keep: false })); // next to `code`: read for integrity only
     if (check && !hasCode && file.sha256) check.sha256.push({ value: file.sha256, file: file.file_name });
 
-    let reason: RejectReason | undefined = badName ?? (!file.history && taken.has(file.file_name) ? "duplicate_name" : undefined);
-    if (!reason && (hasCode ? Buffer.byteLength(file.code!) : entry!.size) > cap) reason = "too_large";
+    const size = hasCode ? Buffer.byteLength(file.code!) : (entry?.size ?? 0);
+    let reason: RejectReason | undefined =
+      badName ?? (hasCode ? undefined : kindRejection(entry!)) ?? (!file.history && taken.has(name) ? "duplicate_name" : undefined);
+    if (!reason && !hasCode && used.has(entryName)) reason = "duplicate_entry";
+    if (!reason && size > cap) reason = "too_large";
     if (reason) {
       rejected.push({ name: file.history ? entryName : file.file_name, reason });
       continue;
     }
-    if (!file.history) taken.add(file.file_name);
-    if (!hasCode) check!.keep = true;
-    wanted.push({ file, code: file.code });
+    // The limits apply to what will be written (history versions and `code` bodies included), not only to ZIP entries.
+    writeCount++;
+    writeBytes += size;
+    if (writeCount > lim.maxEntries) {
+      throw new ArchiveError("too_many_entries", `Manifest lists more than ${lim.maxEntries} files to restore`);
+    }
+    if (writeBytes > lim.maxTotalBytes) {
+      throw new ArchiveError("total_too_large", `Manifest files add up to more than ${lim.maxTotalBytes} bytes`, file.file_name);
+    }
+    if (!file.history) taken.add(name);
+    if (!hasCode) {
+      used.add(entryName);
+      check!.keep = true;
+    }
+    wanted.push({ file, name, code: file.code });
   }
 
   // 2. Read every entry once, in archive order: any damage refuses the whole archive.
@@ -111,7 +134,7 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
 
   const files: ArchiveFile[] = [];
   const history: { file: ParsedManifestFile; version: ArchiveFile }[] = [];
-  for (const { file, code } of wanted) {
+  for (const { file, name, code } of wanted) {
     let content: string;
     let known: EntryText | undefined;
     if (code !== undefined) {
@@ -123,7 +146,7 @@ export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry
       content = known.text;
     }
     const archiveFile = toArchiveFile(
-      file.file_name,
+      name,
       content,
       {
         language: file.programming_language,
@@ -156,7 +179,7 @@ function attachHistory(files: ArchiveFile[], history: { file: ParsedManifestFile
   const byName = new Map(files.map((f) => [f.name, f]));
   history.sort((a, b) => (a.file.version ?? 0) - (b.file.version ?? 0));
   for (const { file, version } of history) {
-    const latest = byName.get(file.file_name);
+    const latest = byName.get(version.name);
     if (!latest) {
       rejected.push({ name: entryNameOf(file), reason: "history_version" });
       continue;

@@ -4,7 +4,18 @@
  * taken as a repository and stripped from the names.
  */
 import type { ZipEntry } from "../backups/zip/index.js";
-import { cleanTags, entryText, fileCap, isIgnoredEntry, nameRejection, readEntry, repoTag, toArchiveFile } from "./archive-entries.js";
+import {
+  cleanTags,
+  entryText,
+  fileCap,
+  isIgnoredEntry,
+  kindRejection,
+  libraryName,
+  readEntry,
+  repoTag,
+  TakenNames,
+  toArchiveFile,
+} from "./archive-entries.js";
 import type { ArchiveFile, ArchiveHint, ArchiveRepo, ImportLimits, LoadedArchive, RejectedEntry, RejectReason } from "./archive-types.js";
 
 const ARCHIVE_EXTENSIONS = /\.(zip|jar|war|ear|apk|aar|whl|egg|nupkg|tar|gz|tgz|bz2|tbz2|xz|txz|zst|7z|rar|cab)$/i;
@@ -35,19 +46,28 @@ export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: 
   const cap = fileCap(lim.maxEntryBytes);
   const files: ArchiveFile[] = [];
   const rejected: RejectedEntry[] = [];
+  const taken = new TakenNames();
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    const data = readEntry(entry); // every entry, ignored ones too: any damage refuses the archive
+    const inFolder = top === undefined ? entry.name : entry.name.slice(top.length + 1);
+    // One entry over the file limit is one rejected file: it is not inflated, the rest loads.
+    // (Its declared size still counts toward the archive's total limit in the reader.)
+    if (entry.size > cap && !isIgnoredEntry(entry.name)) {
+      rejected.push({ name: inFolder, reason: "too_large" });
+      continue;
+    }
+    const data = readEntry(entry); // every other entry, ignored ones too: any damage refuses the archive
     if (isIgnoredEntry(entry.name)) continue;
-    const name = top === undefined ? entry.name : entry.name.slice(top.length + 1);
-    let reason: RejectReason | undefined = nameRejection(name);
+    const { name, reason: badName } = libraryName(inFolder);
+    let reason: RejectReason | undefined = kindRejection(entry) ?? badName;
+    if (!reason && taken.has(name)) reason = "duplicate_name";
     if (!reason && isNestedArchive(name, data)) reason = "nested_archive";
-    if (!reason && data.length > cap) reason = "too_large";
     const body = reason ? undefined : entryText(data);
     if (body === undefined) {
       rejected.push({ name, reason: reason ?? "binary" });
       continue;
     }
+    taken.add(name);
     files.push(toArchiveFile(name, body.text, { tags: cleanTags([], extraTag), note: "", updatedAt: usableDate(entry.modifiedAt) }, body));
   }
   const loaded: LoadedArchive = { format: "plain", files, rejected };

@@ -36,8 +36,14 @@ export type RejectReason =
   | "too_large"
   /** A ZIP entry next to a manifest that does not list it. */
   | "not_in_manifest"
-  /** A second manifest entry for a file name already taken by an earlier one. */
-  | "duplicate_name";
+  /** A second file whose name is taken by an earlier one (also when they differ only in case or Unicode form). */
+  | "duplicate_name"
+  /** A manifest file pointing at a ZIP entry an earlier manifest file already uses. */
+  | "duplicate_entry"
+  /** A symbolic link (`zip -y`): its data is the link target, not a file. */
+  | "symlink"
+  /** A device, FIFO or socket entry. */
+  | "special_file";
 
 /** An entry that is valid but not restored; never fatal. */
 export interface RejectedEntry {
@@ -99,17 +105,20 @@ export function isArchiveError(err: unknown, code?: ArchiveErrorCode): err is Ar
 }
 
 export interface ImportLimits {
-  /** Most entries (files and directories). */
+  /** Most entries (files and directories), and most file versions an archive may write (history included). */
   maxEntries: number;
-  /** Largest file (declared size of a ZIP entry, or a manifest `code` body). */
+  /** Largest file (declared size of a ZIP entry, or a manifest `code` body): a larger one is rejected too_large, the rest loads. */
   maxEntryBytes: number;
-  /** Largest sum of declared entry sizes. */
+  /** Largest sum of declared entry sizes, and of the sizes of all versions an archive may write. */
   maxTotalBytes: number;
   /** Largest metadata.json. */
   maxManifestBytes: number;
 }
 
-/** Limits for archives from outside (uploads, GitHub): stricter than for our own stored backups. */
+/**
+ * Default limits for archives from outside (uploads, GitHub): stricter than for
+ * our own stored backups, whose limits follow the library cap (see config.ts).
+ */
 export const IMPORT_LIMITS: Readonly<ImportLimits> = Object.freeze({
   maxEntries: 10_000,
   maxEntryBytes: 20 * 1024 * 1024,

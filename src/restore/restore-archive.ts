@@ -52,8 +52,10 @@ export function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, h
 }
 
 /**
- * openZip with the import limits. The manifest has its own size limit, so the
- * reader is given the larger of the two and the file limit is applied here.
+ * openZip with the import limits. The reader refuses only what is unsafe to
+ * read at all: an entry declaring more than the whole archive may hold (or the
+ * manifest's own limit), more entries than allowed, a total over the limit.
+ * An entry over the file limit is a rejected file (too_large), left to the loaders.
  * `metadata.json` describes the archive and is not one of its entries: a backup
  * of 10,000 files (10,001 ZIP entries) is within a 10,000-entry limit.
  */
@@ -63,7 +65,7 @@ function openArchive(bytes: Buffer, lim: ImportLimits): ZipEntry[] {
     entries = fromZip(() =>
       openZip(bytes, {
         maxEntries: lim.maxEntries + 1,
-        maxEntryBytes: Math.max(lim.maxEntryBytes, lim.maxManifestBytes),
+        maxEntryBytes: Math.max(lim.maxEntryBytes, lim.maxManifestBytes, Math.min(lim.maxTotalBytes, 2 ** 31 - 1)),
         maxTotalBytes: lim.maxTotalBytes,
       }),
     );
@@ -77,10 +79,9 @@ function openArchive(bytes: Buffer, lim: ImportLimits): ZipEntry[] {
   if (counted > lim.maxEntries) {
     throw new ArchiveError("too_many_entries", `Archive has ${counted} entries besides ${MANIFEST_NAME}, the limit is ${lim.maxEntries}`);
   }
-  for (const e of entries) {
-    if (e.name !== MANIFEST_NAME && e.size > lim.maxEntryBytes) {
-      throw new ArchiveError("entry_too_large", `Entry declares ${e.size} bytes, the limit is ${lim.maxEntryBytes}`, e.name);
-    }
+  const manifest = entries.find((e) => e.name === MANIFEST_NAME);
+  if (manifest && manifest.size > lim.maxManifestBytes) {
+    throw new ArchiveError("manifest_too_large", `Manifest declares ${manifest.size} bytes, the limit is ${lim.maxManifestBytes}`, MANIFEST_NAME);
   }
   return entries;
 }

@@ -2,6 +2,7 @@
  * RestorePlanner: archive files + the current library → what a restore would do.
  * Pure: no I/O, so the preview and the apply step compute the same plan.
  */
+import { fileNameKey } from "../files/text.js";
 
 export interface IncomingFile {
   name: string;
@@ -33,7 +34,11 @@ export interface RestorePlan<F extends IncomingFile, C extends CurrentFile = Cur
   new: F[];
   /** Same name, same sha256: skipped silently. */
   unchanged: F[];
-  /** Same name, different content: the user decides. */
+  /**
+   * Same name, different content — or a name that differs from a library file's
+   * only in case or Unicode form (`README.md` vs `readme.md`), which would overwrite
+   * it when a backup is extracted on macOS or Windows: the user decides.
+   */
   conflicts: Conflict<F, C>[];
   rejected: Rejected[];
 }
@@ -44,11 +49,12 @@ export function planRestore<F extends IncomingFile, C extends CurrentFile>(
   rejected: Rejected[] = [],
 ): RestorePlan<F, C> {
   const current = new Map(library.map((f) => [f.fileName, f]));
+  const twins = new Map(library.map((f) => [fileNameKey(f.fileName), f]));
   const plan: RestorePlan<F, C> = { new: [], unchanged: [], conflicts: [], rejected: [...rejected] };
   for (const file of incoming) {
-    const existing = current.get(file.name);
+    const existing = current.get(file.name) ?? twins.get(fileNameKey(file.name));
     if (!existing) plan.new.push(file);
-    else if (existing.sha256 === file.sha256) plan.unchanged.push(file);
+    else if (existing.sha256 === file.sha256 && existing.fileName === file.name) plan.unchanged.push(file);
     else plan.conflicts.push({ incoming: file, current: existing });
   }
   return plan;

@@ -3,7 +3,8 @@ import type { BackupService } from "../backups/backup-service.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
 import type { BulkVersionInput, FileSummary } from "../files/file-types.js";
-import { fileNameProblem } from "../files/text.js";
+import { fileNameKey, fileNameProblem } from "../files/text.js";
+import { archiveLimits, type ArchiveLimits, type ArchiveOrigin } from "./archive-limits.js";
 import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "./restore-archive.js";
 import { firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
 import { RestoreJournals } from "./restore-journals.js";
@@ -31,6 +32,7 @@ export class RestoreService {
   private readonly files: FileLibrary;
   private readonly backups: BackupService;
   private readonly events: Events;
+  private readonly limits: ArchiveLimits;
 
   constructor(deps: {
     db: Db;
@@ -42,11 +44,14 @@ export class RestoreService {
     leaseMs?: number;
     /** Background retries of a failed rollback: the first wait, doubled each time up to the largest. */
     rollbackRetry?: { firstMs: number; maxMs: number };
+    /** Limits per archive origin (archive-limits.ts); default: the defaults, own backups following the library cap. */
+    archiveLimits?: ArchiveLimits;
   }) {
     this.journal = new RestoreJournals(deps);
     this.files = deps.files;
     this.backups = deps.backups;
     this.events = deps.events;
+    this.limits = deps.archiveLimits ?? archiveLimits({ library: deps.files.limits });
   }
 
   /** This process, as named in the journals it writes. */
@@ -60,10 +65,13 @@ export class RestoreService {
   }
 
   /** Validates the whole archive (throws ArchiveError) and shows what a restore would change. */
-  async preview(userId: number, bytes: Buffer, hint?: ArchiveHint): Promise<RestorePreview> {
+  async preview(userId: number, bytes: Buffer, hint?: ArchiveHint, origin: ArchiveOrigin = "upload"): Promise<RestorePreview> {
     await this.journal.ensureNoneUnfinished(userId);
-    const archive = loadArchive(bytes, undefined, hint);
+    const archive = loadArchive(bytes, this.limits[origin], hint);
     const { plan, library } = await this.plan(userId, archive);
+    // The new files alone must fit under the library cap (FileError library_full), or nothing can be restored.
+    const fresh = plan.new.flatMap((f) => [f, ...(f.history ?? [])]);
+    if (fresh.length) await this.files.checkRoom(userId, fresh.length, fresh.reduce((sum, f) => sum + f.size, 0));
     const shown = plan.conflicts.slice(0, MAX_CARDS);
     const currents = await this.files.readContents(
       userId,
@@ -98,20 +106,24 @@ export class RestoreService {
 
   /** Is `name` usable as a rename target for this archive? */
   checkRenameTarget(name: string, taken: ReadonlySet<string>): "ok" | "rename_invalid" | "rename_taken" {
-    if (fileNameProblem(name)) return "rename_invalid";
-    return taken.has(name) ? "rename_taken" : "ok";
+    if (fileNameProblem(name.normalize("NFC"))) return "rename_invalid";
+    const key = fileNameKey(name);
+    return taken.has(name) || [...taken].some((t) => fileNameKey(t) === key) ? "rename_taken" : "ok";
   }
 
-  /** `sourceBackupId`: the stored backup being restored, which the emergency backup's retention must not prune. */
+  /**
+   * `sourceBackupId`: the stored backup being restored, which the emergency backup's retention must not prune.
+   * `origin`: where the archive comes from, which decides its limits (archive-limits.ts); default "upload".
+   */
   async apply(
     userId: number,
     bytes: Buffer,
     decisions: RestoreDecisions,
     hint?: ArchiveHint,
-    opts: { sourceBackupId?: string } = {},
+    opts: { sourceBackupId?: string; origin?: ArchiveOrigin } = {},
   ): Promise<RestoreResult> {
     await this.journal.ensureNoneUnfinished(userId);
-    const archive = loadArchive(bytes, undefined, hint);
+    const archive = loadArchive(bytes, this.limits[opts.origin ?? "upload"], hint);
     const { plan, library } = await this.plan(userId, archive);
     // Names the library has held before (now deleted) keep their own history: see operations().
     const held = await this.files.maxVersions(
@@ -126,6 +138,8 @@ export class RestoreService {
       return result;
     }
 
+    // Past the library cap nothing is written (FileError library_full), before the emergency backup.
+    await this.files.checkRoom(userId, inputs.length, inputs.reduce((sum, i) => sum + Buffer.byteLength(i.content), 0));
     const restoreId = new ObjectId();
     this.events.emit("restore_started", "info", { userId, files: inputs.length });
     let emergency;
@@ -179,10 +193,8 @@ export class RestoreService {
   }
 
   private async plan(userId: number, archive: LoadedArchive): Promise<{ plan: RestorePlan<ArchiveFile, FileSummary>; library: FileSummary[] }> {
-    const library = await this.files.latestOf(
-      userId,
-      archive.files.map((f) => f.name),
-    );
+    // Case-only and NFC/NFD twins of archive names are conflicts too (restore-planner.ts).
+    const library = await this.files.latestOf(userId, await this.files.liveNamesLike(userId, archive.files.map((f) => f.name)));
     const plan = planRestore(archive.files, library, archive.rejected);
     return { plan, library };
   }
@@ -209,9 +221,10 @@ export class RestoreService {
       if (decision.action === "skip") {
         result.skipped++;
       } else if (decision.action === "replace") {
-        const current = library.find((f) => f.fileName === conflict.incoming.name)!;
+        // Under the library's spelling: a case-only twin replaces the file it would overwrite.
+        const current = conflict.current;
         inputs.push({
-          ...toInput(conflict.incoming, conflict.incoming.name),
+          ...toInput(conflict.incoming, current.fileName),
           tags: conflict.incoming.tags.length ? conflict.incoming.tags : current.tags,
           note: conflict.incoming.note || current.note,
         });

@@ -111,6 +111,33 @@ describe("FileLibrary", () => {
     expect((await files.list(user)).total).toBe(0);
   });
 
+  it("stores names in NFC and refuses a case-only or NFC/NFD twin of a live file (name_twin); the exact name saves a new version", async () => {
+    const { files } = env.services;
+    const user = 4711;
+    const nfd = await files.save(user, { fileName: "cafe\u0301.py", content: "1" });
+    expect(nfd.file.fileName).toBe("caf\u00e9.py");
+    expect((await files.save(user, { fileName: "caf\u00e9.py", content: "2" })).status).toBe("new_version");
+    await files.save(user, { fileName: "readme.md", content: "# a" });
+    await expect(files.save(user, { fileName: "README.md", content: "# b" })).rejects.toMatchObject({ code: "name_twin" });
+    await expect(files.save(user, { fileName: "CAFE\u0301.PY", content: "3" })).rejects.toMatchObject({ code: "name_twin" });
+    expect(await files.liveNames(user)).toEqual(expect.arrayContaining(["caf\u00e9.py", "readme.md"]));
+    expect(await files.liveNames(user)).toHaveLength(2);
+    // Once the twin is deleted the other spelling is free; another user is never affected.
+    await files.remove(user, (await files.getLatest(user, "readme.md"))!.id);
+    const readme = (await files.versions(user, "readme.md"))[0];
+    expect(readme).toBeUndefined();
+    const gone = await files.files.findOne({ userId: user, fileName: "readme.md" });
+    expect((await files.save(user, { fileName: "README.md", content: "# b" })).status).toBe("created");
+    expect(await files.undoRemove(user, gone!._id.toHexString())).toBeUndefined(); // its twin holds the name now
+    expect((await files.save(4712, { fileName: "README.MD", content: "# c" })).status).toBe("created");
+  });
+
+  it("refuses Windows device names, NTFS streams and bidi names", async () => {
+    for (const fileName of ["CON", "aux.txt", "a.txt:stream", "x\u202Etxt.exe", "dot."]) {
+      await expect(env.services.files.save(4713, { fileName, content: "x" }), fileName).rejects.toMatchObject({ code: "name_invalid" });
+    }
+  });
+
   it("keeps large files (beyond one MongoDB document) intact through GridFS", async () => {
     const { files } = env.services;
     const line = "const value = 'ünïcödé';\n";

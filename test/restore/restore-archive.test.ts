@@ -367,7 +367,7 @@ describe("repository detection", () => {
 
 describe("hostile archives are refused whole", () => {
   describe("names", () => {
-    it.each(["../evil.py", "src/../../evil.py", "/etc/passwd", "C:\\x", "C:/Windows/x.py", "a\\b.py"])("%j → unsafe_path (plain and listed in a manifest)", (name) => {
+    it.each(["../evil.py", "src/../../evil.py", "/etc/passwd", "C:\\x", "C:/Windows/x.py", "..\\evil.py", "src\\..\\..\\evil.py", "\\\\server\\x.py"])("%j → unsafe_path (plain and listed in a manifest)", (name) => {
       expectRefused(buildRawZip([textEntry("fine.py"), textEntry(name)]), "unsafe_path", name);
       expectRefused(rawBackup([listed("fine.py", "hello\n")], [textEntry("fine.py"), textEntry(name)]), "unsafe_path", name);
     });
@@ -428,8 +428,14 @@ describe("hostile archives are refused whole", () => {
     it("the file limit does not apply to metadata.json, which has its own", async () => {
       const small = await manifestZip({ files: [listed("a.py", "tiny")] }, [{ name: "a.py", data: "tiny" }]);
       expect(names(loadArchive(small, { maxEntryBytes: 50 }))).toEqual(["a.py"]);
-      const big = await manifestZip({ files: [listed("a.py", "x".repeat(60))] }, [{ name: "a.py", data: "x".repeat(60) }]);
-      expectRefused(big, "entry_too_large", "a.py", { maxEntryBytes: 50 });
+      // A listed file over the file limit is one rejected file (issue 10 point 2), not a refused archive.
+      const big = await manifestZip({ files: [listed("a.py", "x".repeat(60)), listed("b.py", "b")] }, [
+        { name: "a.py", data: "x".repeat(60) },
+        { name: "b.py", data: "b" },
+      ]);
+      const loaded = loadArchive(big, { maxEntryBytes: 50 });
+      expect(names(loaded)).toEqual(["b.py"]);
+      expect(loaded.rejected).toEqual([{ name: "a.py", reason: "too_large" }]);
     });
   });
 
@@ -493,22 +499,39 @@ describe("hostile archives are refused whole", () => {
       expectRefused(backup(10_001), "too_many_entries");
     });
 
-    it("mutated archives only ever load or throw ArchiveError", async () => {
-      const bytes = await manifestZip({ files: [listed("a.py", "print(1)\n".repeat(50)), listed("b.md", "# b\n")] }, [
-        { name: "a.py", data: "print(1)\n".repeat(50) },
-        { name: "b.md", data: "# b\n" },
+    it("a mutated archive either loads with every file's content intact or is refused with ArchiveError", async () => {
+      const originals = new Map([
+        ["a.py", "print(1)\n".repeat(50)],
+        ["b.md", "# b\n"],
+        ["c.txt", "The quick brown fox jumps over the lazy dog.\n".repeat(20)],
       ]);
+      const entries = [...originals].map(([name, data]) => ({ name, data }));
+      const archives = [
+        await manifestZip({ files: [...originals].map(([name, data]) => listed(name, data)) }, entries),
+        await zipToBuffer(entries.map((e) => ({ name: e.name, data: Buffer.from(e.data) }))), // plain: only the CRC guards the content
+      ];
       const random = randomBytesSeeded(3000, 99);
-      for (let i = 0; i < 1000; i++) {
-        const copy = Buffer.from(bytes);
-        const at = (random.readUInt16LE((i * 3) % 2998) * (i + 1)) % copy.length;
-        copy[at] = random[i % 3000]!;
-        try {
-          loadArchive(copy);
-        } catch (err) {
-          expect([i, err instanceof ArchiveError ? "ArchiveError" : String(err)]).toEqual([i, "ArchiveError"]);
+      let loadedCount = 0;
+      for (const [which, bytes] of archives.entries()) {
+        for (let i = 0; i < 1000; i++) {
+          const copy = Buffer.from(bytes);
+          const at = (random.readUInt16LE((i * 3) % 2998) * (i + 1)) % copy.length;
+          copy[at] = random[(i + which * 7) % 3000]!;
+          let loaded: LoadedArchive;
+          try {
+            loaded = loadArchive(copy);
+          } catch (err) {
+            expect([which, i, err instanceof ArchiveError ? "ArchiveError" : String(err)]).toEqual([which, i, "ArchiveError"]);
+            continue;
+          }
+          loadedCount++;
+          // What loads is the original: same names, same bytes; anything missing is listed as rejected.
+          for (const file of loaded.files) expect([which, i, file.name, file.content]).toEqual([which, i, file.name, originals.get(file.name)]);
+          const accounted = new Set([...loaded.files.map((f) => f.name), ...loaded.rejected.map((r) => r.name)]);
+          for (const name of originals.keys()) expect([which, i, name, accounted.has(name)]).toEqual([which, i, name, true]);
         }
       }
+      expect(loadedCount).toBeGreaterThan(100); // both paths are exercised
     });
   });
 

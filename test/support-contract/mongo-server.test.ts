@@ -479,3 +479,35 @@ describe("MongoDB test server, through the official driver", () => {
     }
   });
 });
+
+describe("fidelity as a standalone mongod", () => {
+  it("a stored double with a whole value comes back as a double, an int32 as an int32", async () => {
+    const coll = freshCollection("doubles");
+    const { insertedId } = await coll.insertOne({ whole: new Double(1), fraction: 2.5, int: 3, nested: { d: new Double(4) }, list: [new Double(5), 6] });
+    await coll.insertMany([{ k: "many", whole: new Double(7) }]);
+    const raw = await coll.findOne({ _id: insertedId }, { promoteValues: false });
+    expect(raw!.whole).toBeInstanceOf(Double);
+    expect((raw!.whole as Double).value).toBe(1);
+    expect(raw!.fraction).toBeInstanceOf(Double);
+    expect(raw!.int).not.toBeInstanceOf(Double);
+    expect(raw!.nested.d).toBeInstanceOf(Double);
+    expect(raw!.list[0]).toBeInstanceOf(Double);
+    expect(raw!.list[1]).not.toBeInstanceOf(Double);
+    expect((await coll.findOne({ k: "many" }, { promoteValues: false }))!.whole).toBeInstanceOf(Double);
+    // Promoted (the default), it is the number a query matches.
+    expect(await coll.findOne({ whole: 1 }, { projection: { _id: 0, whole: 1 } })).toEqual({ whole: 1 });
+  });
+
+  it("$changeStream answers as a standalone: code 40573", async () => {
+    const coll = freshCollection("streams");
+    const err = await coll
+      .aggregate([{ $changeStream: {} }])
+      .toArray()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(MongoServerError);
+    expect(err).toMatchObject({ code: 40573, message: "The $changeStream stage is only supported on replica sets" });
+  });
+});

@@ -29,6 +29,19 @@ describe("config", () => {
     });
   });
 
+  it("reads the library cap and the archive limits per source, with defaults", () => {
+    expect(loadConfig(base).limits).toEqual({
+      library: { maxVersions: 25_000, maxBytes: 512 * 1024 * 1024 },
+      upload: { maxEntries: 10_000, maxTotalBytes: 256 * 1024 * 1024 },
+      github: { maxEntries: 10_000, maxTotalBytes: 256 * 1024 * 1024 },
+    });
+    const set = loadConfig({ ...base, LIBRARY_MAX_VERSIONS: "40000", LIBRARY_MAX_MB: "1024", UPLOAD_MAX_ENTRIES: "500", GITHUB_MAX_MB: "64" }).limits;
+    expect(set.library).toEqual({ maxVersions: 40_000, maxBytes: 1024 * 1024 * 1024 });
+    expect(set.upload.maxEntries).toBe(500);
+    expect(set.github.maxTotalBytes).toBe(64 * 1024 * 1024);
+    expect(() => loadConfig({ ...base, LIBRARY_MAX_VERSIONS: "ten" })).toThrow(/^LIBRARY_MAX_VERSIONS is invalid/);
+  });
+
   it("names the missing or malformed variable in one line", () => {
     expect(errorOf({})).toBe("BOT_TOKEN is not set: it should hold the bot token from @BotFather, like 123456:ABC-DEF...");
     expect(errorOf({ ...base, HTTP_PORT: "eighty" })).toMatch(/^HTTP_PORT is invalid: it should hold a TCP port number/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { detectLanguage } from "../../src/files/language.js";
+import { cleanLanguage, detectLanguage } from "../../src/files/language.js";
 import { normalizeTags } from "../../src/files/tags.js";
-import { decodeText, fileNameProblem } from "../../src/files/text.js";
+import { decodeText, fileNameKey, fileNameProblem, normalizeFileName } from "../../src/files/text.js";
 import { parseCaption } from "../../src/bot/save-outcome.js";
 import { parseSaveArgs } from "../../src/bot/features/save.js";
 
@@ -25,6 +25,33 @@ describe("text and names", () => {
     expect(decodeText(Buffer.from([0xef, 0xbb, 0xbf, 0x61]))).toBe("a");
     expect(decodeText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00]))).toBeUndefined();
     expect(decodeText(Buffer.from([0x61, 0xff, 0xfe, 0x62]))).toBeUndefined();
+  });
+
+  it("a NUL anywhere makes a file binary, also after the first 8 KB", () => {
+    const late = Buffer.concat([Buffer.from("a".repeat(50_000)), Buffer.from([0]), Buffer.from("b")]);
+    expect(decodeText(late)).toBeUndefined();
+    expect(decodeText(Buffer.from("a".repeat(50_000)))).toHaveLength(50_000);
+  });
+
+  it("one name rule: Windows device names, NTFS streams, bidi/zero-width characters and trailing dots are refused; NFC keys find twins", () => {
+    for (const bad of ["CON", "con.txt", "src/aux.py", "NUL", "COM1", "lpt9.log", "a.txt:stream", "trailing.", "dir./x.py", "x\u202Egnp.py", "zero\u200Bwidth.py", "soft\u00ADhyphen.py", "c1\u0085.py"]) {
+      expect(fileNameProblem(bad), JSON.stringify(bad)).toBe("invalid");
+    }
+    for (const good of ["console.log", "connect.py", "com.example/App.java", ".gitignore", "v1.2/notes.md", "שלום.py"]) {
+      expect(fileNameProblem(good), good).toBeUndefined();
+    }
+    expect(normalizeFileName("cafe\u0301.py")).toBe("caf\u00e9.py");
+    expect(fileNameKey("README.md")).toBe(fileNameKey("readme.md"));
+    expect(fileNameKey("cafe\u0301.py")).toBe(fileNameKey("CAF\u00c9.py"));
+    expect(fileNameKey("a.py")).not.toBe(fileNameKey("b.py"));
+  });
+
+  it("a language from outside is kept only as a short plain word", () => {
+    expect(cleanLanguage("Python")).toBe("python");
+    expect(cleanLanguage("c++")).toBe("c++");
+    expect(cleanLanguage('<a href="https://x">py</a>')).toBeUndefined();
+    expect(cleanLanguage("p".repeat(5000))).toBeUndefined();
+    expect(cleanLanguage("")).toBeUndefined();
   });
 
   it("accepts folder paths and rejects escapes", () => {

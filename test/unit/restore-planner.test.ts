@@ -17,6 +17,19 @@ describe("RestorePlanner", () => {
     expect(plan.rejected).toEqual([{ name: "logo.png", reason: "binary" }]);
   });
 
+  it("case-only and NFC/NFD twins of library files are conflicts, even with the same content", () => {
+    const plan = planRestore(
+      [inc("README.md", "1"), inc("cafe\u0301.py", "2"), inc("new.py", "3")],
+      [lib("readme.md", "1"), lib("caf\u00e9.py", "x")],
+    );
+    expect(plan.new.map((f) => f.name)).toEqual(["new.py"]);
+    expect(plan.unchanged).toEqual([]);
+    expect(plan.conflicts.map((c) => [c.incoming.name, c.current.fileName])).toEqual([
+      ["README.md", "readme.md"],
+      ["cafe\u0301.py", "caf\u00e9.py"],
+    ]);
+  });
+
   it("suggests free names for renames", () => {
     expect(suggestRename("app.py", new Set())).toBe("app (restored).py");
     expect(suggestRename("src/app.py", new Set(["src/app (restored).py"]))).toBe("src/app (restored 2).py");

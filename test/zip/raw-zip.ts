@@ -27,6 +27,10 @@ export interface RawEntry {
   centralExtra?: Buffer;
   dosTime?: number;
   dosDate?: number;
+  /** Central "version made by": high byte the host (3 = Unix, 0 = MS-DOS). Default 0x033f. */
+  versionMadeBy?: number;
+  /** Central external attributes; Unix tools put st_mode in the high 16 bits. Default 0. */
+  externalAttributes?: number;
 }
 
 export interface RawZipOptions {
@@ -72,9 +76,9 @@ export function buildRawZip(entries: RawEntry[], opts: RawZipOptions = {}): Buff
   resolved.forEach((r, i) => {
     const extra = r.e.centralExtra ?? Buffer.alloc(0);
     push(Buffer.concat([
-      u32(0x02014b50), u16(0x033f), u16(20), u16(r.flags), u16(r.method), u16(r.time), u16(r.date),
+      u32(0x02014b50), u16(r.e.versionMadeBy ?? 0x033f), u16(20), u16(r.flags), u16(r.method), u16(r.time), u16(r.date),
       u32(r.crc), u32(r.compressedSize), u32(r.size), u16(r.name.length), u16(extra.length), u16(0),
-      u16(0), u16(0), u32(0), u32(offsets[r.e.localHeaderOf ?? i]!), r.name, extra,
+      u16(0), u16(0), u32(r.e.externalAttributes ?? 0), u32(offsets[r.e.localHeaderOf ?? i]!), r.name, extra,
     ]));
   });
   const cdSize = offset - cdOffset;

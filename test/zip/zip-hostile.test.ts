@@ -52,7 +52,8 @@ describe("unsafe names", () => {
     ["/etc/passwd"],
     ["C:\\x"],
     ["C:/Windows/x.py"],
-    ["a\\b"],
+    ["..\\evil.py"],
+    ["a\\..\\..\\b"],
     ["a//b.py"],
     ["nul\0.py"],
     ["tab\there.py"],
@@ -83,9 +84,20 @@ describe("name encoding", () => {
     expectOpenFails(buildRawZip([{ name, content: Buffer.from("x") }]), "invalid_name_encoding");
   });
 
-  it("rejects non-ASCII, non-UTF-8 names without the flag (CP437 is not guessed)", () => {
+  it("decodes non-ASCII, non-UTF-8 names without the flag as CP437, as unzip and Python do", () => {
     const name = Buffer.from([0x63, 0x61, 0x66, 0x82, 0x2e, 0x74, 0x78, 0x74]); // "café.txt" in CP437
-    expectOpenFails(buildRawZip([{ name, flags: 0, content: Buffer.from("x") }]), "invalid_name_encoding");
+    expect(openZip(buildRawZip([{ name, flags: 0, content: Buffer.from("x") }]))[0]!.name).toBe("café.txt");
+  });
+
+  it("reads backslashes as folder separators, after the same checks", () => {
+    expect(openZip(buildRawZip([ok("src\\lib\\a.py")]))[0]!.name).toBe("src/lib/a.py");
+    expectOpenFails(buildRawZip([ok("src/a.py"), ok("src\\a.py")]), "duplicate_name", "src/a.py");
+  });
+
+  it("names the entry once in the error message", () => {
+    const err = zipError(() => openZip(buildRawZip([ok("../evil.py")])));
+    expect(err.message.split("evil.py")).toHaveLength(2);
+    expect(err.detail).not.toContain("evil.py");
   });
 
   it("accepts UTF-8 names from tools that forget the flag", () => {

@@ -19,10 +19,13 @@ export class ZipError extends Error {
   readonly code: ZipErrorCode;
   /** Name of the offending entry (as decoded, possibly unsafe — escape before showing). */
   readonly entryName?: string;
+  /** The message without the entry name (`message` adds it once), for callers that name the entry themselves. */
+  readonly detail: string;
 
   constructor(code: ZipErrorCode, message: string, entryName?: string) {
     super(entryName === undefined ? message : `${message}: ${JSON.stringify(entryName)}`);
     this.code = code;
+    this.detail = message;
     if (entryName !== undefined) this.entryName = entryName;
   }
 }

@@ -68,14 +68,17 @@ export type NameCheck =
 
 /**
  * Decides whether an entry name is safe to extract and returns its normal form:
- * `.` segments dropped, trailing `/` kept for directories. Rejects empty names,
- * absolute paths, drive letters, backslashes, `..` and empty segments and
- * control characters (C0, DEL, C1; NUL included).
+ * backslashes read as folder separators (older Windows tools write them; unzip
+ * and 7-Zip read them so), `.` segments dropped, trailing `/` kept for
+ * directories. Rejects empty names, absolute paths, drive letters, `..` and
+ * empty segments and control characters (C0, DEL, C1; NUL included) — after
+ * the backslashes became separators, so `..\\x` climbs out as `../x` would.
  *
  * One pass over the characters with no allocation for ordinary names: the
  * reader runs this for every entry of every archive.
  */
-export function checkEntryName(raw: string): NameCheck {
+export function checkEntryName(original: string): NameCheck {
+  const raw = original.includes("\\") ? original.replaceAll("\\", "/") : original;
   const n = raw.length;
   if (n === 0) return { ok: false, reason: "empty name" };
   if (raw.charCodeAt(0) === 0x2f) return { ok: false, reason: "absolute path" };
@@ -96,14 +99,47 @@ export function checkEntryName(raw: string): NameCheck {
       segStart = i + 1;
     } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
       return { ok: false, reason: "control character in name" };
-    } else if (c === 0x5c) {
-      return { ok: false, reason: "backslash in name" };
     }
   }
   if (!hasDotSegment) return { ok: true, name: raw, isDirectory };
   const kept = raw.slice(0, end).split("/").filter((seg) => seg !== ".");
   if (kept.length === 0) return { ok: false, reason: "name has no path segments" };
   return { ok: true, name: kept.join("/") + (isDirectory ? "/" : ""), isDirectory };
+}
+
+/** Bytes 0x80–0xFF of code page 437, the encoding of names without the UTF-8 flag (APPNOTE 4.4.4, appendix D). */
+const CP437_HIGH =
+  "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
+
+/** Decodes CP437 bytes (ASCII below 0x80; the control-character glyphs are not used, as unzip and Python do). */
+export function decodeCp437(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80]!;
+  return out;
+}
+
+/** Unix file types in the high 16 bits of the external attributes (st_mode & S_IFMT). */
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+/** "Version made by" hosts whose external attributes hold a Unix mode (APPNOTE 4.4.2: 3 = UNIX, 19 = OS X). */
+const UNIX_HOSTS = new Set([3, 19]);
+
+export type EntryKind = "file" | "directory" | "symlink" | "special";
+
+/**
+ * What the entry is on disk, from "version made by" (its high byte is the host)
+ * and the external attributes: a symlink (`zip -y` stores the link target as
+ * the data), a device, FIFO or socket ("special"), or a plain file/directory.
+ * Hosts without a Unix mode, and a mode with no type bits, mean a plain entry.
+ */
+export function entryKind(versionMadeBy: number, externalAttributes: number, isDirectory: boolean): EntryKind {
+  const plain = isDirectory ? "directory" : "file";
+  if (!UNIX_HOSTS.has(versionMadeBy >>> 8)) return plain;
+  const type = (externalAttributes >>> 16) & S_IFMT;
+  if (type === 0 || type === S_IFREG || type === S_IFDIR) return plain;
+  return type === S_IFLNK ? "symlink" : "special";
 }
 
 /**

@@ -13,7 +13,10 @@ import { ZipError } from "./zip-errors.js";
 import {
   CENTRAL_HEADER_SIZE,
   checkEntryName,
+  decodeCp437,
+  entryKind,
   EOCD_SIZE,
+  type EntryKind,
   EXTRA_EXTENDED_TIME,
   EXTRA_ZIP64,
   FLAG_CD_ENCRYPTED,
@@ -62,6 +65,8 @@ export interface ZipEntry {
   readonly compressedSize: number;
   readonly crc32: number;
   readonly isDirectory: boolean;
+  /** A plain file or directory, or what the Unix mode in its external attributes says (a symlink, a device, FIFO or socket). */
+  readonly kind: EntryKind;
   readonly modifiedAt: Date;
   /** Uncompressed contents, size- and CRC-checked. A fresh Buffer (never a view of the archive). Empty for directories. */
   read(): Buffer;
@@ -76,6 +81,7 @@ class Entry implements ZipEntry {
     private readonly buf: Buffer,
     readonly name: string,
     readonly isDirectory: boolean,
+    readonly kind: EntryKind,
     readonly size: number,
     readonly compressedSize: number,
     readonly crc32: number,
@@ -142,6 +148,7 @@ export function openZip(buf: Buffer, limits: Partial<ZipLimits> = {}): ZipEntry[
   for (let i = 0; i < count; i++) {
     if (p + CENTRAL_HEADER_SIZE > cdStop) throw new ZipError("corrupt", `Central directory ends inside entry ${i}`);
     if (buf.readUInt32LE(p) !== SIG_CENTRAL) throw new ZipError("corrupt", `Bad central directory signature at entry ${i}`);
+    const versionMadeBy = buf.readUInt16LE(p + 4);
     const flags = buf.readUInt16LE(p + 8);
     const method = buf.readUInt16LE(p + 10);
     const dosTime = buf.readUInt16LE(p + 12);
@@ -153,6 +160,7 @@ export function openZip(buf: Buffer, limits: Partial<ZipLimits> = {}): ZipEntry[
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
     const diskStart = buf.readUInt16LE(p + 34);
+    const externalAttributes = buf.readUInt32LE(p + 38);
     let localOffset = buf.readUInt32LE(p + 42);
     const nameStart = p + CENTRAL_HEADER_SIZE;
     const extraStart = nameStart + nameLen;
@@ -239,7 +247,7 @@ export function openZip(buf: Buffer, limits: Partial<ZipLimits> = {}): ZipEntry[
 
     const modifiedAt = unixTime !== undefined ? new Date(unixTime * 1000) : fromDosDateTime(dosDate, dosTime);
     entries.push(
-      new Entry(buf, check.name, check.isDirectory, size, compressedSize, crc, modifiedAt, method, localOffset, dataStart),
+      new Entry(buf, check.name, check.isDirectory, entryKind(versionMadeBy, externalAttributes, check.isDirectory), size, compressedSize, crc, modifiedAt, method, localOffset, dataStart),
     );
     p = next;
   }
@@ -284,17 +292,20 @@ function decodeName(buf: Buffer, start: number, end: number, utf8Flag: boolean):
   }
   if (ascii) return buf.toString("latin1", start, end);
   const bytes = buf.subarray(start, end);
-  // Without the flag the bytes are officially CP437; in practice non-ASCII
-  // names without it are UTF-8 from tools that forget the flag. Anything
-  // else is rejected rather than guessed.
+  if (utf8Flag) {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw new ZipError("invalid_name_encoding", "Entry name is flagged UTF-8 but is not valid UTF-8", bytes.toString("latin1"));
+    }
+  }
+  // Without the flag the bytes are CP437 (APPNOTE 4.4.4), as unzip and Python
+  // read them; but many tools write UTF-8 and forget the flag, and valid UTF-8
+  // is almost never meant as CP437, so that is tried first.
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new ZipError(
-      "invalid_name_encoding",
-      utf8Flag ? "Entry name is flagged UTF-8 but is not valid UTF-8" : "Entry name is neither ASCII nor UTF-8",
-      bytes.toString("latin1"),
-    );
+    return decodeCp437(bytes);
   }
 }
 

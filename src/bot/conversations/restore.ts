@@ -1,6 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import { BackupError } from "../../backups/backup-types.js";
 import type { BackupService } from "../../backups/backup-service.js";
+import { FileError } from "../../files/file-types.js";
+import { originOfBackup, type ArchiveOrigin } from "../../restore/archive-limits.js";
 import { ArchiveError, type ArchiveHint } from "../../restore/restore-archive.js";
 import type { ConflictAction } from "../../restore/restore-planner.js";
 import { suggestRename } from "../../restore/restore-planner.js";
@@ -39,24 +41,25 @@ export function restoreConversation(deps: RestoreDeps) {
       const file = await ctx.api.getFile(source.fileId);
       return { path: file.file_path ?? "", size: file.file_size ?? 0 };
     };
-    const load = async (file: { path: string; size: number } | undefined): Promise<{ bytes: Buffer; hint?: ArchiveHint }> => {
+    const load = async (file: { path: string; size: number } | undefined): Promise<{ bytes: Buffer; hint?: ArchiveHint; origin: ArchiveOrigin }> => {
       if (source.kind === "upload") {
         if (!file || file.size > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
-        return { bytes: await downloadFilePath(ctx.api.token, file.path, deps.download) };
+        return { bytes: await downloadFilePath(ctx.api.token, file.path, deps.download), origin: "upload" };
       }
       const { bytes, backup } = await deps.backups.download(userId, source.backupId);
-      return { bytes, hint: backup.repo ? repoHint(backup.repo) : undefined };
+      return { bytes, hint: backup.repo ? repoHint(backup.repo) : undefined, origin: originOfBackup(backup.type) };
     };
 
     await ctx.replyWithChatAction("typing");
     const located = await locate();
     const loaded = await conversation.external(async (): Promise<Loaded> => {
       try {
-        const { bytes, hint } = await load(located);
-        return { ok: true, preview: await deps.restore.preview(userId, bytes, hint) };
+        const { bytes, hint, origin } = await load(located);
+        return { ok: true, preview: await deps.restore.preview(userId, bytes, hint, origin) };
       } catch (err) {
         if (err instanceof RestoreError) return { ok: false, code: err.code };
         if (err instanceof ArchiveError) return { ok: false, code: err.code, entry: err.entry };
+        if (err instanceof FileError) return { ok: false, code: err.code };
         if (err instanceof BackupError) return { ok: false, code: "source_missing" };
         if (err instanceof DownloadTooLargeError) return { ok: false, code: "too_large" };
         throw err;
@@ -144,11 +147,12 @@ export function restoreConversation(deps: RestoreDeps) {
     const source2 = await locate();
     const outcome = await conversation.external(async () => {
       try {
-        const { bytes, hint } = await load(source2);
+        const { bytes, hint, origin } = await load(source2);
         const sourceBackupId = source.kind === "backup" ? source.backupId : undefined;
-        return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint, { sourceBackupId }) };
+        return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint, { sourceBackupId, origin }) };
       } catch (err) {
         if (err instanceof RestoreError) return { ok: false as const, code: err.code };
+        if (err instanceof FileError) return { ok: false as const, code: err.code };
         if (err instanceof ArchiveError) return { ok: false as const, code: err.code };
         if (err instanceof BackupError) return { ok: false as const, code: "source_missing" };
         throw err;
@@ -264,6 +268,7 @@ const RESTORE_STATE_ERRORS = new Set(["rollback_pending", "emergency_failed", "p
 
 function invalidMessage(ctx: InnerContext, code: string, entry?: string): string {
   if (RESTORE_STATE_ERRORS.has(code)) return ctx.t(`restore-error-${code}`);
+  if (code === "library_full") return ctx.t("file-error-library_full");
   const key = `archive-error-${code}`;
   const reason = ctx.t(key, { entry: escapeHtml(entry ?? "") });
   return ctx.t("restore-invalid", { reason: reason === key ? ctx.t("archive-error-corrupt", { entry: "" }) : reason });

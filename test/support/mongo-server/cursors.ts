@@ -3,6 +3,7 @@
  * batches (first batch 101 documents by default, every batch capped near
  * 16 MB) through getMore until exhausted or killed.
  */
+import { typedOf } from "./doubles.js";
 import { randomInt } from "node:crypto";
 import { BSON, Long } from "bson";
 import { CommandError } from "./errors.js";
@@ -79,7 +80,7 @@ export class Cursors {
     let bytes = 0;
     const limit = size > 0 ? size : Number.POSITIVE_INFINITY;
     while (cursor.pos < cursor.docs.length && batch.length < limit) {
-      const doc = cursor.docs[cursor.pos] as Doc;
+      const doc = typedOf(cursor.docs[cursor.pos] as Doc);
       const docBytes = BSON.calculateObjectSize(doc);
       if (batch.length > 0 && bytes + docBytes > MAX_BATCH_BYTES) break;
       batch.push(doc);

@@ -21,6 +21,8 @@ export const ErrorCodes = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   DuplicateKey: 11000,
+  /** "The $changeStream stage is only supported on replica sets" (a standalone mongod). */
+  Location40573: 40573,
 } as const;
 
 export type CodeName = keyof typeof ErrorCodes;

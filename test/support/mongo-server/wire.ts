@@ -4,6 +4,7 @@
  * https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/
  */
 import { BSON } from "bson";
+import { noteTypedDocuments } from "./doubles.js";
 import type { Doc } from "./values.js";
 
 export const OP_REPLY = 1;
@@ -81,6 +82,13 @@ function readDocument(buf: Buffer, offset: number): [Doc, number] {
   return [doc, offset + size];
 }
 
+/** The BSON bytes of each element of an array field of a document (`documents` of an insert). */
+function arrayElementBytes(body: Buffer, field: string): Uint8Array[] {
+  const raw = BSON.deserialize(body, { promoteValues: false, promoteLongs: false, promoteBuffers: false, raw: false }) as Doc;
+  const list = raw[field];
+  return Array.isArray(list) ? list.map((d) => BSON.serialize(d as Doc)) : [];
+}
+
 function parseMsg(buf: Buffer, requestId: number): MsgRequest {
   const flags = buf.readUInt32LE(HEADER_BYTES);
   const end = buf.length - (flags & CHECKSUM_PRESENT ? 4 : 0);
@@ -90,17 +98,25 @@ function parseMsg(buf: Buffer, requestId: number): MsgRequest {
   while (offset < end) {
     const kind = buf[offset++];
     if (kind === 0) {
+      const start = offset;
       [command, offset] = readDocument(buf, offset);
+      if (command.insert !== undefined && Array.isArray(command.documents)) {
+        noteTypedDocuments(command.documents as Doc[], arrayElementBytes(buf.subarray(start, offset), "documents"));
+      }
     } else if (kind === 1) {
       const sectionEnd = offset + buf.readInt32LE(offset);
       let identifier: string;
       [identifier, offset] = readCString(buf, offset + 4);
       const docs: Doc[] = [];
+      const bytes: Uint8Array[] = [];
       while (offset < sectionEnd) {
         let doc: Doc;
+        const start = offset;
         [doc, offset] = readDocument(buf, offset);
         docs.push(doc);
+        bytes.push(buf.subarray(start, offset));
       }
+      if (identifier === "documents") noteTypedDocuments(docs, bytes);
       sequences.push([identifier, docs]);
     } else {
       throw new Error(`unknown OP_MSG section kind ${kind}`);

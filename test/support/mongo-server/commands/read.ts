@@ -82,6 +82,10 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) {
     throw new CommandError("TypeMismatch", "'pipeline' option must be specified as an array");
   }
+  if (pipeline.length && "$changeStream" in pipeline[0]!) {
+    // This server is a standalone: answer as one does (it has no oplog to watch).
+    throw new CommandError("Location40573", "The $changeStream stage is only supported on replica sets");
+  }
   const dbLevel = cmd.aggregate === 1;
   const name = dbLevel ? "$cmd.aggregate" : collectionArg(cmd, "aggregate");
   const input = dbLevel ? [] : (ctx.state.store.find(ctx.db, name)?.all() ?? []);

@@ -2,6 +2,7 @@
  * insert / update / delete (batched, ordered or not, per-item writeErrors)
  * and findAndModify (single document, errors fail the whole command).
  */
+import { carryTyped } from "../doubles.js";
 import { CommandError, writeError } from "../errors.js";
 import { deleteDocs, updateDocs, type UpdateSpec } from "../mutations.js";
 import { project } from "../query.js";
@@ -41,7 +42,7 @@ const insert: CommandHandler = (cmd, ctx) => {
   const coll = ctx.state.store.db(ctx.db).ensure(name);
   let n = 0;
   const errors = runBatch(cmd, documents, (doc) => {
-    coll.insert(doc);
+    carryTyped(doc, coll.insert(doc));
     n++;
   });
   return withWriteErrors({ n }, errors);

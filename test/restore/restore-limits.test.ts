@@ -1,0 +1,104 @@
+/**
+ * Every backup the bot makes can be restored by it (issue 10 point 1): a library
+ * just past the 10,000 limit for strangers' archives, with and without history,
+ * backed up and restored from the stored backup; and the library cap that keeps
+ * a library from outgrowing what restore accepts.
+ */
+import { ObjectId } from "mongodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileError } from "../../src/files/file-types.js";
+import { ArchiveError } from "../../src/restore/restore-archive.js";
+import { startServices, type TestServices } from "../support/services.js";
+
+let env: TestServices;
+beforeAll(async () => {
+  env = await startServices();
+});
+afterAll(() => env?.stop());
+
+/** `count` files straight into the library (one bulk write per 500), `versions` versions each. */
+async function seed(userId: number, count: number, versions = 1): Promise<void> {
+  const inputs = [];
+  for (let v = 1; v <= versions; v++) {
+    for (let i = 0; i < count; i++) inputs.push({ fileName: `src/f${i}.py`, content: `# f${i} v${v}\n`, tags: [], note: "" });
+  }
+  await env.services.files.addVersionsInBulk(userId, inputs, new ObjectId());
+}
+
+async function liveCount(userId: number): Promise<number> {
+  return env.services.files.files.countDocuments({ userId, deletedAt: { $exists: false } });
+}
+
+describe("a library past 10,000 files", () => {
+  it("without history: its stored backup restores into an empty library; the same ZIP uploaded is a stranger's and is refused", async () => {
+    const owner = 7001;
+    await seed(owner, 10_001);
+    const backup = await env.services.backups.create(owner, { withHistory: false });
+    expect(backup.fileCount).toBe(10_001);
+    const { bytes } = await env.services.backups.download(owner, backup.id);
+
+    const fresh = 7002;
+    const preview = await env.services.restore.preview(fresh, bytes, undefined, "own");
+    expect(preview.counts).toMatchObject({ new: 10_001, rejected: 0 });
+    const result = await env.services.restore.apply(fresh, bytes, {}, undefined, { origin: "own" });
+    expect(result).toMatchObject({ restored: 10_001, new: 10_001 });
+    expect(await liveCount(fresh)).toBe(10_001);
+    const last = await env.services.files.getLatest(fresh, "src/f10000.py");
+    expect(last && (await env.services.files.readContent(fresh, last.id))).toBe("# f10000 v1\n");
+
+    await expect(env.services.restore.preview(7003, bytes, undefined, "upload")).rejects.toMatchObject({
+      constructor: ArchiveError,
+      code: "too_many_entries",
+    });
+  });
+
+  it("with history: 6,000 files × 2 versions (12,000 entries) restore with their history", async () => {
+    const owner = 7011;
+    await seed(owner, 6_000, 2);
+    const backup = await env.services.backups.create(owner, { withHistory: true });
+    const { bytes } = await env.services.backups.download(owner, backup.id);
+    const fresh = 7012;
+    const result = await env.services.restore.apply(fresh, bytes, {}, undefined, { origin: "own" });
+    expect(result).toMatchObject({ new: 6_000, olderVersions: 6_000, rejected: 0 });
+    expect(await liveCount(fresh)).toBe(12_000);
+    const history = await env.services.files.versions(fresh, "src/f5999.py");
+    expect(history.map((v) => v.version)).toEqual([2, 1]);
+    expect(await env.services.files.readContent(fresh, history[1]!.id)).toBe("# f5999 v1\n");
+  }, 120_000);
+});
+
+describe("the library cap", () => {
+  let capped: TestServices;
+  beforeAll(async () => {
+    capped = await startServices({ limits: { library: { maxVersions: 5, maxBytes: 1000 } } });
+  });
+  afterAll(() => capped?.stop());
+
+  it("save stops at the cap with library_full, counting history versions and bytes", async () => {
+    const { files } = capped.services;
+    const user = 7101;
+    await files.save(user, { fileName: "a.py", content: "1" });
+    await files.save(user, { fileName: "a.py", content: "2" });
+    for (const name of ["b.py", "c.py", "d.py"]) await files.save(user, { fileName: name, content: "x" });
+    await expect(files.save(user, { fileName: "e.py", content: "x" })).rejects.toMatchObject({ code: "library_full" });
+    await expect(files.save(user, { fileName: "a.py", content: "3" })).rejects.toMatchObject({ code: "library_full" });
+    expect(await files.usage(user)).toEqual({ versions: 5, bytes: 5 });
+    // Deleting makes room again; the byte cap counts too.
+    await files.remove(user, (await files.getLatest(user, "d.py"))!.id);
+    await expect(files.save(user, { fileName: "big.txt", content: "y".repeat(1000) })).rejects.toBeInstanceOf(FileError);
+    expect((await files.save(user, { fileName: "e.py", content: "x" })).status).toBe("created");
+  });
+
+  it("a restore that would pass the cap is refused before anything changes (no emergency backup, no versions)", async () => {
+    const { files, backups, restore } = capped.services;
+    const source = 7201;
+    for (const name of ["a.py", "b.py", "c.py"]) await files.save(source, { fileName: name, content: name });
+    const { bytes } = await backups.download(source, (await backups.create(source)).id);
+    const target = 7202;
+    for (const name of ["x.py", "y.py", "z.py"]) await files.save(target, { fileName: name, content: name });
+    await expect(restore.preview(target, bytes, undefined, "own")).rejects.toMatchObject({ code: "library_full" });
+    await expect(restore.apply(target, bytes, {}, undefined, { origin: "own" })).rejects.toMatchObject({ code: "library_full" });
+    expect(await files.usage(target)).toEqual({ versions: 3, bytes: 12 });
+    expect((await backups.list(target)).items.filter((b) => b.type === "emergency")).toEqual([]);
+  });
+});
