@@ -46,6 +46,7 @@ cancel-nothing = There is nothing to cancel.
 not-allowed = 🔒 Sorry, this codevault is private. Ask its owner to add your Telegram id ({ $id }) to the allowed users.
 error-generic = ⚠️ Something went wrong on my side. Nothing you saved was lost; please try again in a moment.
 button-expired = This button is no longer valid. Open the menu again with /start.
+list-item = • { $text }
 btn-cancel = ✖️ Cancel
 btn-prev = ◀️ Previous
 btn-next = Next ▶️
@@ -70,6 +71,9 @@ btn-open = 📄 Open
 ## Files
 files-empty = 📭 Your library is empty. Send me a code file to save it.
 files-title = 📁 <b>Your files</b> ({ $total }) — page { $page } of { $pages }
+files-line = 📄 <b>{ $name }</b> · { $language } · v{ $version } · { $size }
+file-tags = 🏷 { $tags }
+file-note = 📝 { $note }
 file-detail =
     📄 <b>{ $name }</b>
     { $language } · v{ $version } · { $size }
@@ -157,10 +161,11 @@ backup-part-caption = codevault backup · part { $part } of { $total } · { $dat
 backup-sending-parts = This backup is larger than Telegram lets me send at once, so it comes as { $count } ZIP parts of at most { $limit }. Each part holds whole files and restores on its own.
 backups-list-empty = 🗂 You have no backups yet.
 backups-list-title = 🗂 <b>My backups</b> ({ $total }) — page { $page } of { $pages }
-backup-files-count = { $count ->
+backup-line = 📦 <b>{ $date }</b> · { $count ->
     [one] 1 file
    *[other] { $count } files
-  }
+  } · { $zip }{ $rating }
+backup-line-note = {"   "}📝 { $note }
 backup-detail =
     📦 <b>Backup of { $date }</b>
     { $type } · { $count ->
@@ -232,6 +237,7 @@ restore-preview = ♻️ <b>Restore preview</b>
     { $new } new · { $unchanged } unchanged · { $conflicts } conflicts · { $rejected } rejected
 restore-nothing = ☑️ Nothing to restore: every file in the archive is already in your library, unchanged.
 restore-rejected-title = Not imported:
+restore-rejected-item = • { $name } — { $reason }
 restore-rejected-more = …and { $count } more.
 btn-restore-ask = ❓ Ask me for each conflict
 btn-restore-replace-all = ♻️ Replace all

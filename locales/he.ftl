@@ -46,6 +46,7 @@ cancel-nothing = אין מה לבטל.
 not-allowed = 🔒 מצטערים, ה-codevault הזה פרטי. בקשו מהבעלים להוסיף את מזהה הטלגרם שלכם ({ $id }) למשתמשים המורשים.
 error-generic = ⚠️ משהו השתבש אצלי. שום דבר ששמרתם לא אבד; נסו שוב בעוד רגע.
 button-expired = הכפתור הזה כבר לא בתוקף. פתחו את התפריט מחדש עם /start.
+list-item = • { $text }
 btn-cancel = ✖️ ביטול
 btn-prev = ▶️ הקודם
 btn-next = הבא ◀️
@@ -70,6 +71,9 @@ btn-open = 📄 פתיחה
 ## קבצים
 files-empty = 📭 הספרייה שלכם ריקה. שלחו לי קובץ קוד כדי לשמור אותו.
 files-title = 📁 <b>הקבצים שלכם</b> ({ $total }) — עמוד { $page } מתוך { $pages }
+files-line = 📄 <b>{ $name }</b> · { $language } · גרסה { $version } · { $size }
+file-tags = 🏷 { $tags }
+file-note = 📝 { $note }
 file-detail =
     📄 <b>{ $name }</b>
     { $language } · גרסה { $version } · { $size }
@@ -157,10 +161,11 @@ backup-part-caption = גיבוי codevault · חלק { $part } מתוך { $total
 backup-sending-parts = הגיבוי גדול ממה שטלגרם מאפשר לי לשלוח בבת אחת, ולכן הוא יגיע ב-{ $count } חלקי ZIP של עד { $limit }. כל חלק מכיל קבצים שלמים וניתן לשחזור בפני עצמו.
 backups-list-empty = 🗂 אין לכם עדיין גיבויים.
 backups-list-title = 🗂 <b>הגיבויים שלי</b> ({ $total }) — עמוד { $page } מתוך { $pages }
-backup-files-count = { $count ->
+backup-line = 📦 <b>{ $date }</b> · { $count ->
     [one] קובץ אחד
    *[other] { $count } קבצים
-  }
+  } · { $zip }{ $rating }
+backup-line-note = {"   "}📝 { $note }
 backup-detail =
     📦 <b>גיבוי מ-{ $date }</b>
     { $type } · { $count ->
@@ -232,6 +237,7 @@ restore-preview = ♻️ <b>תצוגה מקדימה של השחזור</b>
     { $new } חדשים · { $unchanged } ללא שינוי · { $conflicts } התנגשויות · { $rejected } נדחו
 restore-nothing = ☑️ אין מה לשחזר: כל הקבצים בארכיון כבר נמצאים בספרייה שלכם, ללא שינוי.
 restore-rejected-title = לא יובאו:
+restore-rejected-item = • { $name } — { $reason }
 restore-rejected-more = …ועוד { $count }.
 btn-restore-ask = ❓ לשאול אותי על כל התנגשות
 btn-restore-replace-all = ♻️ להחליף הכול

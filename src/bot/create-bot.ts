@@ -21,7 +21,8 @@ import { languageFeature } from "./features/language.js";
 import { restoreFeature } from "./features/restore.js";
 import { saveFeature } from "./features/save.js";
 import { startFeature } from "./features/start.js";
-import { createI18n } from "./i18n.js";
+import { createI18n, translations } from "./i18n.js";
+import { htmlParseMode } from "./parse-mode.js";
 import type { FetchLike } from "./telegram-files.js";
 
 export interface BotDeps {
@@ -50,12 +51,12 @@ export function createBot(deps: BotDeps) {
   const client: ApiClientOptions = { apiRoot: deps.apiRoot };
   if (deps.fetch) client.fetch = deps.fetch as unknown as ApiClientOptions["fetch"];
   const bot = new Bot<BotContext>(deps.token, { client, botInfo: deps.botInfo });
-  const i18n = createI18n<BotContext>({ defaultLocale: deps.defaultLocale, settings: deps.settings });
-  const innerI18n = createI18n<InnerContext>({ defaultLocale: deps.defaultLocale, settings: deps.settings });
+  const i18n = createI18n({ defaultLocale: deps.defaultLocale, settings: deps.settings });
   const download = { apiRoot: deps.apiRoot, fetch: deps.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init)) };
   const userKey = (ctx: Context) => ctx.from?.id.toString();
 
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  bot.api.config.use(htmlParseMode());
 
   // The error boundary comes first so it covers polling, webhooks and every plugin below it.
   bot.use(async (ctx, next) => {
@@ -66,19 +67,20 @@ export function createBot(deps: BotDeps) {
     }
   });
   bot.catch((err) => reportError(err.ctx, err.error));
-  bot.use(i18n);
+  bot.use(translations(i18n));
   bot.use(allowList(deps.allowedUserIds));
   bot.use(session({ initial: initialSession, storage: deps.storage.sessions, getSessionKey: userKey }));
   bot.use(
     conversations<BotContext, InnerContext>({
       storage: { type: "key", adapter: deps.storage.conversations as never, getStorageKey: userKey },
-      // Conversations build their own Api: retries and translations must be installed again inside.
+      // Conversations build their own Api: retries, parse mode and translations are installed again inside.
       plugins: [
         async (ctx, next) => {
           ctx.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+          ctx.api.config.use(htmlParseMode());
           await next();
         },
-        innerI18n,
+        translations(i18n),
       ],
     }),
   );

@@ -7,7 +7,8 @@ import { suggestRename } from "../../restore/restore-planner.js";
 import type { RestoreService } from "../../restore/restore-service.js";
 import { RestoreError, type ConflictCard, type RestoreDecisions, type RestorePreview } from "../../restore/restore-types.js";
 import type { BotConversation, InnerContext } from "../context.js";
-import { escapeHtml, formatBytes, formatDate } from "../format.js";
+import { clip, formatBytes, formatDate } from "../format.js";
+import { raw } from "../html.js";
 import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "../telegram-files.js";
 
 export const RESTORE = "restore";
@@ -63,7 +64,7 @@ export function restoreConversation(deps: RestoreDeps) {
       }
     });
     if (!loaded.ok) {
-      await ctx.reply(invalidMessage(ctx, loaded.code, loaded.entry), { parse_mode: "HTML" });
+      await ctx.reply(invalidMessage(ctx, loaded.code, loaded.entry));
       return;
     }
     const preview = loaded.preview;
@@ -96,7 +97,7 @@ export function restoreConversation(deps: RestoreDeps) {
     const { counts } = preview;
     const summary = ctx.t("restore-preview", counts) + rejectedList(ctx, preview);
     if (counts.new === 0 && counts.conflicts === 0) {
-      await ctx.reply(ctx.t("restore-nothing") + "\n\n" + summary, { parse_mode: "HTML" });
+      await ctx.reply(ctx.t("restore-nothing") + "\n\n" + summary);
       return;
     }
     const kb = new InlineKeyboard();
@@ -108,7 +109,7 @@ export function restoreConversation(deps: RestoreDeps) {
       kb.text(ctx.t("btn-restore-go"), "rs:go").row();
     }
     kb.text(ctx.t("btn-cancel"), "rs:cancel");
-    await ctx.reply(summary, { parse_mode: "HTML", reply_markup: kb });
+    await ctx.reply(summary, { reply_markup: kb });
     const mode = await waitChoice(conversation, /^rs:(ask|replace|skip|rename|go|cancel)$/);
     if (mode === "cancel") return cancelled(ctx);
 
@@ -117,7 +118,7 @@ export function restoreConversation(deps: RestoreDeps) {
     if (mode === "ask") {
       const taken = new Set(preview.takenNames);
       for (const [i, card] of preview.conflicts.entries()) {
-        await ctx.reply(conflictCard(ctx, card, i + 1, counts.conflicts), { parse_mode: "HTML", reply_markup: conflictKeyboard(ctx) });
+        await ctx.reply(conflictCard(ctx, card, i + 1, counts.conflicts), { reply_markup: conflictKeyboard(ctx) });
         const answer = await waitChoice(conversation, /^rs:c:([rsnRSN]|cancel)$/);
         if (answer === "cancel") return cancelled(ctx);
         const action = ACTIONS[answer.toLowerCase()]!;
@@ -155,7 +156,7 @@ export function restoreConversation(deps: RestoreDeps) {
       }
     });
     if (!outcome.ok) {
-      await ctx.reply(outcome.code === "apply_failed" ? ctx.t("restore-failed-rolled-back") : invalidMessage(ctx, outcome.code), { parse_mode: "HTML" });
+      await ctx.reply(outcome.code === "apply_failed" ? ctx.t("restore-failed-rolled-back") : invalidMessage(ctx, outcome.code));
       return;
     }
     const r = outcome.result;
@@ -193,8 +194,7 @@ async function askRename(
   taken: Set<string>,
 ): Promise<string | undefined> {
   const suggestion = suggestRename(name, taken);
-  await ctx.reply(ctx.t("restore-rename-ask", { name: escapeHtml(name), suggestion: escapeHtml(suggestion) }), {
-    parse_mode: "HTML",
+  await ctx.reply(ctx.t("restore-rename-ask", { name, suggestion }), {
     reply_markup: new InlineKeyboard().text(ctx.t("btn-restore-use-suggestion"), "rs:use").row().text(ctx.t("btn-cancel"), "rs:cancel"),
   });
   for (;;) {
@@ -213,9 +213,7 @@ async function askRename(
     if (text.startsWith("/")) await conversation.halt({ next: true });
     const problem = deps.restore.checkRenameTarget(text, taken);
     if (problem === "ok") return text;
-    await next.reply(next.t(problem === "rename_taken" ? "restore-rename-taken" : "restore-rename-invalid", { name: escapeHtml(text) }), {
-      parse_mode: "HTML",
-    });
+    await next.reply(next.t(problem === "rename_taken" ? "restore-rename-taken" : "restore-rename-invalid", { name: text }));
   }
 }
 
@@ -236,7 +234,7 @@ function conflictKeyboard(ctx: InnerContext): InlineKeyboard {
 
 function conflictCard(ctx: InnerContext, card: ConflictCard, index: number, total: number): string {
   const lines = [
-    ctx.t("conflict-title", { index, total, name: escapeHtml(card.name) }),
+    ctx.t("conflict-title", { index, total, name: card.name }),
     ctx.t("conflict-current", { size: formatBytes(card.currentSize), date: formatDate(card.currentDate) }),
     ctx.t("conflict-incoming", { size: formatBytes(card.incomingSize), date: card.incomingDate ? formatDate(card.incomingDate) : "—" }),
   ];
@@ -244,8 +242,8 @@ function conflictCard(ctx: InnerContext, card: ConflictCard, index: number, tota
     lines.push(
       ctx.t("conflict-diff", {
         line: card.diff.line,
-        current: escapeHtml(card.diff.current || "∅"),
-        incoming: escapeHtml(card.diff.incoming || "∅"),
+        current: clip(card.diff.current, 300) || "∅",
+        incoming: clip(card.diff.incoming, 300) || "∅",
       }),
     );
   }
@@ -254,7 +252,7 @@ function conflictCard(ctx: InnerContext, card: ConflictCard, index: number, tota
 
 function rejectedList(ctx: InnerContext, preview: RestorePreview): string {
   if (!preview.rejected.length) return "";
-  const shown = preview.rejected.slice(0, 10).map((r) => `• ${escapeHtml(r.name)} — ${ctx.t(`reject-${r.reason}`)}`);
+  const shown = preview.rejected.slice(0, 10).map((r) => ctx.t("restore-rejected-item", { name: r.name, reason: raw(ctx.t(`reject-${r.reason}`)) }));
   const more = preview.counts.rejected - shown.length;
   return "\n\n" + ctx.t("restore-rejected-title") + "\n" + shown.join("\n") + (more > 0 ? `\n${ctx.t("restore-rejected-more", { count: more })}` : "");
 }
@@ -265,8 +263,8 @@ const RESTORE_STATE_ERRORS = new Set(["rollback_pending", "emergency_failed", "p
 function invalidMessage(ctx: InnerContext, code: string, entry?: string): string {
   if (RESTORE_STATE_ERRORS.has(code)) return ctx.t(`restore-error-${code}`);
   const key = `archive-error-${code}`;
-  const reason = ctx.t(key, { entry: escapeHtml(entry ?? "") });
-  return ctx.t("restore-invalid", { reason: reason === key ? ctx.t("archive-error-corrupt", { entry: "" }) : reason });
+  const reason = ctx.t(key, { entry: entry ?? "" });
+  return ctx.t("restore-invalid", { reason: raw(reason === key ? ctx.t("archive-error-corrupt", { entry: "" }) : reason) });
 }
 
 async function cancelled(ctx: InnerContext): Promise<void> {

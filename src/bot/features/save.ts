@@ -15,7 +15,7 @@ export function saveFeature(deps: { files: FileLibrary; download: DownloadOption
 
   composer.command("save", async (ctx) => {
     const parsed = parseSaveArgs(ctx.match);
-    if (!parsed) return ctx.reply(ctx.t("save-usage"), { parse_mode: "HTML" });
+    if (!parsed) return ctx.reply(ctx.t("save-usage"));
     let tags: string[];
     try {
       tags = normalizeTags(parsed.tags);
@@ -41,7 +41,7 @@ export function saveFeature(deps: { files: FileLibrary; download: DownloadOption
   });
 
   // Plain text outside any conversation: explain how saving works.
-  composer.on("message:text", (ctx) => ctx.reply(ctx.t("save-how"), { parse_mode: "HTML" }));
+  composer.on("message:text", (ctx) => ctx.reply(ctx.t("save-how")));
 
   return composer;
 }
