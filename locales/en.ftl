@@ -92,6 +92,7 @@ btn-back-files = ⬅️ Back to files
 btn-back-file = ⬅️ Back to the file
 btn-back-versions = ⬅️ Back to versions
 versions-title = 📜 <b>{ $name }</b>: { $count } versions
+versions-page = page { $page } of { $pages }
 version-line = v{ $version } · { $size } · { $date }
 version-button = v{ $version } · { $date }
 file-delete-confirm = 🗑 Delete <b>{ $name }</b> and all its versions? You can undo this.

@@ -92,6 +92,7 @@ btn-back-files = ➡️ חזרה לקבצים
 btn-back-file = ➡️ חזרה לקובץ
 btn-back-versions = ➡️ חזרה לגרסאות
 versions-title = 📜 <b>{ $name }</b>: { $count } גרסאות
+versions-page = עמוד { $page } מתוך { $pages }
 version-line = גרסה { $version } · { $size } · { $date }
 version-button = גרסה { $version } · { $date }
 file-delete-confirm = 🗑 למחוק את <b>{ $name }</b> ואת כל הגרסאות שלו? אפשר לבטל את זה.

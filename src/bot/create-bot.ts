@@ -1,4 +1,3 @@
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations, createConversation } from "@grammyjs/conversations";
 import { Bot, GrammyError, HttpError, session, type ApiClientOptions, type Context, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -22,7 +21,7 @@ import { restoreFeature } from "./features/restore.js";
 import { saveFeature } from "./features/save.js";
 import { startFeature } from "./features/start.js";
 import { createI18n, translations } from "./i18n.js";
-import { htmlParseMode } from "./parse-mode.js";
+import { installApiTransformers } from "./api-transformers.js";
 import type { FetchLike } from "./telegram-files.js";
 
 export interface BotDeps {
@@ -55,8 +54,7 @@ export function createBot(deps: BotDeps) {
   const download = { apiRoot: deps.apiRoot, fetch: deps.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init)) };
   const userKey = (ctx: Context) => ctx.from?.id.toString();
 
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
-  bot.api.config.use(htmlParseMode());
+  installApiTransformers(bot.api);
 
   // The error boundary comes first so it covers polling, webhooks and every plugin below it.
   bot.use(async (ctx, next) => {
@@ -76,8 +74,7 @@ export function createBot(deps: BotDeps) {
       // Conversations build their own Api: retries, parse mode and translations are installed again inside.
       plugins: [
         async (ctx, next) => {
-          ctx.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
-          ctx.api.config.use(htmlParseMode());
+          installApiTransformers(ctx.api);
           await next();
         },
         translations(i18n),

@@ -91,7 +91,11 @@ describe("backups through the bot", () => {
     expect(h.fake.message(302, detail.message_id)!.text).toContain("✅ Verified: the ZIP is intact and all 1 files match");
 
     await h.send(user.pressButtonByText(h.fake.message(302, detail.message_id)!, "⬇️ Download"));
-    expect(h.fake.lastSent(302)!.document!.file_name).toMatch(/\.zip$/);
+    const sent = h.fake.lastSent(302)!.document!;
+    expect(sent.file_name).toMatch(/\.zip$/);
+    // The ZIP the user gets is the stored backup, byte for byte.
+    const stored = await h.services.backups.download(302, second.id);
+    expect(Buffer.from(sent.bytes).equals(stored.bytes)).toBe(true);
 
     await h.send(user.sendText("/backup"));
     await h.send(user.pressButtonByText(h.fake.lastSent(302)!, "🗂 My backups"));

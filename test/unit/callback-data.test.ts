@@ -10,6 +10,7 @@ describe("callback data", () => {
       [cb.filesPage(999999), patterns.filesPage],
       [cb.fileOpen(id), patterns.fileOpen],
       [cb.fileVersions(id), patterns.fileVersions],
+      [cb.fileVersions(id, 999999), patterns.fileVersions],
       [cb.fileDownload(id), patterns.fileDownload],
       [cb.fileNote(id), patterns.fileNote],
       [cb.fileTags(id), patterns.fileTags],

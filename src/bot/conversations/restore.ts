@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { BackupError } from "../../backups/backup-types.js";
 import type { BackupService } from "../../backups/backup-service.js";
 import { ArchiveError, type ArchiveHint } from "../../restore/restore-archive.js";
-import type { ConflictAction } from "../../restore/restore-planner.js";
+import type { ConflictAction, Decision } from "../../restore/restore-planner.js";
 import { suggestRename } from "../../restore/restore-planner.js";
 import type { RestoreService } from "../../restore/restore-service.js";
 import { RestoreError, type ConflictCard, type RestoreDecisions, type RestorePreview } from "../../restore/restore-types.js";
@@ -113,8 +113,10 @@ export function restoreConversation(deps: RestoreDeps) {
     const mode = await waitChoice(conversation, /^rs:(ask|replace|skip|rename|go|cancel)$/);
     if (mode === "cancel") return cancelled(ctx);
 
-    const decisions: RestoreDecisions = { perFile: {} };
+    const decisions: RestoreDecisions = {};
     if (mode === "replace" || mode === "skip" || mode === "rename") decisions.defaultAction = mode;
+    // A Map, not an object: a conflict named "__proto__" or "constructor" is just a name.
+    const perFile = new Map<string, Decision>();
     if (mode === "ask") {
       const taken = new Set(preview.takenNames);
       for (const [i, card] of preview.conflicts.entries()) {
@@ -130,11 +132,12 @@ export function restoreConversation(deps: RestoreDeps) {
           const renameTo = await askRename(conversation, ctx, deps, card.name, taken);
           if (renameTo === undefined) return cancelled(ctx);
           taken.add(renameTo);
-          decisions.perFile![card.name] = { action, renameTo };
+          perFile.set(card.name, { action, renameTo });
         } else {
-          decisions.perFile![card.name] = { action };
+          perFile.set(card.name, { action });
         }
       }
+      decisions.perFile = Object.fromEntries(perFile); // own properties, "__proto__" included
       if (counts.conflicts > preview.conflicts.length && !decisions.defaultAction) {
         await ctx.reply(ctx.t("restore-too-many-conflicts", { shown: preview.conflicts.length }));
       }

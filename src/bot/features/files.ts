@@ -13,6 +13,9 @@ import {
   versionsKeyboard,
 } from "../keyboards/files.js";
 
+/** Versions shown per page: 20 lines and 20 buttons stay far below Telegram's limits. */
+export const VERSIONS_PAGE_SIZE = 20;
+
 /** /files: browse the library, open a file, its versions, download, delete and undo. */
 export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext> {
   const { files } = deps;
@@ -79,14 +82,17 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
     const file = await ownedFile(ctx, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
+    // A page at a time: 130 versions in one message would pass Telegram's 4,096 characters.
     const versions = await files.versions(ctx.from.id, file.fileName);
-    const lines = versions.map((v) =>
-      ctx.t("version-line", { version: v.version, size: formatBytes(v.size), date: formatDate(v.updatedAt) }),
-    );
-    await ctx.editMessageText(
-      ctx.t("versions-title", { name: file.fileName, count: versions.length }) + "\n\n" + lines.join("\n"),
-      { reply_markup: versionsKeyboard(ctx.t, versions) },
-    );
+    const pages = Math.max(1, Math.ceil(versions.length / VERSIONS_PAGE_SIZE));
+    const pageNo = Math.min(Number(ctx.match[2] ?? 0), pages - 1);
+    const items = versions.slice(pageNo * VERSIONS_PAGE_SIZE, (pageNo + 1) * VERSIONS_PAGE_SIZE);
+    const lines = items.map((v) => ctx.t("version-line", { version: v.version, size: formatBytes(v.size), date: formatDate(v.updatedAt) }));
+    const title = ctx.t("versions-title", { name: file.fileName, count: versions.length });
+    const pager = pages > 1 ? "\n" + ctx.t("versions-page", { page: pageNo + 1, pages }) : "";
+    await ctx.editMessageText(title + pager + "\n\n" + lines.join("\n"), {
+      reply_markup: versionsKeyboard(ctx.t, { items, total: versions.length, page: pageNo, pages }, versions[0]?.id ?? file.id),
+    });
   });
 
   composer.callbackQuery(patterns.fileDelete, async (ctx) => {
