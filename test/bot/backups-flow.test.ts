@@ -141,13 +141,17 @@ describe("backups through the bot", () => {
     await h.send(thief.sendText("/backup"));
     const msg = h.fake.lastSent(305)!;
     const sentBefore = h.fake.sent(305).length;
-    for (const data of ["o", "g", "r", "t", "v", "d", "x"].map((a) => `b:${a}:${backup.id}`).concat(`b:R:${backup.id}:e`, `b:k:${backup.id}:0`)) {
+    for (const data of ["o", "g", "r", "t", "v", "d", "x", "rs"].map((a) => `b:${a}:${backup.id}`).concat(`b:R:${backup.id}:e`, `b:k:${backup.id}:0`)) {
       const before = h.fake.callbackAnswers().length;
       await h.send(thief.pressButton(msg, data));
       expect(h.fake.callbackAnswers()[before], data).toMatchObject({ text: "Backup not found. It may have been deleted.", show_alert: true });
     }
     await h.send(thief.pressButton(msg, "b:X")); // confirm multi-delete with nothing (or forged) selected
     expect(h.fake.sent(305).length).toBe(sentBefore);
+    // Neither the note question nor a restore started: plain text gets the usual answer.
+    await h.send(thief.sendText("hello"));
+    expect(h.fake.lastSent(305)!.text).toMatch(/^💾 Saving code/);
+    expect(h.fake.sent(305).length).toBe(sentBefore + 1);
     expect(h.fake.sent(305).some((m) => m.document)).toBe(false);
     expect(await h.services.backups.get(owner, backup.id)).toMatchObject({ id: backup.id, rating: undefined, note: undefined });
   });

@@ -3,6 +3,7 @@ import type { BackupService } from "../../backups/backup-service.js";
 import { BackupError, type BackupSummary, type VerifyProblem } from "../../backups/backup-types.js";
 import { patterns, RATING_BY_LETTER, cb } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { ownedBackup } from "../owned.js";
 import { BACKUP_NOTE } from "../conversations/backup-note.js";
 import { formatBytes, formatDate } from "../format.js";
 import { raw } from "../html.js";
@@ -58,13 +59,6 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
     await ctx.editMessageText(text, { reply_markup: backupDetailKeyboard(ctx.t, backup, ctx.session.backupsPage) });
   }
 
-  /** Answers "not found" (and does nothing else) when the id is not the caller's. */
-  async function owned(ctx: BotContext, id: string | undefined): Promise<BackupSummary | undefined> {
-    const backup = id ? await backups.get(ctx.from!.id, id) : undefined;
-    if (!backup) await ctx.answerCallbackQuery({ text: ctx.t("backup-not-found"), show_alert: true });
-    return backup;
-  }
-
   async function sendBackup(ctx: BotContext, backup: BackupSummary) {
     await ctx.replyWithChatAction("upload_document");
     const parts = await backups.exportParts(ctx.from!.id, backup.id);
@@ -113,21 +107,21 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupOpen, async (ctx) => {
-    const backup = await owned(ctx, ctx.match[1]);
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
     await ctx.answerCallbackQuery();
     await showDetail(ctx, backup);
   });
 
   composer.callbackQuery(patterns.backupDownload, async (ctx) => {
-    const backup = await owned(ctx, ctx.match[1]);
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
     await ctx.answerCallbackQuery();
     await sendBackup(ctx, backup);
   });
 
   composer.callbackQuery(patterns.backupRateMenu, async (ctx) => {
-    const backup = await owned(ctx, ctx.match[1]);
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(backupDetail(ctx, backup) + "\n\n" + ctx.t("backup-rate-ask"), {
@@ -136,7 +130,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupRate, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     const rating = RATING_BY_LETTER[ctx.match[2] as keyof typeof RATING_BY_LETTER];
     const backup = await backups.rate(ctx.from.id, ctx.match[1]!, rating);
     await ctx.answerCallbackQuery({ text: ctx.t("backup-rated", { icon: RATING_ICON[rating] }) });
@@ -144,13 +138,13 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupNote, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     await ctx.answerCallbackQuery();
     await ctx.conversation.enter(BACKUP_NOTE, ctx.match[1]);
   });
 
   composer.callbackQuery(patterns.backupVerify, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     await ctx.answerCallbackQuery({ text: ctx.t("backup-verifying") });
     const result = await backups.verify(ctx.from.id, ctx.match[1]!);
     const backup = (await backups.get(ctx.from.id, ctx.match[1]!))!;
@@ -163,7 +157,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupDelete, async (ctx) => {
-    const backup = await owned(ctx, ctx.match[1]);
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(backupDetail(ctx, backup) + "\n\n" + ctx.t("backup-delete-confirm"), {
@@ -172,7 +166,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupDeleteConfirm, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     const count = await backups.delete(ctx.from.id, [ctx.match[1]!]);
     await ctx.answerCallbackQuery({ text: ctx.t("backups-deleted", { count }) });
     await showList(ctx, ctx.session.backupsPage);
@@ -185,7 +179,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupToggle, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     const id = ctx.match[1]!;
     const selected = ctx.session.selectedBackups;
     ctx.session.selectedBackups = selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id];

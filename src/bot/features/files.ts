@@ -3,6 +3,7 @@ import type { FileLibrary } from "../../files/file-library.js";
 import type { FileSummary } from "../../files/file-types.js";
 import { patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { ownedFile } from "../owned.js";
 import { formatBytes, formatDate, formatTags, MESSAGE_LIMIT } from "../format.js";
 import { codeBlock, visibleLength } from "../html.js";
 import {
@@ -36,13 +37,6 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
     else await ctx.reply(text, options);
   }
 
-  /** Answers "not found" for ids that are not the caller's (or no longer exist). */
-  async function ownedFile(ctx: BotContext, id: string | undefined): Promise<FileSummary | undefined> {
-    const file = id ? await files.getById(ctx.from!.id, id) : undefined;
-    if (!file) await ctx.answerCallbackQuery({ text: ctx.t("file-not-found"), show_alert: true });
-    return file;
-  }
-
   composer.command("files", (ctx) => showList(ctx, 0, false));
   composer.callbackQuery("m:files", async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -54,7 +48,7 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
   });
 
   composer.callbackQuery(patterns.fileOpen, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
     const latest = await files.getLatest(ctx.from.id, file.fileName);
@@ -72,14 +66,14 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
   });
 
   composer.callbackQuery(patterns.fileDownload, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
     await sendAsDocument(ctx, file, await files.readContent(ctx.from.id, file.id));
   });
 
   composer.callbackQuery(patterns.fileVersions, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
     // A page at a time: 130 versions in one message would pass Telegram's 4,096 characters.
@@ -96,7 +90,7 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
   });
 
   composer.callbackQuery(patterns.fileDelete, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t("file-delete-confirm", { name: file.fileName }), {
@@ -105,7 +99,7 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
   });
 
   composer.callbackQuery(patterns.fileDeleteConfirm, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await files.remove(ctx.from.id, file.id);
     await ctx.answerCallbackQuery();

@@ -6,6 +6,7 @@ import type { GitHubImporter } from "../../imports/github-import.js";
 import { ArchiveError } from "../../restore/restore-archive.js";
 import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { ownedBackup } from "../owned.js";
 import { RESTORE } from "../conversations/restore.js";
 import { formatBytes } from "../format.js";
 import { raw } from "../html.js";
@@ -36,8 +37,8 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubImp
   });
 
   composer.callbackQuery(patterns.backupRestore, async (ctx) => {
-    const backup = await backups.get(ctx.from.id, ctx.match[1]!);
-    if (!backup) return ctx.answerCallbackQuery({ text: ctx.t("backup-not-found"), show_alert: true });
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
+    if (!backup) return;
     await ctx.answerCallbackQuery();
     await ctx.conversation.enter(RESTORE, { kind: "backup", backupId: backup.id });
   });

@@ -3,6 +3,7 @@ import type { FileLibrary } from "../../files/file-library.js";
 import { normalizeTags } from "../../files/tags.js";
 import { patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { ownedFile } from "../owned.js";
 import { EDIT_FILE } from "../conversations/edit-file.js";
 import { SAVE_CODE } from "../conversations/save-code.js";
 import { saveDocument, type DownloadOptions } from "../save-outcome.js";
@@ -31,13 +32,11 @@ export function saveFeature(deps: { files: FileLibrary; download: DownloadOption
     await replySaveOutcome(ctx, await saveDocument(ctx, deps.files, deps.download));
   });
 
-  composer.callbackQuery(patterns.fileNote, async (ctx) => {
+  composer.callbackQuery([patterns.fileNote, patterns.fileTags], async (ctx) => {
+    const file = await ownedFile(ctx, deps.files, ctx.match[1]);
+    if (!file) return;
     await ctx.answerCallbackQuery();
-    await ctx.conversation.enter(EDIT_FILE, ctx.match[1], "note");
-  });
-  composer.callbackQuery(patterns.fileTags, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await ctx.conversation.enter(EDIT_FILE, ctx.match[1], "tags");
+    await ctx.conversation.enter(EDIT_FILE, file.id, patterns.fileNote.test(ctx.callbackQuery.data) ? "note" : "tags");
   });
 
   // Plain text outside any conversation: explain how saving works.
