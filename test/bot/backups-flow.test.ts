@@ -88,7 +88,7 @@ describe("backups through the bot", () => {
     expect(h.fake.lastSent(302)!.text).toBe("📝 Note saved: before refactor");
 
     await h.send(user.pressButtonByText(detail, "✅ Verify"));
-    expect(h.fake.message(302, detail.message_id)!.text).toContain("✅ Verified: the ZIP is intact and all 1 files match");
+    expect(h.fake.message(302, detail.message_id)!.text).toContain("✅ Verified: the ZIP is intact and its 1 file matches its checksum");
 
     await h.send(user.pressButtonByText(h.fake.message(302, detail.message_id)!, "⬇️ Download"));
     const sent = h.fake.lastSent(302)!.document!;

@@ -57,7 +57,7 @@ describe("names that are Object's own property names", () => {
     await h.send(user.pressButtonByText(last(user), "♻️ Replace"));
     const second = /Conflict 2 of 2: (\S+)/.exec(last(user).text!)![1]!;
     await h.send(user.pressButtonByText(last(user), "⏭ Skip"));
-    expect(last(user).text).toMatch(/Restored 1 files?: 0 new, 1 replaced, 0 renamed, 1 skipped\./);
+    expect(last(user).text).toMatch(/Restored 1 file: 0 new, 1 replaced, 0 renamed, 1 skipped\./);
     expect(await contentOf(5002, first)).toBe(`theirs ${first}\n`);
     expect(await contentOf(5002, second)).toBe(`mine ${second}\n`);
     expect((await h.services.files.list(5002)).total).toBe(2);
@@ -106,7 +106,7 @@ describe("the same button pressed twice", () => {
     await h.send(user.pressButton(list, versionsData));
     const twice = h.fake.message(5004, list.message_id)!;
     expect(twice.text).toBe(once.text);
-    expect(twice.text).toContain("twice.py: 1 version");
+    expect(twice.text).toContain("twice.py: 1 version\n");
     const answers = h.fake.callbackAnswers().slice(answersBefore);
     expect(answers).toHaveLength(3);
     expect(answers.every((a) => !a.show_alert)).toBe(true);

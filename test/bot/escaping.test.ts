@@ -65,7 +65,7 @@ describe("text from users and archives is shown literally", () => {
 
     await h.send(user.pressButtonByText(detail, "📜 Versions"));
     const versions = h.fake.message(user.id, detail.message_id)!;
-    expect(versions.text).toContain(`📜 ${name}: 1 version`);
+    expect(versions.text).toContain(`📜 ${name}: 1 version\n`);
     expectOnlyOwnMarkup(versions);
 
     await h.send(user.sendText("/files"));
