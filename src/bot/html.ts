@@ -36,6 +36,11 @@ function escapeValue(value: MessageValue): string | number {
   return typeof value === "number" ? value : escapeHtml(value);
 }
 
+/** Variables for a translation: strings escaped, numbers as they are, `raw()` markup unwrapped. */
+export function escapeVars(vars: MessageVars | undefined): Record<string, string | number> | undefined {
+  return vars && Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, escapeValue(value)]));
+}
+
 /** Template tag for markup built in code: every `${value}` is escaped unless it is `raw()`. */
 export function html(strings: TemplateStringsArray, ...values: MessageValue[]): string {
   return strings.reduce((out, s, i) => out + s + (i < values.length ? String(escapeValue(values[i]!)) : ""), "");
@@ -56,8 +61,7 @@ export interface HtmlTranslateFlavor {
 export function escapingTranslate<C extends Context>(): MiddlewareFn<C> {
   return async (ctx, next) => {
     const translate = (ctx as unknown as I18nFlavor).translate;
-    const t: Translate = (key, vars) =>
-      translate(key, vars && Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, escapeValue(value)])));
+    const t: Translate = (key, vars) => translate(key, escapeVars(vars));
     const c = ctx as unknown as HtmlTranslateFlavor;
     c.t = t;
     c.translate = t;

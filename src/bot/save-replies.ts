@@ -3,6 +3,7 @@ import type { Context } from "grammy";
 import { MAX_FILE_BYTES } from "../files/file-library.js";
 import { cb } from "./callback-data.js";
 import type { BotI18nFlavor } from "./context.js";
+import { errorText } from "./error-messages.js";
 import { formatBytes } from "./format.js";
 import type { SaveOutcome } from "./save-outcome.js";
 
@@ -31,7 +32,7 @@ export async function replySaveOutcome(ctx: Context & BotI18nFlavor, outcome: Sa
       await ctx.reply(ctx.t("import-zip-direct"));
       return;
     case "invalid":
-      await ctx.reply(ctx.t(`file-error-${outcome.code}`));
+      await ctx.reply(errorText(ctx.t, { kind: "file", code: outcome.code }));
       return;
   }
 }

@@ -2,6 +2,7 @@ import { BackupError } from "../../backups/backup-types.js";
 import { MAX_BACKUP_NOTE_LENGTH, type BackupService } from "../../backups/backup-service.js";
 import type { BotConversation, InnerContext } from "../context.js";
 import { remind } from "./remind.js";
+import { errorText } from "../error-messages.js";
 
 export const BACKUP_NOTE = "backup-note";
 
@@ -35,7 +36,7 @@ export function backupNoteConversation(deps: { backups: BackupService }) {
         await answer.reply(answer.t("backup-note-saved", { value: result.note || "—" }));
         return;
       }
-      await answer.reply(answer.t(result.code === "note_too_long" ? "backup-note-too-long" : "backup-not-found", { max: String(MAX_BACKUP_NOTE_LENGTH) }));
+      await answer.reply(errorText(answer.t, { kind: "backup", code: result.code }));
       if (result.code !== "note_too_long") return;
     }
   };

@@ -3,6 +3,7 @@ import type { FileLibrary } from "../../files/file-library.js";
 import { MAX_NOTE_LENGTH } from "../../files/tags.js";
 import type { BotConversation, InnerContext } from "../context.js";
 import { remind } from "./remind.js";
+import { errorText } from "../error-messages.js";
 import { formatTags } from "../format.js";
 
 export const EDIT_FILE = "edit-file";
@@ -49,7 +50,7 @@ export function editFileConversation(deps: { files: FileLibrary }) {
         await answer.reply(answer.t(field === "note" ? "note-saved" : "tags-saved", { name: file.fileName, value: shown || "—" }));
         return;
       }
-      await answer.reply(answer.t(`file-error-${result.code}`, { max: String(MAX_NOTE_LENGTH) }));
+      await answer.reply(errorText(answer.t, { kind: "file", code: result.code }));
       if (result.code === "not_found") return;
     }
   };

@@ -1,12 +1,12 @@
 import { InlineKeyboard } from "grammy";
-import { BackupError } from "../../backups/backup-types.js";
 import type { BackupService } from "../../backups/backup-service.js";
-import { ArchiveError, type ArchiveHint } from "../../restore/restore-archive.js";
+import type { ArchiveHint } from "../../restore/restore-archive.js";
 import type { ConflictAction, Decision } from "../../restore/restore-planner.js";
 import { suggestRename } from "../../restore/restore-planner.js";
 import type { RestoreService } from "../../restore/restore-service.js";
-import { RestoreError, type ConflictCard, type RestoreDecisions, type RestorePreview } from "../../restore/restore-types.js";
+import type { ConflictCard, RestoreDecisions, RestorePreview } from "../../restore/restore-types.js";
 import type { BotConversation, InnerContext } from "../context.js";
+import { errorText, knownError, type ErrorInfo } from "../error-messages.js";
 import { clip, formatBytes, formatDate } from "../format.js";
 import { raw } from "../html.js";
 import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "../telegram-files.js";
@@ -22,7 +22,14 @@ export interface RestoreDeps {
   download: { apiRoot: string; fetch: FetchLike };
 }
 
-type Loaded = { ok: true; preview: RestorePreview } | { ok: false; code: string; entry?: string };
+type Loaded = { ok: true; preview: RestorePreview } | { ok: false; error: ErrorInfo };
+
+/** A known service error as plain JSON for the replay log; a missing backup means the source is gone. */
+function restoreFailure(err: unknown): { ok: false; error: ErrorInfo } {
+  const info = knownError(err);
+  if (!info) throw err;
+  return { ok: false, error: info.kind === "backup" ? { kind: "restore", code: "source_missing" } : info };
+}
 const ACTIONS: Record<string, ConflictAction> = { r: "replace", s: "skip", n: "rename" };
 
 /**
@@ -56,15 +63,11 @@ export function restoreConversation(deps: RestoreDeps) {
         const { bytes, hint } = await load(located);
         return { ok: true, preview: await deps.restore.preview(userId, bytes, hint) };
       } catch (err) {
-        if (err instanceof RestoreError) return { ok: false, code: err.code };
-        if (err instanceof ArchiveError) return { ok: false, code: err.code, entry: err.entry };
-        if (err instanceof BackupError) return { ok: false, code: "source_missing" };
-        if (err instanceof DownloadTooLargeError) return { ok: false, code: "too_large" };
-        throw err;
+        return restoreFailure(err);
       }
     });
     if (!loaded.ok) {
-      await ctx.reply(invalidMessage(ctx, loaded.code, loaded.entry));
+      await ctx.reply(errorText(ctx.t, loaded.error));
       return;
     }
     const preview = loaded.preview;
@@ -152,14 +155,11 @@ export function restoreConversation(deps: RestoreDeps) {
         const sourceBackupId = source.kind === "backup" ? source.backupId : undefined;
         return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint, { sourceBackupId }) };
       } catch (err) {
-        if (err instanceof RestoreError) return { ok: false as const, code: err.code };
-        if (err instanceof ArchiveError) return { ok: false as const, code: err.code };
-        if (err instanceof BackupError) return { ok: false as const, code: "source_missing" };
-        throw err;
+        return restoreFailure(err);
       }
     });
     if (!outcome.ok) {
-      await ctx.reply(outcome.code === "apply_failed" ? ctx.t("restore-failed-rolled-back") : invalidMessage(ctx, outcome.code));
+      await ctx.reply(errorText(ctx.t, outcome.error));
       return;
     }
     const r = outcome.result;
@@ -258,16 +258,6 @@ function rejectedList(ctx: InnerContext, preview: RestorePreview): string {
   const shown = preview.rejected.slice(0, 10).map((r) => ctx.t("restore-rejected-item", { name: r.name, reason: raw(ctx.t(`reject-${r.reason}`)) }));
   const more = preview.counts.rejected - shown.length;
   return "\n\n" + ctx.t("restore-rejected-title") + "\n" + shown.join("\n") + (more > 0 ? `\n${ctx.t("restore-rejected-more", { count: more })}` : "");
-}
-
-/** Restore failures that are not about the archive: each says exactly what state the library is in. */
-const RESTORE_STATE_ERRORS = new Set(["rollback_pending", "emergency_failed", "previous_restore_pending"]);
-
-function invalidMessage(ctx: InnerContext, code: string, entry?: string): string {
-  if (RESTORE_STATE_ERRORS.has(code)) return ctx.t(`restore-error-${code}`);
-  const key = `archive-error-${code}`;
-  const reason = ctx.t(key, { entry: entry ?? "" });
-  return ctx.t("restore-invalid", { reason: raw(reason === key ? ctx.t("archive-error-corrupt", { entry: "" }) : reason) });
 }
 
 async function cancelled(ctx: InnerContext): Promise<void> {

@@ -1,6 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import type { BackupService } from "../../backups/backup-service.js";
-import { BackupError, type BackupSummary, type VerifyProblem } from "../../backups/backup-types.js";
+import type { BackupSummary, VerifyProblem } from "../../backups/backup-types.js";
 import { patterns, RATING_BY_LETTER, cb } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { ownedBackup } from "../owned.js";
@@ -82,13 +82,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
     await ctx.answerCallbackQuery({ text: ctx.t("backup-creating") });
     const withHistory = ctx.match[1] === "h";
     await ctx.replyWithChatAction("upload_document");
-    let backup: BackupSummary;
-    try {
-      backup = await backups.create(ctx.from.id, { withHistory });
-    } catch (err) {
-      if (err instanceof BackupError) return ctx.reply(ctx.t("backup-create-failed"));
-      throw err;
-    }
+    const backup = await backups.create(ctx.from.id, { withHistory }); // a BackupError is told by the error boundary
     await ctx.reply(
       backup.fileCount === 0
         ? ctx.t("backup-created-empty")

@@ -1,15 +1,13 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BackupService } from "../../backups/backup-service.js";
-import { BackupError } from "../../backups/backup-types.js";
-import { GitHubError, parseRepoRef } from "../../imports/github.js";
+import { parseRepoRef } from "../../imports/github.js";
 import type { GitHubImporter } from "../../imports/github-import.js";
-import { ArchiveError } from "../../restore/restore-archive.js";
 import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { ownedBackup } from "../owned.js";
 import { RESTORE } from "../conversations/restore.js";
 import { formatBytes } from "../format.js";
-import { raw } from "../html.js";
+import { userMessage } from "../error-messages.js";
 import { restorePickKeyboard } from "../keyboards/backups.js";
 import { TELEGRAM_DOWNLOAD_LIMIT } from "../telegram-files.js";
 
@@ -63,10 +61,9 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubImp
     try {
       stored = await deps.github.importRepo(ctx.from!.id, ref);
     } catch (err) {
-      if (err instanceof GitHubError) return ctx.reply(ctx.t(`github-error-${err.code}`, { repo: label }));
-      if (err instanceof ArchiveError) return ctx.reply(ctx.t("restore-invalid", { reason: raw(ctx.t(`archive-error-${err.code}`, { entry: err.entry ?? "" })) }));
-      if (err instanceof BackupError) return ctx.reply(ctx.t("backup-create-failed"));
-      throw err;
+      const text = userMessage(ctx.t, err, { repo: label }); // only the repository name is ours to add
+      if (text === undefined) throw err;
+      return ctx.reply(text);
     }
     await ctx.reply(ctx.t("github-stored", { repo: label, size: formatBytes(stored.zipSize), count: stored.fileCount }), {
       reply_markup: new InlineKeyboard().text(ctx.t("btn-import-repo"), cb.backupRestore(stored.id)).row().text(ctx.t("btn-home"), cb.menu("home")),

@@ -8,7 +8,6 @@ import { EDIT_FILE } from "../conversations/edit-file.js";
 import { SAVE_CODE } from "../conversations/save-code.js";
 import { saveDocument, type DownloadOptions } from "../save-outcome.js";
 import { replySaveOutcome } from "../save-replies.js";
-import { FileError } from "../../files/file-types.js";
 
 /** Saving files: a sent document, `/save <name>` + code, and the note/tag editors. */
 export function saveFeature(deps: { files: FileLibrary; download: DownloadOptions }): Composer<BotContext> {
@@ -17,14 +16,8 @@ export function saveFeature(deps: { files: FileLibrary; download: DownloadOption
   composer.command("save", async (ctx) => {
     const parsed = parseSaveArgs(ctx.match);
     if (!parsed) return ctx.reply(ctx.t("save-usage"));
-    let tags: string[];
-    try {
-      tags = normalizeTags(parsed.tags);
-    } catch (err) {
-      if (err instanceof FileError) return ctx.reply(ctx.t(`file-error-${err.code}`));
-      throw err;
-    }
-    await ctx.conversation.enter(SAVE_CODE, parsed.fileName, tags);
+    // Too many tags throws a FileError, which the error boundary tells the user.
+    await ctx.conversation.enter(SAVE_CODE, parsed.fileName, normalizeTags(parsed.tags));
   });
 
   composer.on("message:document", async (ctx) => {
