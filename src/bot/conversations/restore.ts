@@ -5,6 +5,7 @@ import type { ConflictAction, Decision } from "../../restore/restore-planner.js"
 import { suggestRename } from "../../restore/restore-planner.js";
 import type { RestoreService } from "../../restore/restore-service.js";
 import type { ConflictCard, RestoreDecisions, RestorePreview } from "../../restore/restore-types.js";
+import { cb, patterns, restoreChoicePattern } from "../callback-data.js";
 import type { BotConversation, InnerContext } from "../context.js";
 import { errorText, knownError, type ErrorInfo } from "../error-messages.js";
 import { clip, formatBytes, formatDate } from "../format.js";
@@ -30,7 +31,11 @@ function restoreFailure(err: unknown): { ok: false; error: ErrorInfo } {
   if (!info) throw err;
   return { ok: false, error: info.kind === "backup" ? { kind: "restore", code: "source_missing" } : info };
 }
-const ACTIONS: Record<string, ConflictAction> = { r: "replace", s: "skip", n: "rename" };
+const ACTIONS = new Map<string, ConflictAction>([
+  ["r", "replace"],
+  ["s", "skip"],
+  ["n", "rename"],
+]);
 
 /**
  * ♻️ Restore: validate the whole archive, preview the changes, decide about every
@@ -76,13 +81,13 @@ export function restoreConversation(deps: RestoreDeps) {
     if (source.kind === "upload" && preview.format !== "plain") {
       await ctx.reply(ctx.t("import-backup-found", { count: preview.counts.new + preview.counts.unchanged + preview.counts.conflicts }), {
         reply_markup: new InlineKeyboard()
-          .text(ctx.t("btn-import-restore"), "rs:files")
+          .text(ctx.t("btn-import-restore"), cb.restoreChoice("files"))
           .row()
-          .text(ctx.t("btn-import-keep"), "rs:keep")
+          .text(ctx.t("btn-import-keep"), cb.restoreChoice("keep"))
           .row()
-          .text(ctx.t("btn-cancel"), "rs:cancel"),
+          .text(ctx.t("btn-cancel"), cb.restoreChoice("cancel")),
       });
-      const choice = await waitChoice(conversation, /^rs:(files|keep|cancel)$/);
+      const choice = await waitChoice(conversation, restoreChoicePattern(["files", "keep", "cancel"]));
       if (choice === "cancel") return cancelled(ctx);
       if (choice === "keep") {
         const again = await locate();
@@ -105,15 +110,15 @@ export function restoreConversation(deps: RestoreDeps) {
     }
     const kb = new InlineKeyboard();
     if (counts.conflicts > 0) {
-      kb.text(ctx.t("btn-restore-ask"), "rs:ask").row();
-      kb.text(ctx.t("btn-restore-replace-all"), "rs:replace").text(ctx.t("btn-restore-skip-all"), "rs:skip").row();
-      kb.text(ctx.t("btn-restore-rename-all"), "rs:rename").row();
+      kb.text(ctx.t("btn-restore-ask"), cb.restoreChoice("ask")).row();
+      kb.text(ctx.t("btn-restore-replace-all"), cb.restoreChoice("replace")).text(ctx.t("btn-restore-skip-all"), cb.restoreChoice("skip")).row();
+      kb.text(ctx.t("btn-restore-rename-all"), cb.restoreChoice("rename")).row();
     } else {
-      kb.text(ctx.t("btn-restore-go"), "rs:go").row();
+      kb.text(ctx.t("btn-restore-go"), cb.restoreChoice("go")).row();
     }
-    kb.text(ctx.t("btn-cancel"), "rs:cancel");
+    kb.text(ctx.t("btn-cancel"), cb.restoreChoice("cancel"));
     await ctx.reply(summary, { reply_markup: kb });
-    const mode = await waitChoice(conversation, /^rs:(ask|replace|skip|rename|go|cancel)$/);
+    const mode = await waitChoice(conversation, restoreChoicePattern(["ask", "replace", "skip", "rename", "go", "cancel"]));
     if (mode === "cancel") return cancelled(ctx);
 
     const decisions: RestoreDecisions = {};
@@ -124,9 +129,9 @@ export function restoreConversation(deps: RestoreDeps) {
       const taken = new Set(preview.takenNames);
       for (const [i, card] of preview.conflicts.entries()) {
         await ctx.reply(conflictCard(ctx, card, i + 1, counts.conflicts), { reply_markup: conflictKeyboard(ctx) });
-        const answer = await waitChoice(conversation, /^rs:c:([rsnRSN]|cancel)$/);
+        const answer = await waitChoice(conversation, patterns.conflictChoice);
         if (answer === "cancel") return cancelled(ctx);
-        const action = ACTIONS[answer.toLowerCase()]!;
+        const action = ACTIONS.get(answer.toLowerCase())!;
         if (answer !== answer.toLowerCase()) {
           decisions.defaultAction = action; // this one and every remaining conflict
           break;
@@ -198,14 +203,17 @@ async function askRename(
 ): Promise<string | undefined> {
   const suggestion = suggestRename(name, taken);
   await ctx.reply(ctx.t("restore-rename-ask", { name, suggestion }), {
-    reply_markup: new InlineKeyboard().text(ctx.t("btn-restore-use-suggestion"), "rs:use").row().text(ctx.t("btn-cancel"), "rs:cancel"),
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t("btn-restore-use-suggestion"), cb.restoreChoice("use"))
+      .row()
+      .text(ctx.t("btn-cancel"), cb.restoreChoice("cancel")),
   });
   for (;;) {
     const next = await conversation.wait();
-    const data = next.callbackQuery?.data;
-    if (data === "rs:use" || data === "rs:cancel") {
+    const choice = restoreChoicePattern(["use", "cancel"]).exec(next.callbackQuery?.data ?? "")?.[1];
+    if (choice) {
       await next.answerCallbackQuery();
-      return data === "rs:use" ? suggestion : undefined;
+      return choice === "use" ? suggestion : undefined;
     }
     const text = next.message?.text?.trim();
     if (text === undefined) {
@@ -222,17 +230,17 @@ async function askRename(
 
 function conflictKeyboard(ctx: InnerContext): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t("btn-conflict-replace"), "rs:c:r")
-    .text(ctx.t("btn-conflict-skip"), "rs:c:s")
-    .text(ctx.t("btn-conflict-rename"), "rs:c:n")
+    .text(ctx.t("btn-conflict-replace"), cb.conflictChoice("r"))
+    .text(ctx.t("btn-conflict-skip"), cb.conflictChoice("s"))
+    .text(ctx.t("btn-conflict-rename"), cb.conflictChoice("n"))
     .row()
-    .text(ctx.t("btn-conflict-replace-all"), "rs:c:R")
+    .text(ctx.t("btn-conflict-replace-all"), cb.conflictChoice("R"))
     .row()
-    .text(ctx.t("btn-conflict-skip-all"), "rs:c:S")
+    .text(ctx.t("btn-conflict-skip-all"), cb.conflictChoice("S"))
     .row()
-    .text(ctx.t("btn-conflict-rename-all"), "rs:c:N")
+    .text(ctx.t("btn-conflict-rename-all"), cb.conflictChoice("N"))
     .row()
-    .text(ctx.t("btn-cancel"), "rs:c:cancel");
+    .text(ctx.t("btn-cancel"), cb.conflictChoice("cancel"));
 }
 
 function conflictCard(ctx: InnerContext, card: ConflictCard, index: number, total: number): string {

@@ -73,7 +73,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   }
 
   composer.command("backup", (ctx) => showMenu(ctx, false));
-  composer.callbackQuery("m:backups", async (ctx) => {
+  composer.callbackQuery(cb.menu("backups"), async (ctx) => {
     await ctx.answerCallbackQuery();
     await showMenu(ctx, true);
   });

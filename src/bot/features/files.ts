@@ -1,7 +1,7 @@
 import { Composer, InputFile } from "grammy";
 import type { FileLibrary } from "../../files/file-library.js";
 import type { FileSummary } from "../../files/file-types.js";
-import { patterns } from "../callback-data.js";
+import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { ownedFile } from "../owned.js";
 import { formatBytes, formatDate, formatTags, MESSAGE_LIMIT } from "../format.js";
@@ -38,7 +38,7 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
   }
 
   composer.command("files", (ctx) => showList(ctx, 0, false));
-  composer.callbackQuery("m:files", async (ctx) => {
+  composer.callbackQuery(cb.menu("files"), async (ctx) => {
     await ctx.answerCallbackQuery();
     await showList(ctx, ctx.session.filesPage, true);
   });

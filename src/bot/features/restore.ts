@@ -25,7 +25,7 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubImp
   }
 
   composer.command("restore", (ctx) => showPicker(ctx, 0, false));
-  composer.callbackQuery("m:restore", async (ctx) => {
+  composer.callbackQuery(cb.menu("restore"), async (ctx) => {
     await ctx.answerCallbackQuery();
     await showPicker(ctx, 0, true);
   });
