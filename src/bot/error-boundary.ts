@@ -5,7 +5,8 @@ import type { Logger } from "../logger.js";
 import type { Locale } from "../users/user-settings.js";
 import type { BotContext } from "./context.js";
 import { userMessage } from "./error-messages.js";
-import { escapeVars, type Translate } from "./html.js";
+import { clip } from "./format.js";
+import { escapeVars, plainText, type Translate } from "./html.js";
 
 /**
  * The bot's one error handler (for `bot.errorBoundary` and `bot.catch`). A service error we
@@ -26,7 +27,9 @@ export function errorReporter(deps: { logger: Logger; events: Events; i18n: I18n
     const text = known ?? t("error-generic");
     try {
       // An alert if the button press is still unanswered; otherwise (or for messages) a reply.
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => ctx.reply(text));
+      // Alerts have no parse mode and hold 200 characters.
+      const alert = clip(plainText(text), 200);
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: alert, show_alert: true }).catch(() => ctx.reply(text));
       else if (ctx.chat) await ctx.reply(text);
     } catch {
       // Telegram itself may be what failed; the log line above is what we have.

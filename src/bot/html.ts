@@ -74,9 +74,14 @@ export function codeBlock(content: string, language: string): string {
   return html`<pre><code class="language-${language}">${content}</code></pre>`;
 }
 
-/** The length Telegram counts (text after entities are parsed): tags removed, entities decoded. */
+const DECODED: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'" };
+
+/** Our HTML as the user reads it (tags removed, entities decoded): for places without parse mode, like alerts. */
+export function plainText(markup: string): string {
+  return markup.replace(/<[^>]*>/g, "").replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => DECODED[e]!);
+}
+
+/** The length Telegram counts (text after entities are parsed). */
 export function visibleLength(markup: string): number {
-  return markup
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(?:amp|lt|gt|quot|#39);/g, "_").length;
+  return plainText(markup).length;
 }
