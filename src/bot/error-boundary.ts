@@ -22,7 +22,13 @@ export function errorReporter(deps: { logger: Logger; events: Events; i18n: I18n
     if (known === undefined) {
       const log = deps.logger.child({ updateId: ctx.update.update_id, userId: ctx.from?.id });
       log.error({ err: error }, "update failed");
-      deps.events.emit("bot_error", "error", { updateId: ctx.update.update_id, errorName: error instanceof Error ? error.name : typeof error });
+      // The counted event (ids, name, message) and, above, the diagnostic line with the stack; the logger scrubs secrets from both.
+      deps.events.emit("bot_error", "error", {
+        updateId: ctx.update.update_id,
+        userId: ctx.from?.id,
+        errorName: error instanceof Error ? error.name : typeof error,
+        errorMessage: error instanceof Error ? error.message : String(error),
+      });
     }
     const text = known ?? t("error-generic");
     try {
