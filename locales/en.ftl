@@ -30,10 +30,22 @@ btn-home = 🏠 Main menu
 help-text =
     <b>codevault</b> keeps your code files and never loses them.
 
+    <b>Files</b>
     • Send a code file as a document to save it. Add <code>#tags</code> and a note in the caption.
     • <code>/save app.py #tag</code>, then send the code as the next message.
     • Sending the same name again makes a new version; older versions stay.
-    • /files lists your files: open one to see it, its versions, edit its note or tags, or delete it.
+    • /files lists your files: open one to see it, download it, browse its versions, edit its note or tags, or delete it (with undo).
+
+    <b>Backups</b>
+    • /backup makes a ZIP of all your files (or of every version) with metadata.json, keeps it here and sends it to you.
+    • In 🗂 My backups: download, rate (🏆 backups are never removed automatically), add a note, verify every file against its checksum, or delete one or several.
+
+    <b>Restore and import</b>
+    • /restore (or ♻️ on a backup) shows what would change; you decide about each conflict (replace, skip or rename). An emergency backup is taken first, and a failed restore is rolled back.
+    • Send any ZIP to import it: a codevault backup, another bot's backup, a GitHub archive or a folder of sources.
+    • <code>/github owner/repo</code> imports a GitHub repository.
+
+    <b>Settings</b>
     • /language switches between English and Hebrew.
     • /cancel stops what you are doing; nothing changes.
 
@@ -46,6 +58,7 @@ cancel-nothing = There is nothing to cancel.
 not-allowed = 🔒 Sorry, this codevault is private. Ask its owner to add your Telegram id ({ $id }) to the allowed users.
 error-generic = ⚠️ Something went wrong on my side. Nothing you saved was lost; please try again in a moment.
 button-expired = This button is no longer valid. Open the menu again with /start.
+list-item = • { $text }
 btn-cancel = ✖️ Cancel
 btn-prev = ◀️ Previous
 btn-next = Next ▶️
@@ -70,6 +83,9 @@ btn-open = 📄 Open
 ## Files
 files-empty = 📭 Your library is empty. Send me a code file to save it.
 files-title = 📁 <b>Your files</b> ({ $total }) — page { $page } of { $pages }
+files-line = 📄 <b>{ $name }</b> · { $language } · v{ $version } · { $size }
+file-tags = 🏷 { $tags }
+file-note = 📝 { $note }
 file-detail =
     📄 <b>{ $name }</b>
     { $language } · v{ $version } · { $size }
@@ -87,7 +103,11 @@ btn-delete = 🗑 Delete
 btn-back-files = ⬅️ Back to files
 btn-back-file = ⬅️ Back to the file
 btn-back-versions = ⬅️ Back to versions
-versions-title = 📜 <b>{ $name }</b>: { $count } versions
+versions-title = 📜 <b>{ $name }</b>: { $count ->
+    [one] 1 version
+   *[other] { $count } versions
+  }
+versions-page = page { $page } of { $pages }
 version-line = v{ $version } · { $size } · { $date }
 version-button = v{ $version } · { $date }
 file-delete-confirm = 🗑 Delete <b>{ $name }</b> and all its versions? You can undo this.
@@ -154,13 +174,17 @@ backup-caption = codevault backup · { $count ->
    *[other] { $count } files
   } · { $date }
 backup-part-caption = codevault backup · part { $part } of { $total } · { $date }
-backup-sending-parts = This backup is larger than Telegram lets me send at once, so it comes as { $count } ZIP parts of at most { $limit }. Each part holds whole files and restores on its own.
+backup-sending-parts = This backup is larger than Telegram lets me send at once, so it comes as { $count ->
+    [one] 1 ZIP part
+   *[other] { $count } ZIP parts
+  } of at most { $limit }. Each part holds whole files and restores on its own.
 backups-list-empty = 🗂 You have no backups yet.
 backups-list-title = 🗂 <b>My backups</b> ({ $total }) — page { $page } of { $pages }
-backup-files-count = { $count ->
+backup-line = 📦 <b>{ $date }</b> · { $count ->
     [one] 1 file
    *[other] { $count } files
-  }
+  } · { $zip }{ $rating }
+backup-line-note = {"   "}📝 { $note }
 backup-detail =
     📦 <b>Backup of { $date }</b>
     { $type } · { $count ->
@@ -187,7 +211,10 @@ backup-note-ask =
 backup-note-saved = 📝 Note saved: { $value }
 backup-note-too-long = The note is too long: at most { $max } characters. Send a shorter one, or /cancel.
 backup-verifying = ⏳ Checking every file…
-backup-verify-ok = ✅ Verified: the ZIP is intact and all { $count } files match their checksums ({ $size }).
+backup-verify-ok = ✅ Verified: the ZIP is intact and { $count ->
+    [one] its 1 file matches its checksum
+   *[other] all { $count } files match their checksums
+  } ({ $size }).
 backup-verify-failed = ❌ Verification found { $count ->
     [one] a problem
    *[other] { $count } problems
@@ -229,9 +256,13 @@ import-kept = 📦 Kept as a backup ({ $count ->
   }, { $size }). Find it in 🗂 My backups.
 restore-invalid = 🚫 I cannot use this archive: { $reason }. Nothing was changed.
 restore-preview = ♻️ <b>Restore preview</b>
-    { $new } new · { $unchanged } unchanged · { $conflicts } conflicts · { $rejected } rejected
+    { $new } new · { $unchanged } unchanged · { $conflicts ->
+        [one] 1 conflict
+       *[other] { $conflicts } conflicts
+    } · { $rejected } rejected
 restore-nothing = ☑️ Nothing to restore: every file in the archive is already in your library, unchanged.
 restore-rejected-title = Not imported:
+restore-rejected-item = • { $name } — { $reason }
 restore-rejected-more = …and { $count } more.
 btn-restore-ask = ❓ Ask me for each conflict
 btn-restore-replace-all = ♻️ Replace all
@@ -256,12 +287,27 @@ restore-rename-ask = ✏️ Send a new name for the archived <b>{ $name }</b>, o
 btn-restore-use-suggestion = ✅ Use the suggested name
 restore-rename-taken = <b>{ $name }</b> is already taken. Send another name.
 restore-rename-invalid = <b>{ $name }</b> cannot be used as a file name (no leading "/", no ".." parts, no backslashes). Send another name.
-restore-too-many-conflicts = Only the first { $shown } conflicts were asked about; the rest are skipped (your versions stay).
+restore-too-many-conflicts = Only the first { $shown ->
+    [one] conflict was
+   *[other] { $shown } conflicts were
+  } asked about; the rest are skipped (your versions stay).
 restore-applying = ⏳ Taking an emergency backup, then restoring…
-restore-done = ✅ Restored { $restored } files: { $new } new, { $replaced } replaced, { $renamed } renamed, { $skipped } skipped.
-restore-done-history = 🕘 { $count } earlier versions from the backup came back with them, as their history.
-restore-done-unchanged = ☑️ { $count } unchanged files were left as they are.
-restore-done-rejected = 🚫 { $count } entries were not imported (listed in the preview).
+restore-done = ✅ Restored { $restored ->
+    [one] 1 file
+   *[other] { $restored } files
+  }: { $new } new, { $replaced } replaced, { $renamed } renamed, { $skipped } skipped.
+restore-done-history = 🕘 { $count ->
+    [one] 1 earlier version from the backup came back with them, as its history.
+   *[other] { $count } earlier versions from the backup came back with them, as their history.
+  }
+restore-done-unchanged = ☑️ { $count ->
+    [one] 1 unchanged file was left as it is.
+   *[other] { $count } unchanged files were left as they are.
+  }
+restore-done-rejected = 🚫 { $count ->
+    [one] 1 entry was not imported (listed in the preview).
+   *[other] { $count } entries were not imported (listed in the preview).
+  }
 restore-done-emergency = 🛟 An emergency backup of your library was taken first; it is in 🗂 My backups. Replaced files keep their old content as earlier versions.
 restore-failed-rolled-back = ⚠️ The restore failed part-way, so I rolled everything back: your library is exactly as it was before. Please try again.
 restore-error-rollback_pending = ⚠️ The restore failed part-way, and undoing it failed too (the database is not answering right now). Some restored files may be in your library until it is undone. I keep undoing it automatically until it is done and will tell you then; the emergency backup taken just before the restore is kept in 🗂 My backups.
@@ -301,7 +347,10 @@ github-usage =
     Send <code>/github owner/repo</code>, <code>/github owner/repo branch</code> or a github.com link.
     Private repositories need GITHUB_TOKEN on the server.
 github-downloading = ⏳ Downloading <b>{ $repo }</b> from GitHub…
-github-stored = 📦 <b>{ $repo }</b> is stored as a backup ({ $count } text files, { $size }). Import its files into your library?
+github-stored = 📦 <b>{ $repo }</b> is stored as a backup ({ $count ->
+    [one] 1 text file
+   *[other] { $count } text files
+  }, { $size }). Import its files into your library?
 btn-import-repo = ♻️ Import into my files
 github-error-invalid_reference = That does not look like a GitHub repository. Send <code>/github owner/repo</code>.
 github-error-not_found = I could not find <b>{ $repo }</b> on GitHub (or it is private and no token is set).

@@ -30,10 +30,22 @@ btn-home = 🏠 תפריט ראשי
 help-text =
     <b>codevault</b> שומר את קובצי הקוד שלכם ולעולם לא מאבד אותם.
 
+    <b>קבצים</b>
     • שלחו קובץ קוד כמסמך כדי לשמור אותו. אפשר להוסיף <code>#תגיות</code> והערה בכיתוב.
     • <code>/save app.py #tag</code>, ואז שלחו את הקוד בהודעה הבאה.
     • שליחה חוזרת של אותו שם יוצרת גרסה חדשה; הגרסאות הקודמות נשמרות.
-    • /files מציג את הקבצים: פתחו קובץ כדי לראות אותו ואת גרסאותיו, לערוך הערה או תגיות, או למחוק.
+    • /files מציג את הקבצים: פתחו קובץ כדי לראות אותו, להוריד אותו, לעבור על גרסאותיו, לערוך הערה או תגיות, או למחוק (עם ביטול).
+
+    <b>גיבויים</b>
+    • /backup יוצר ZIP של כל הקבצים שלכם (או של כל הגרסאות) עם metadata.json, שומר אותו כאן ושולח אותו אליכם.
+    • ב-🗂 הגיבויים שלי: להוריד, לדרג (גיבויי 🏆 לעולם לא נמחקים אוטומטית), להוסיף הערה, לאמת כל קובץ מול סכום הביקורת שלו, או למחוק גיבוי אחד או כמה.
+
+    <b>שחזור וייבוא</b>
+    • /restore (או ♻️ בגיבוי) מראה מה ישתנה; אתם מחליטים על כל התנגשות (להחליף, לדלג או לשנות שם). קודם נלקח גיבוי חירום, ושחזור שנכשל מבוטל במלואו.
+    • שלחו כל קובץ ZIP כדי לייבא אותו: גיבוי של codevault, גיבוי של בוט אחר, ארכיון GitHub או תיקיית קוד.
+    • <code>/github owner/repo</code> מייבא מאגר GitHub.
+
+    <b>הגדרות</b>
     • /language מחליף בין עברית לאנגלית.
     • /cancel עוצר את מה שאתם עושים; שום דבר לא משתנה.
 
@@ -46,6 +58,7 @@ cancel-nothing = אין מה לבטל.
 not-allowed = 🔒 מצטערים, ה-codevault הזה פרטי. בקשו מהבעלים להוסיף את מזהה הטלגרם שלכם ({ $id }) למשתמשים המורשים.
 error-generic = ⚠️ משהו השתבש אצלי. שום דבר ששמרתם לא אבד; נסו שוב בעוד רגע.
 button-expired = הכפתור הזה כבר לא בתוקף. פתחו את התפריט מחדש עם /start.
+list-item = • { $text }
 btn-cancel = ✖️ ביטול
 btn-prev = ▶️ הקודם
 btn-next = הבא ◀️
@@ -70,6 +83,9 @@ btn-open = 📄 פתיחה
 ## קבצים
 files-empty = 📭 הספרייה שלכם ריקה. שלחו לי קובץ קוד כדי לשמור אותו.
 files-title = 📁 <b>הקבצים שלכם</b> ({ $total }) — עמוד { $page } מתוך { $pages }
+files-line = 📄 <b>{ $name }</b> · { $language } · גרסה { $version } · { $size }
+file-tags = 🏷 { $tags }
+file-note = 📝 { $note }
 file-detail =
     📄 <b>{ $name }</b>
     { $language } · גרסה { $version } · { $size }
@@ -87,7 +103,12 @@ btn-delete = 🗑 מחיקה
 btn-back-files = ➡️ חזרה לקבצים
 btn-back-file = ➡️ חזרה לקובץ
 btn-back-versions = ➡️ חזרה לגרסאות
-versions-title = 📜 <b>{ $name }</b>: { $count } גרסאות
+versions-title = 📜 <b>{ $name }</b>: { $count ->
+    [one] גרסה אחת
+    [two] שתי גרסאות
+   *[other] { $count } גרסאות
+  }
+versions-page = עמוד { $page } מתוך { $pages }
 version-line = גרסה { $version } · { $size } · { $date }
 version-button = גרסה { $version } · { $date }
 file-delete-confirm = 🗑 למחוק את <b>{ $name }</b> ואת כל הגרסאות שלו? אפשר לבטל את זה.
@@ -154,13 +175,18 @@ backup-caption = גיבוי codevault · { $count ->
    *[other] { $count } קבצים
   } · { $date }
 backup-part-caption = גיבוי codevault · חלק { $part } מתוך { $total } · { $date }
-backup-sending-parts = הגיבוי גדול ממה שטלגרם מאפשר לי לשלוח בבת אחת, ולכן הוא יגיע ב-{ $count } חלקי ZIP של עד { $limit }. כל חלק מכיל קבצים שלמים וניתן לשחזור בפני עצמו.
+backup-sending-parts = הגיבוי גדול ממה שטלגרם מאפשר לי לשלוח בבת אחת, ולכן הוא יגיע ב{ $count ->
+    [one] חלק ZIP אחד
+    [two]שני חלקי ZIP
+   *[other]-{ $count } חלקי ZIP
+  } של עד { $limit }. כל חלק מכיל קבצים שלמים וניתן לשחזור בפני עצמו.
 backups-list-empty = 🗂 אין לכם עדיין גיבויים.
 backups-list-title = 🗂 <b>הגיבויים שלי</b> ({ $total }) — עמוד { $page } מתוך { $pages }
-backup-files-count = { $count ->
+backup-line = 📦 <b>{ $date }</b> · { $count ->
     [one] קובץ אחד
    *[other] { $count } קבצים
-  }
+  } · { $zip }{ $rating }
+backup-line-note = {"   "}📝 { $note }
 backup-detail =
     📦 <b>גיבוי מ-{ $date }</b>
     { $type } · { $count ->
@@ -187,7 +213,11 @@ backup-note-ask =
 backup-note-saved = 📝 ההערה נשמרה: { $value }
 backup-note-too-long = ההערה ארוכה מדי: עד { $max } תווים. שלחו הערה קצרה יותר, או /cancel.
 backup-verifying = ⏳ בודק כל קובץ…
-backup-verify-ok = ✅ אומת: קובץ ה-ZIP שלם וכל { $count } הקבצים תואמים לסכומי הביקורת שלהם ({ $size }).
+backup-verify-ok = ✅ אומת: קובץ ה-ZIP שלם ו{ $count ->
+    [one] הקובץ היחיד בו תואם לסכום הביקורת שלו
+    [two]שני הקבצים בו תואמים לסכומי הביקורת שלהם
+   *[other]כל { $count } הקבצים תואמים לסכומי הביקורת שלהם
+  } ({ $size }).
 backup-verify-failed = ❌ האימות מצא { $count ->
     [one] בעיה אחת
    *[other] { $count } בעיות
@@ -229,9 +259,10 @@ import-kept = 📦 נשמר כגיבוי ({ $count ->
   }, { $size }). הוא נמצא ב-🗂 הגיבויים שלי.
 restore-invalid = 🚫 אי אפשר להשתמש בארכיון הזה: { $reason }. שום דבר לא השתנה.
 restore-preview = ♻️ <b>תצוגה מקדימה של השחזור</b>
-    { $new } חדשים · { $unchanged } ללא שינוי · { $conflicts } התנגשויות · { $rejected } נדחו
+    חדשים: { $new } · ללא שינוי: { $unchanged } · התנגשויות: { $conflicts } · נדחו: { $rejected }
 restore-nothing = ☑️ אין מה לשחזר: כל הקבצים בארכיון כבר נמצאים בספרייה שלכם, ללא שינוי.
 restore-rejected-title = לא יובאו:
+restore-rejected-item = • { $name } — { $reason }
 restore-rejected-more = …ועוד { $count }.
 btn-restore-ask = ❓ לשאול אותי על כל התנגשות
 btn-restore-replace-all = ♻️ להחליף הכול
@@ -256,12 +287,32 @@ restore-rename-ask = ✏️ שלחו שם חדש ל-<b>{ $name }</b> מהארכ�
 btn-restore-use-suggestion = ✅ להשתמש בשם המוצע
 restore-rename-taken = השם <b>{ $name }</b> כבר תפוס. שלחו שם אחר.
 restore-rename-invalid = אי אפשר להשתמש ב-<b>{ $name }</b> כשם קובץ (בלי "/" בהתחלה, בלי חלקי "..", בלי לוכסנים הפוכים). שלחו שם אחר.
-restore-too-many-conflicts = נשאלתם רק על { $shown } ההתנגשויות הראשונות; על השאר דילגתי (הגרסאות שלכם נשארות).
+restore-too-many-conflicts = נשאלתם רק על { $shown ->
+    [one] ההתנגשות הראשונה
+    [two] שתי ההתנגשויות הראשונות
+   *[other] { $shown } ההתנגשויות הראשונות
+  }; על השאר דילגתי (הגרסאות שלכם נשארות).
 restore-applying = ⏳ לוקח גיבוי חירום, ואז משחזר…
-restore-done = ✅ שוחזרו { $restored } קבצים: { $new } חדשים, { $replaced } הוחלפו, { $renamed } קיבלו שם חדש, { $skipped } דולגו.
-restore-done-history = 🕘 { $count } גרסאות קודמות מהגיבוי שוחזרו יחד איתם, כהיסטוריה שלהם.
-restore-done-unchanged = ☑️ { $count } קבצים ללא שינוי נשארו כמו שהם.
-restore-done-rejected = 🚫 { $count } פריטים לא יובאו (מופיעים בתצוגה המקדימה).
+restore-done = ✅ { $restored ->
+    [one] שוחזר קובץ אחד
+    [two] שוחזרו שני קבצים
+   *[other] שוחזרו { $restored } קבצים
+  }. חדשים: { $new }, הוחלפו: { $replaced }, קיבלו שם חדש: { $renamed }, דולגו: { $skipped }.
+restore-done-history = 🕘 { $count ->
+    [one] גרסה קודמת אחת מהגיבוי שוחזרה יחד איתם, כהיסטוריה.
+    [two] שתי גרסאות קודמות מהגיבוי שוחזרו יחד איתם, כהיסטוריה שלהם.
+   *[other] { $count } גרסאות קודמות מהגיבוי שוחזרו יחד איתם, כהיסטוריה שלהם.
+  }
+restore-done-unchanged = ☑️ { $count ->
+    [one] קובץ אחד ללא שינוי נשאר כמו שהוא.
+    [two] שני קבצים ללא שינוי נשארו כמו שהם.
+   *[other] { $count } קבצים ללא שינוי נשארו כמו שהם.
+  }
+restore-done-rejected = 🚫 { $count ->
+    [one] פריט אחד לא יובא (מופיע בתצוגה המקדימה).
+    [two] שני פריטים לא יובאו (מופיעים בתצוגה המקדימה).
+   *[other] { $count } פריטים לא יובאו (מופיעים בתצוגה המקדימה).
+  }
 restore-done-emergency = 🛟 קודם נלקח גיבוי חירום של הספרייה שלכם; הוא נמצא ב-🗂 הגיבויים שלי. קבצים שהוחלפו שומרים את התוכן הקודם כגרסאות קודמות.
 restore-failed-rolled-back = ⚠️ השחזור נכשל באמצע, ולכן ביטלתי הכול: הספרייה שלכם בדיוק כמו שהייתה לפני כן. נסו שוב.
 restore-error-rollback_pending = ⚠️ השחזור נכשל באמצע, וגם הביטול שלו נכשל (מסד הנתונים לא עונה כרגע). ייתכן שחלק מהקבצים המשוחזרים יופיעו בספרייה שלכם עד שהביטול יושלם. אמשיך לבטל אותו אוטומטית עד שיצליח ואודיע לכם; גיבוי החירום שנלקח ממש לפני השחזור נשמר ב־🗂 הגיבויים שלי.
@@ -301,7 +352,11 @@ github-usage =
     שלחו <code>/github owner/repo</code>, <code>/github owner/repo branch</code> או קישור ל-github.com.
     מאגרים פרטיים דורשים GITHUB_TOKEN בשרת.
 github-downloading = ⏳ מוריד את <b>{ $repo }</b> מ-GitHub…
-github-stored = 📦 <b>{ $repo }</b> נשמר כגיבוי ({ $count } קובצי טקסט, { $size }). לייבא את הקבצים שלו לספרייה שלכם?
+github-stored = 📦 <b>{ $repo }</b> נשמר כגיבוי ({ $count ->
+    [one] קובץ טקסט אחד
+    [two] שני קובצי טקסט
+   *[other] { $count } קובצי טקסט
+  }, { $size }). לייבא את הקבצים שלו לספרייה שלכם?
 btn-import-repo = ♻️ לייבא לקבצים שלי
 github-error-invalid_reference = זה לא נראה כמו מאגר GitHub. שלחו <code>/github owner/repo</code>.
 github-error-not_found = לא מצאתי את <b>{ $repo }</b> ב-GitHub (או שהוא פרטי ולא הוגדר טוקן).

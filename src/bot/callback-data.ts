@@ -1,6 +1,7 @@
 /**
- * Every callback_data string the bot puts on a button, built and parsed in one
- * place. Ids are 24-hex ObjectIds, so data stays well under Telegram's 64 bytes.
+ * Every callback_data string the bot puts on a button, built (`cb`) and parsed (`patterns`)
+ * in one place — the conversations' restore buttons included. Ids are 24-hex ObjectIds and
+ * pages at most 6 digits, so data stays well under Telegram's 64 bytes (a test checks each).
  * Nothing parsed here is trusted: services re-check ownership.
  */
 const ID = "([0-9a-f]{24})";
@@ -9,7 +10,7 @@ export const cb = {
   menu: (item: MenuItem) => `m:${item}`,
   filesPage: (page: number) => `f:l:${page}`,
   fileOpen: (id: string) => `f:o:${id}`,
-  fileVersions: (id: string) => `f:h:${id}`,
+  fileVersions: (id: string, page = 0) => (page ? `f:h:${id}:${page}` : `f:h:${id}`),
   fileDownload: (id: string) => `f:g:${id}`,
   fileNote: (id: string) => `f:n:${id}`,
   fileTags: (id: string) => `f:t:${id}`,
@@ -31,6 +32,10 @@ export const cb = {
   backupToggle: (id: string, page: number) => `b:k:${id}:${page}`,
   backupRestore: (id: string) => `b:rs:${id}`,
   restoreList: (page: number) => `r:l:${page}`,
+  /** A step of the restore conversation (which archive use, which mode, the suggested name). */
+  restoreChoice: (choice: RestoreChoice) => `rs:${choice}`,
+  /** An answer on a conflict card: lower case for this file, upper case for it and all remaining. */
+  conflictChoice: (answer: ConflictAnswer) => `rs:c:${answer}`,
   backupDeleteSelected: "b:D",
   backupDeleteSelectedConfirm: "b:X",
   backupSelectCancel: "b:c",
@@ -39,11 +44,21 @@ export const cb = {
 export const MENU_ITEMS = ["home", "files", "save", "backups", "restore", "drive", "language", "help"] as const;
 export type MenuItem = (typeof MENU_ITEMS)[number];
 
+export const RESTORE_CHOICES = ["files", "keep", "ask", "replace", "skip", "rename", "go", "use", "cancel"] as const;
+export type RestoreChoice = (typeof RESTORE_CHOICES)[number];
+export const CONFLICT_ANSWERS = ["r", "s", "n", "R", "S", "N", "cancel"] as const;
+export type ConflictAnswer = (typeof CONFLICT_ANSWERS)[number];
+
+/** `rs:<choice>` for the choices one step accepts; the choice is group 1. */
+export function restoreChoicePattern(choices: readonly RestoreChoice[]): RegExp {
+  return new RegExp(`^rs:(${choices.join("|")})$`);
+}
+
 export const patterns = {
   menu: new RegExp(`^m:(${MENU_ITEMS.join("|")})$`),
   filesPage: /^f:l:(\d{1,6})$/,
   fileOpen: new RegExp(`^f:o:${ID}$`),
-  fileVersions: new RegExp(`^f:h:${ID}$`),
+  fileVersions: new RegExp(`^f:h:${ID}(?::(\\d{1,6}))?$`),
   fileDownload: new RegExp(`^f:g:${ID}$`),
   fileNote: new RegExp(`^f:n:${ID}$`),
   fileTags: new RegExp(`^f:t:${ID}$`),
@@ -64,6 +79,7 @@ export const patterns = {
   backupSelectPage: /^b:s:(\d{1,6})$/,
   backupRestore: new RegExp(`^b:rs:${ID}$`),
   restoreList: /^r:l:(\d{1,6})$/,
+  conflictChoice: new RegExp(`^rs:c:(${CONFLICT_ANSWERS.join("|")})$`),
   backupToggle: new RegExp(`^b:k:${ID}:(\\d{1,6})$`),
 };
 

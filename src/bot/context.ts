@@ -1,6 +1,7 @@
 import type { Context, SessionFlavor } from "grammy";
 import type { Conversation, ConversationFlavor } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
+import type { HtmlTranslateFlavor } from "./html.js";
 
 /** Chat state that is not worth a collection of its own; stored in MongoDB. */
 export interface SessionData {
@@ -16,10 +17,13 @@ export function initialSession(): SessionData {
   return { filesPage: 0, backupsPage: 0, selectedBackups: [] };
 }
 
+/** i18n as the bot uses it: `t` returns HTML and escapes every string variable (see html.ts). */
+export type BotI18nFlavor = Omit<I18nFlavor, "t" | "translate"> & HtmlTranslateFlavor;
+
 /** Context inside a conversation: a fresh object with only the plugins we install there. */
-export type InnerContext = Context & I18nFlavor;
+export type InnerContext = Context & BotI18nFlavor;
 
 /** Context in the main middleware tree. */
-export type BotContext = ConversationFlavor<Context & SessionFlavor<SessionData> & I18nFlavor>;
+export type BotContext = ConversationFlavor<Context & SessionFlavor<SessionData> & BotI18nFlavor>;
 
 export type BotConversation = Conversation<BotContext, InnerContext>;

@@ -1,7 +1,8 @@
 /** Small presentation helpers shared by the chat features. */
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+/** Cuts text to `max` characters, marking the cut with "…". */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 export function formatBytes(bytes: number): string {

@@ -39,12 +39,12 @@ const BY_INTERPRETER: [RegExp, string][] = [
 
 export function detectLanguage(fileName: string, content = ""): string {
   const base = fileName.split("/").pop()!.toLowerCase();
-  const byName = BY_FILENAME[base];
-  if (byName) return byName;
+  // Own properties only: a file named "constructor" or "x.__proto__" must not find Object's.
+  if (Object.hasOwn(BY_FILENAME, base)) return BY_FILENAME[base]!;
   const dot = base.lastIndexOf(".");
   if (dot > 0) {
-    const byExt = BY_EXTENSION[base.slice(dot + 1)];
-    if (byExt) return byExt;
+    const ext = base.slice(dot + 1);
+    if (Object.hasOwn(BY_EXTENSION, ext)) return BY_EXTENSION[ext]!;
   }
   return fromShebang(content) ?? "text";
 }

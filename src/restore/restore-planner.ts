@@ -69,6 +69,14 @@ export interface Decision {
 }
 
 /**
+ * The decision for one conflict: its own (an own property only, so a file named
+ * "constructor" or "__proto__" never finds Object's), else the default for all.
+ */
+export function decisionFor(perFile: Readonly<Record<string, Decision>> | undefined, name: string, fallback: ConflictAction): Decision {
+  return perFile && Object.hasOwn(perFile, name) ? perFile[name]! : { action: fallback };
+}
+
+/**
  * "app.py" → "app (restored).py", then "app (restored 2).py", … until the name is
  * free in `taken` (the library plus names already chosen in this restore).
  */

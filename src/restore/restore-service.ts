@@ -6,7 +6,7 @@ import type { BulkVersionInput, FileSummary } from "../files/file-types.js";
 import { fileNameKey, fileNameProblem } from "../files/text.js";
 import { archiveLimits, type ArchiveLimits, type ArchiveOrigin } from "./archive-limits.js";
 import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "./restore-archive.js";
-import { firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
+import { decisionFor, firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
 import { RestoreJournals } from "./restore-journals.js";
 import {
   RestoreError,
@@ -217,7 +217,7 @@ export class RestoreService {
     const taken = new Set([...library.map((f) => f.fileName), ...plan.new.map((f) => f.name)]);
     for (const c of plan.conflicts) taken.add(c.incoming.name);
     for (const conflict of plan.conflicts) {
-      const decision = decisions.perFile?.[conflict.incoming.name] ?? { action: decisions.defaultAction ?? "skip" };
+      const decision = decisionFor(decisions.perFile, conflict.incoming.name, decisions.defaultAction ?? "skip");
       if (decision.action === "skip") {
         result.skipped++;
       } else if (decision.action === "replace") {

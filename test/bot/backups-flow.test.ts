@@ -88,10 +88,14 @@ describe("backups through the bot", () => {
     expect(h.fake.lastSent(302)!.text).toBe("📝 Note saved: before refactor");
 
     await h.send(user.pressButtonByText(detail, "✅ Verify"));
-    expect(h.fake.message(302, detail.message_id)!.text).toContain("✅ Verified: the ZIP is intact and all 1 files match");
+    expect(h.fake.message(302, detail.message_id)!.text).toContain("✅ Verified: the ZIP is intact and its 1 file matches its checksum");
 
     await h.send(user.pressButtonByText(h.fake.message(302, detail.message_id)!, "⬇️ Download"));
-    expect(h.fake.lastSent(302)!.document!.file_name).toMatch(/\.zip$/);
+    const sent = h.fake.lastSent(302)!.document!;
+    expect(sent.file_name).toMatch(/\.zip$/);
+    // The ZIP the user gets is the stored backup, byte for byte.
+    const stored = await h.services.backups.download(302, second.id);
+    expect(Buffer.from(sent.bytes).equals(stored.bytes)).toBe(true);
 
     await h.send(user.sendText("/backup"));
     await h.send(user.pressButtonByText(h.fake.lastSent(302)!, "🗂 My backups"));
@@ -137,13 +141,17 @@ describe("backups through the bot", () => {
     await h.send(thief.sendText("/backup"));
     const msg = h.fake.lastSent(305)!;
     const sentBefore = h.fake.sent(305).length;
-    for (const data of ["o", "g", "r", "t", "v", "d", "x"].map((a) => `b:${a}:${backup.id}`).concat(`b:R:${backup.id}:e`, `b:k:${backup.id}:0`)) {
+    for (const data of ["o", "g", "r", "t", "v", "d", "x", "rs"].map((a) => `b:${a}:${backup.id}`).concat(`b:R:${backup.id}:e`, `b:k:${backup.id}:0`)) {
       const before = h.fake.callbackAnswers().length;
       await h.send(thief.pressButton(msg, data));
       expect(h.fake.callbackAnswers()[before], data).toMatchObject({ text: "Backup not found. It may have been deleted.", show_alert: true });
     }
     await h.send(thief.pressButton(msg, "b:X")); // confirm multi-delete with nothing (or forged) selected
     expect(h.fake.sent(305).length).toBe(sentBefore);
+    // Neither the note question nor a restore started: plain text gets the usual answer.
+    await h.send(thief.sendText("hello"));
+    expect(h.fake.lastSent(305)!.text).toMatch(/^💾 Saving code/);
+    expect(h.fake.sent(305).length).toBe(sentBefore + 1);
     expect(h.fake.sent(305).some((m) => m.document)).toBe(false);
     expect(await h.services.backups.get(owner, backup.id)).toMatchObject({ id: backup.id, rating: undefined, note: undefined });
   });

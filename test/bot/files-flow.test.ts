@@ -112,6 +112,32 @@ describe("saving and browsing files", () => {
     expect(detail.text).toContain("too long for a message");
   });
 
+  it("the preview limit: a file that fills the message exactly shows as text, one character more comes as a document", async () => {
+    const user = h.fake.user(33);
+    const open = async (name: string, content: string) => {
+      await h.services.files.save(33, { fileName: name, content });
+      await h.send(user.sendText("/files"));
+      await h.send(user.pressButtonByText(h.fake.lastSent(33)!, `📄 ${name}`));
+    };
+    // The header around the code (name, language, version, size, date) has the same length for edge-a and edge-b.
+    await open("edge-p.txt", "p".repeat(3000));
+    const header = h.fake.lastSent(33)!.text!.length - 3000;
+    const fits = 4096 - header;
+
+    await open("edge-a.txt", "a".repeat(fits));
+    const shown = h.fake.lastSent(33)!;
+    expect(shown.document).toBeUndefined();
+    expect(shown.text).toHaveLength(4096);
+    expect(shown.text).toContain("a".repeat(fits));
+
+    const sentBefore = h.fake.sent(33).length;
+    await open("edge-b.txt", "b".repeat(fits + 1));
+    const [detail, doc] = h.fake.sent(33).slice(sentBefore);
+    expect(detail!.text).toContain("too long for a message");
+    expect(detail!.text).not.toContain("bbbb");
+    expect(Buffer.from(doc!.document!.bytes).toString("utf8")).toBe("b".repeat(fits + 1));
+  });
+
   it("edits the note and tags in a conversation; /cancel keeps the old note", async () => {
     const user = h.fake.user(26);
     await h.send(user.sendDocument(Buffer.from("SELECT 1;"), "q.sql", { caption: "old note" }));
@@ -159,20 +185,27 @@ describe("saving and browsing files", () => {
     await h.send(thief.sendText("/files"));
     const list = h.fake.lastSent(29)!;
     const sentBefore = h.fake.sent(29).length;
-    for (const forged of [`f:o:${file.id}`, `f:g:${file.id}`, `f:x:${file.id}`, `f:n:${file.id}`]) {
+    for (const action of ["o", "h", "g", "n", "t", "d", "x"]) {
+      const forged = `f:${action}:${file.id}`;
       const answersBefore = h.fake.callbackAnswers().length;
       await h.send(thief.pressButton(list, forged));
-      const answer = h.fake.callbackAnswers()[answersBefore];
-      if (forged.startsWith("f:n:")) {
-        expect(h.fake.lastSent(29)!.text).toBe("File not found. It may have been deleted.");
-      } else {
-        expect(answer, forged).toMatchObject({ text: "File not found. It may have been deleted.", show_alert: true });
-      }
+      expect(h.fake.callbackAnswers()[answersBefore], forged).toMatchObject({ text: "File not found. It may have been deleted.", show_alert: true });
     }
-    expect(h.fake.sent(29).filter((m) => m.document)).toHaveLength(0);
-    expect(h.fake.sent(29).length).toBeLessThanOrEqual(sentBefore + 1);
-    expect(await h.services.files.getLatest(28, "secret.py")).toMatchObject({ version: 1, note: "" });
+    // No conversation started: plain text gets the usual answer, not a question's reminder.
+    await h.send(thief.sendText("#stolen"));
+    expect(h.fake.lastSent(29)!.text).toMatch(/^💾 Saving code/);
+    expect(h.fake.sent(29)).toHaveLength(sentBefore + 1);
+    expect(h.fake.message(29, list.message_id)!.text).toBe(list.text);
+    expect(await h.services.files.getLatest(28, "secret.py")).toMatchObject({ version: 1, note: "", tags: [] });
     expect(buttonData(list).every((d) => Buffer.byteLength(d) <= 64)).toBe(true);
+
+    // Undo on the owner's deleted file: nothing comes back for the thief or the owner.
+    await h.services.files.remove(28, file.id);
+    const answersBefore = h.fake.callbackAnswers().length;
+    await h.send(thief.pressButton(list, `f:u:${file.id}`));
+    expect(h.fake.callbackAnswers()[answersBefore]).toMatchObject({ show_alert: true });
+    expect((await h.services.files.list(28)).total).toBe(0);
+    expect((await h.services.files.list(29)).total).toBe(0);
   });
 
   it("pages through more than ten files", async () => {

@@ -103,4 +103,23 @@ describe("allow-list", () => {
     await closed.send(owner.sendText("/start"));
     expect(closed.fake.lastSent(500)!.text).toContain("Hi User500!");
   });
+
+  it("refuses a stranger's button presses: nothing is created, shown or stored", async () => {
+    const stranger = closed.fake.user(667);
+    const notAllowed = "🔒 Sorry, this codevault is private. Ask its owner to add your Telegram id (667) to the allowed users.";
+    await closed.send(stranger.sendText("/start"));
+    const menu = closed.fake.lastSent(667)!; // any message in the stranger's chat can carry a (forged) button
+    expect(menu.text).toBe(notAllowed);
+    // Buttons that would act for anyone who may use the bot: create a backup, open the menus.
+    for (const data of ["b:n", "b:nh", "m:files", "m:backups", "b:l:0"]) {
+      const before = closed.fake.callbackAnswers().length;
+      await closed.send(stranger.pressButton(menu, data));
+      expect(closed.fake.callbackAnswers()[before], data).toMatchObject({ text: notAllowed, show_alert: true });
+    }
+    expect(closed.fake.sent(667)).toHaveLength(1);
+    expect(closed.fake.message(667, menu.message_id)!.text).toBe(notAllowed);
+    expect((await closed.services.backups.list(667)).total).toBe(0);
+    expect(await closed.db.collection("backups").countDocuments({})).toBe(0);
+    expect(await closed.db.collection("sessions").countDocuments({ key: "667" })).toBe(0);
+  });
 });

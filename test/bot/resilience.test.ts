@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Writable } from "node:stream";
+import { createLogger } from "../../src/logger.js";
 import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
 
 let h: BotHarness;
@@ -17,13 +19,30 @@ describe("error boundary and retries", () => {
     broken.list = async () => {
       throw new Error("database went away");
     };
-    h.bot = h.newBot({ files: broken }).bot;
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger("info", new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
+    h.bot = h.newBot({ files: broken, logger } as never).bot;
     const errorsBefore = await h.events.count("bot_error");
-    await h.send(user.sendText("/files"));
+    const update = user.sendText("/files");
+    await h.send(update);
     expect(h.fake.lastSent(40)!.text).toBe("⚠️ Something went wrong on my side. Nothing you saved was lost; please try again in a moment.");
     expect(await h.events.count("bot_error")).toBe(errorsBefore + 1);
+    // Logged once, by the error boundary's child logger, with the update it belongs to.
+    const failed = lines.filter((l) => l["msg"] === "update failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ updateId: update.update_id, userId: 40, err: { message: "database went away" } });
     h.bot = h.newBot().bot;
     expect((await h.services.files.list(40)).total).toBe(1);
+  });
+
+  it("a known service error is told in its own words by the one error mapping, and is not logged as a failure", async () => {
+    const user = h.fake.user(42);
+    const errorsBefore = await h.events.count("bot_error");
+    await h.send(user.sendText(`/save many.py ${Array.from({ length: 21 }, (_, i) => `#t${i}`).join(" ")}`));
+    expect(h.fake.lastSent(42)!.text).toBe("Too many tags: at most 20.");
+    expect(await h.events.count("bot_error")).toBe(errorsBefore);
+    await h.send(user.sendText("print('no question is open')"));
+    expect(h.fake.lastSent(42)!.text).toMatch(/^💾 Saving code/);
   });
 
   it("retries Telegram's 429 outside and inside conversations", async () => {

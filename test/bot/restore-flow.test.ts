@@ -48,7 +48,7 @@ describe("restore conversation", () => {
     const user = h.fake.user(400);
     const backup = await setUpChangedLibrary(400);
     const preview = await startRestoreFromBackup(user, backup.id);
-    expect(preview.text).toContain("1 new · 1 unchanged · 1 conflicts · 0 rejected");
+    expect(preview.text).toContain("1 new · 1 unchanged · 1 conflict · 0 rejected");
     await h.send(user.pressButtonByText(preview, "❓ Ask me for each conflict"));
     const card = last(user);
     expect(card.text).toContain("Conflict 1 of 1: a.py");
@@ -105,7 +105,7 @@ describe("restore conversation", () => {
     await h.send(user.pressButtonByText(last(user), "♻️ Replace"));
     expect(last(user).text).toContain("Conflict 2 of 3: y.js");
     await h.send(user.pressButtonByText(last(user), "⏭ Skip this and all remaining"));
-    expect(last(user).text).toMatch(/Restored 1 files: 0 new, 1 replaced, 0 renamed, 2 skipped/);
+    expect(last(user).text).toMatch(/Restored 1 file: 0 new, 1 replaced, 0 renamed, 2 skipped/);
     expect(await content(405, "x.js")).toBe("old x");
     expect(await content(405, "z.js")).toBe("new z");
   });
@@ -175,7 +175,7 @@ describe("import of any ZIP", () => {
     await h.send(user.pressButtonByText(last(user), "♻️ Restore into my files"));
     expect(last(user).text).toContain("1 new · 0 unchanged · 0 conflicts · 0 rejected");
     await h.send(user.pressButtonByText(last(user), "♻️ Restore"));
-    expect(last(user).text).toMatch(/Restored 1 files: 1 new/);
+    expect(last(user).text).toMatch(/Restored 1 file: 1 new/);
     expect(await h.services.files.getLatest(421, "src/app.ts")).toMatchObject({ tags: ["web"], note: "n", language: "typescript" });
   });
 
@@ -191,8 +191,8 @@ describe("import of any ZIP", () => {
     await h.send(user.pressButtonByText(last(user), "♻️ Restore into my files"));
     expect(last(user).text).toContain("1 new · 0 unchanged · 0 conflicts · 0 rejected");
     await h.send(user.pressButtonByText(last(user), "♻️ Restore"));
-    expect(last(user).text).toMatch(/Restored 1 files: 1 new/);
-    expect(last(user).text).toContain("🕘 1 earlier versions from the backup came back with them, as their history.");
+    expect(last(user).text).toMatch(/Restored 1 file: 1 new/);
+    expect(last(user).text).toContain("🕘 1 earlier version from the backup came back with them, as its history.");
     expect((await snapshot(431)).map((d) => [d.name, d.version])).toEqual([
       ["x.py", 1],
       ["x.py", 2],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cb, MENU_ITEMS, patterns } from "../../src/bot/callback-data.js";
+import { cb, CONFLICT_ANSWERS, MENU_ITEMS, patterns, RESTORE_CHOICES, restoreChoicePattern } from "../../src/bot/callback-data.js";
 
 const id = "0123456789abcdef01234567";
 
@@ -10,6 +10,7 @@ describe("callback data", () => {
       [cb.filesPage(999999), patterns.filesPage],
       [cb.fileOpen(id), patterns.fileOpen],
       [cb.fileVersions(id), patterns.fileVersions],
+      [cb.fileVersions(id, 999999), patterns.fileVersions],
       [cb.fileDownload(id), patterns.fileDownload],
       [cb.fileNote(id), patterns.fileNote],
       [cb.fileTags(id), patterns.fileTags],
@@ -19,7 +20,7 @@ describe("callback data", () => {
       [cb.language("he"), patterns.language],
       [cb.backupCreate(true), patterns.backupCreate],
       [cb.backupCreate(false), patterns.backupCreate],
-      [cb.backupList(12), patterns.backupList],
+      [cb.backupList(999999), patterns.backupList],
       [cb.backupOpen(id), patterns.backupOpen],
       [cb.backupDownload(id), patterns.backupDownload],
       [cb.backupRateMenu(id), patterns.backupRateMenu],
@@ -28,9 +29,22 @@ describe("callback data", () => {
       [cb.backupVerify(id), patterns.backupVerify],
       [cb.backupDelete(id), patterns.backupDelete],
       [cb.backupDeleteConfirm(id), patterns.backupDeleteConfirm],
-      [cb.backupSelectPage(3), patterns.backupSelectPage],
+      [cb.backupSelectPage(999999), patterns.backupSelectPage],
       [cb.backupToggle(id, 999999), patterns.backupToggle],
+      [cb.backupRestore(id), patterns.backupRestore],
+      [cb.restoreList(999999), patterns.restoreList],
+      ...RESTORE_CHOICES.map((c) => [cb.restoreChoice(c), restoreChoicePattern(RESTORE_CHOICES)] as [string, RegExp]),
+      ...CONFLICT_ANSWERS.map((a) => [cb.conflictChoice(a), patterns.conflictChoice] as [string, RegExp]),
+      [cb.backupDeleteSelected, /^b:D$/],
+      [cb.backupDeleteSelectedConfirm, /^b:X$/],
+      [cb.backupSelectCancel, /^b:c$/],
     ];
+    // Every builder in cb is exercised above.
+    const exercised = new Set(built.map(([data]) => data));
+    for (const [name, build] of Object.entries(cb)) {
+      const sample = typeof build === "string" ? build : (build as (...a: unknown[]) => string)(...(name === "menu" ? ["home"] : name === "restoreChoice" ? ["go"] : name === "conflictChoice" ? ["r"] : name === "language" ? ["he"] : name === "backupCreate" ? [true] : name === "backupRate" ? [id, "excellent"] : name.endsWith("Page") || name.endsWith("List") ? [999999] : name === "backupToggle" ? [id, 999999] : [id]));
+      expect(exercised.has(sample), name).toBe(true);
+    }
     for (const [data, pattern] of built) {
       expect(pattern.test(data), data).toBe(true);
       expect(Buffer.byteLength(data), data).toBeLessThanOrEqual(64);

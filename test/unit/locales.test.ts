@@ -65,3 +65,49 @@ describe("locales", () => {
     );
   });
 });
+
+describe("words", () => {
+  const i18n = new I18n({ defaultLocale: "en", directory: LOCALES_DIR, fluentBundleOptions: { useIsolating: false } });
+  /** Every message that shows a count, with the variable that holds it. */
+  const COUNTS: [string, string][] = [
+    ["backups-summary", "count"], ["backup-created", "count"], ["backup-created-history", "count"], ["backup-caption", "count"],
+    ["backup-sending-parts", "count"], ["backup-line", "count"], ["backup-detail", "count"], ["backup-verify-ok", "count"],
+    ["backup-verify-failed", "count"], ["backups-delete-many-confirm", "count"], ["backups-deleted", "count"],
+    ["versions-title", "count"], ["import-backup-found", "count"], ["import-kept", "count"], ["restore-preview", "conflicts"],
+    ["restore-too-many-conflicts", "shown"], ["restore-done", "restored"], ["restore-done-history", "count"],
+    ["restore-done-unchanged", "count"], ["restore-done-rejected", "count"], ["github-stored", "count"],
+  ];
+  const render = (locale: string, key: string, countVar: string, n: number) => {
+    const vars: Record<string, string | number> = { name: "app.py", date: "2025-01-15 10:30 UTC", size: "1 KB", zip: "1 KB", limit: "1 MB", repo: "o/r", type: "Full", rating: "" };
+    for (const v of ["count", "total", "new", "unchanged", "conflicts", "rejected", "restored", "replaced", "renamed", "skipped", "shown"]) vars[v] = 0;
+    vars[countVar] = n;
+    return i18n.t(locale, key, vars);
+  };
+
+  it("renders every count with its plural form: no '1 files' in English, no plural noun after 1 in Hebrew", () => {
+    for (const [key, countVar] of COUNTS) {
+      const en1 = render("en", key, countVar, 1);
+      const en2 = render("en", key, countVar, 2);
+      expect(en1, key).not.toMatch(/\b1 (?:[a-z]+ )?(?:files|versions|backups|conflicts|entries|parts|problems)\b/);
+      expect(en1, key).not.toMatch(/\b1 \w+ (?:were|are)\b/);
+      expect(en2, key).toMatch(/\b2\b/);
+      expect(en2, key).not.toMatch(/\b2 (?:[a-z]+ )?(?:file|version|backup|conflict|entry|part|problem)\b/);
+      const he1 = render("he", key, countVar, 1);
+      // Hebrew plural nouns end in ים or ות: after the number 1 the singular ("אחד"/"אחת") must be used.
+      expect(he1, key).not.toMatch(/(?:^|[\s(\-ב])1 \S*(?:ים|ות)(?=[\s.,:)]|$)/u);
+      expect(render("he", key, countVar, 2), key).not.toContain("{");
+    }
+  });
+
+  it("/help names every capability, in both languages", () => {
+    for (const locale of ["en", "he"]) {
+      const help = i18n.t(locale, "help-text");
+      for (const command of ["/save", "/files", "/backup", "/restore", "/github", "/language", "/cancel"]) expect(help, `${locale} ${command}`).toContain(command);
+      for (const word of locale === "en"
+        ? ["version", "tags", "note", "rate", "verify", "ZIP", "import", "emergency backup", "conflict"]
+        : ["גרס", "תגיות", "הערה", "לדרג", "לאמת", "ZIP", "לייבא", "גיבוי חירום", "התנגשות"]) {
+        expect(help, `${locale} ${word}`).toContain(word);
+      }
+    }
+  });
+});

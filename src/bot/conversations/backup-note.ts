@@ -2,7 +2,7 @@ import { BackupError } from "../../backups/backup-types.js";
 import { MAX_BACKUP_NOTE_LENGTH, type BackupService } from "../../backups/backup-service.js";
 import type { BotConversation, InnerContext } from "../context.js";
 import { remind } from "./remind.js";
-import { escapeHtml } from "../format.js";
+import { errorText } from "../error-messages.js";
 
 export const BACKUP_NOTE = "backup-note";
 
@@ -18,9 +18,7 @@ export function backupNoteConversation(deps: { backups: BackupService }) {
       await ctx.reply(ctx.t("backup-not-found"));
       return;
     }
-    await ctx.reply(ctx.t("backup-note-ask", { max: String(MAX_BACKUP_NOTE_LENGTH), current: escapeHtml(current.note || "—") }), {
-      parse_mode: "HTML",
-    });
+    await ctx.reply(ctx.t("backup-note-ask", { max: String(MAX_BACKUP_NOTE_LENGTH), current: current.note || "—" }));
     for (;;) {
       const answer = await conversation.waitFor("message:text", { otherwise: remind("edit-expect-text") });
       const text = answer.message.text;
@@ -35,10 +33,10 @@ export function backupNoteConversation(deps: { backups: BackupService }) {
         }
       });
       if (result.ok) {
-        await answer.reply(answer.t("backup-note-saved", { value: escapeHtml(result.note || "—") }), { parse_mode: "HTML" });
+        await answer.reply(answer.t("backup-note-saved", { value: result.note || "—" }));
         return;
       }
-      await answer.reply(answer.t(result.code === "note_too_long" ? "backup-note-too-long" : "backup-not-found", { max: String(MAX_BACKUP_NOTE_LENGTH) }));
+      await answer.reply(errorText(answer.t, { kind: "backup", code: result.code }));
       if (result.code !== "note_too_long") return;
     }
   };

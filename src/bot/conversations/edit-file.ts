@@ -3,7 +3,8 @@ import type { FileLibrary } from "../../files/file-library.js";
 import { MAX_NOTE_LENGTH } from "../../files/tags.js";
 import type { BotConversation, InnerContext } from "../context.js";
 import { remind } from "./remind.js";
-import { escapeHtml, formatTags } from "../format.js";
+import { errorText } from "../error-messages.js";
+import { formatTags } from "../format.js";
 
 export const EDIT_FILE = "edit-file";
 export type EditableField = "note" | "tags";
@@ -23,11 +24,10 @@ export function editFileConversation(deps: { files: FileLibrary }) {
     const current = field === "note" ? file.note : formatTags(file.tags);
     await ctx.reply(
       ctx.t(field === "note" ? "note-ask" : "tags-ask", {
-        name: escapeHtml(file.fileName),
-        current: escapeHtml(current || "—"),
+        name: file.fileName,
+        current: current || "—",
         max: String(MAX_NOTE_LENGTH),
       }),
-      { parse_mode: "HTML" },
     );
     for (;;) {
       const answer = await conversation.waitFor("message:text", {
@@ -47,12 +47,10 @@ export function editFileConversation(deps: { files: FileLibrary }) {
       });
       if (result.ok) {
         const shown = field === "note" ? result.note : formatTags(result.tags);
-        await answer.reply(ctx.t(field === "note" ? "note-saved" : "tags-saved", { name: escapeHtml(file.fileName), value: escapeHtml(shown || "—") }), {
-          parse_mode: "HTML",
-        });
+        await answer.reply(answer.t(field === "note" ? "note-saved" : "tags-saved", { name: file.fileName, value: shown || "—" }));
         return;
       }
-      await answer.reply(answer.t(`file-error-${result.code}`, { max: String(MAX_NOTE_LENGTH) }));
+      await answer.reply(errorText(answer.t, { kind: "file", code: result.code }));
       if (result.code === "not_found") return;
     }
   };

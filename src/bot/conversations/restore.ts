@@ -1,15 +1,16 @@
 import { InlineKeyboard } from "grammy";
-import { BackupError } from "../../backups/backup-types.js";
 import type { BackupService } from "../../backups/backup-service.js";
-import { FileError } from "../../files/file-types.js";
 import { originOfBackup, type ArchiveOrigin } from "../../restore/archive-limits.js";
-import { ArchiveError, type ArchiveHint } from "../../restore/restore-archive.js";
-import type { ConflictAction } from "../../restore/restore-planner.js";
+import type { ArchiveHint } from "../../restore/restore-archive.js";
+import type { ConflictAction, Decision } from "../../restore/restore-planner.js";
 import { suggestRename } from "../../restore/restore-planner.js";
 import type { RestoreService } from "../../restore/restore-service.js";
-import { RestoreError, type ConflictCard, type RestoreDecisions, type RestorePreview } from "../../restore/restore-types.js";
+import type { ConflictCard, RestoreDecisions, RestorePreview } from "../../restore/restore-types.js";
+import { cb, patterns, restoreChoicePattern } from "../callback-data.js";
 import type { BotConversation, InnerContext } from "../context.js";
-import { escapeHtml, formatBytes, formatDate } from "../format.js";
+import { errorText, knownError, type ErrorInfo } from "../error-messages.js";
+import { clip, formatBytes, formatDate } from "../format.js";
+import { raw } from "../html.js";
 import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "../telegram-files.js";
 
 export const RESTORE = "restore";
@@ -23,8 +24,19 @@ export interface RestoreDeps {
   download: { apiRoot: string; fetch: FetchLike };
 }
 
-type Loaded = { ok: true; preview: RestorePreview } | { ok: false; code: string; entry?: string };
-const ACTIONS: Record<string, ConflictAction> = { r: "replace", s: "skip", n: "rename" };
+type Loaded = { ok: true; preview: RestorePreview } | { ok: false; error: ErrorInfo };
+
+/** A known service error as plain JSON for the replay log; a missing backup means the source is gone. */
+function restoreFailure(err: unknown): { ok: false; error: ErrorInfo } {
+  const info = knownError(err);
+  if (!info) throw err;
+  return { ok: false, error: info.kind === "backup" ? { kind: "restore", code: "source_missing" } : info };
+}
+const ACTIONS = new Map<string, ConflictAction>([
+  ["r", "replace"],
+  ["s", "skip"],
+  ["n", "rename"],
+]);
 
 /**
  * ♻️ Restore: validate the whole archive, preview the changes, decide about every
@@ -57,16 +69,11 @@ export function restoreConversation(deps: RestoreDeps) {
         const { bytes, hint, origin } = await load(located);
         return { ok: true, preview: await deps.restore.preview(userId, bytes, hint, origin) };
       } catch (err) {
-        if (err instanceof RestoreError) return { ok: false, code: err.code };
-        if (err instanceof ArchiveError) return { ok: false, code: err.code, entry: err.entry };
-        if (err instanceof FileError) return { ok: false, code: err.code };
-        if (err instanceof BackupError) return { ok: false, code: "source_missing" };
-        if (err instanceof DownloadTooLargeError) return { ok: false, code: "too_large" };
-        throw err;
+        return restoreFailure(err);
       }
     });
     if (!loaded.ok) {
-      await ctx.reply(invalidMessage(ctx, loaded.code, loaded.entry), { parse_mode: "HTML" });
+      await ctx.reply(errorText(ctx.t, loaded.error));
       return;
     }
     const preview = loaded.preview;
@@ -75,13 +82,13 @@ export function restoreConversation(deps: RestoreDeps) {
     if (source.kind === "upload" && preview.format !== "plain") {
       await ctx.reply(ctx.t("import-backup-found", { count: preview.counts.new + preview.counts.unchanged + preview.counts.conflicts }), {
         reply_markup: new InlineKeyboard()
-          .text(ctx.t("btn-import-restore"), "rs:files")
+          .text(ctx.t("btn-import-restore"), cb.restoreChoice("files"))
           .row()
-          .text(ctx.t("btn-import-keep"), "rs:keep")
+          .text(ctx.t("btn-import-keep"), cb.restoreChoice("keep"))
           .row()
-          .text(ctx.t("btn-cancel"), "rs:cancel"),
+          .text(ctx.t("btn-cancel"), cb.restoreChoice("cancel")),
       });
-      const choice = await waitChoice(conversation, /^rs:(files|keep|cancel)$/);
+      const choice = await waitChoice(conversation, restoreChoicePattern(["files", "keep", "cancel"]));
       if (choice === "cancel") return cancelled(ctx);
       if (choice === "keep") {
         const again = await locate();
@@ -99,31 +106,33 @@ export function restoreConversation(deps: RestoreDeps) {
     const { counts } = preview;
     const summary = ctx.t("restore-preview", counts) + rejectedList(ctx, preview);
     if (counts.new === 0 && counts.conflicts === 0) {
-      await ctx.reply(ctx.t("restore-nothing") + "\n\n" + summary, { parse_mode: "HTML" });
+      await ctx.reply(ctx.t("restore-nothing") + "\n\n" + summary);
       return;
     }
     const kb = new InlineKeyboard();
     if (counts.conflicts > 0) {
-      kb.text(ctx.t("btn-restore-ask"), "rs:ask").row();
-      kb.text(ctx.t("btn-restore-replace-all"), "rs:replace").text(ctx.t("btn-restore-skip-all"), "rs:skip").row();
-      kb.text(ctx.t("btn-restore-rename-all"), "rs:rename").row();
+      kb.text(ctx.t("btn-restore-ask"), cb.restoreChoice("ask")).row();
+      kb.text(ctx.t("btn-restore-replace-all"), cb.restoreChoice("replace")).text(ctx.t("btn-restore-skip-all"), cb.restoreChoice("skip")).row();
+      kb.text(ctx.t("btn-restore-rename-all"), cb.restoreChoice("rename")).row();
     } else {
-      kb.text(ctx.t("btn-restore-go"), "rs:go").row();
+      kb.text(ctx.t("btn-restore-go"), cb.restoreChoice("go")).row();
     }
-    kb.text(ctx.t("btn-cancel"), "rs:cancel");
-    await ctx.reply(summary, { parse_mode: "HTML", reply_markup: kb });
-    const mode = await waitChoice(conversation, /^rs:(ask|replace|skip|rename|go|cancel)$/);
+    kb.text(ctx.t("btn-cancel"), cb.restoreChoice("cancel"));
+    await ctx.reply(summary, { reply_markup: kb });
+    const mode = await waitChoice(conversation, restoreChoicePattern(["ask", "replace", "skip", "rename", "go", "cancel"]));
     if (mode === "cancel") return cancelled(ctx);
 
-    const decisions: RestoreDecisions = { perFile: {} };
+    const decisions: RestoreDecisions = {};
     if (mode === "replace" || mode === "skip" || mode === "rename") decisions.defaultAction = mode;
+    // A Map, not an object: a conflict named "__proto__" or "constructor" is just a name.
+    const perFile = new Map<string, Decision>();
     if (mode === "ask") {
       const taken = new Set(preview.takenNames);
       for (const [i, card] of preview.conflicts.entries()) {
-        await ctx.reply(conflictCard(ctx, card, i + 1, counts.conflicts), { parse_mode: "HTML", reply_markup: conflictKeyboard(ctx) });
-        const answer = await waitChoice(conversation, /^rs:c:([rsnRSN]|cancel)$/);
+        await ctx.reply(conflictCard(ctx, card, i + 1, counts.conflicts), { reply_markup: conflictKeyboard(ctx) });
+        const answer = await waitChoice(conversation, patterns.conflictChoice);
         if (answer === "cancel") return cancelled(ctx);
-        const action = ACTIONS[answer.toLowerCase()]!;
+        const action = ACTIONS.get(answer.toLowerCase())!;
         if (answer !== answer.toLowerCase()) {
           decisions.defaultAction = action; // this one and every remaining conflict
           break;
@@ -132,11 +141,12 @@ export function restoreConversation(deps: RestoreDeps) {
           const renameTo = await askRename(conversation, ctx, deps, card.name, taken);
           if (renameTo === undefined) return cancelled(ctx);
           taken.add(renameTo);
-          decisions.perFile![card.name] = { action, renameTo };
+          perFile.set(card.name, { action, renameTo });
         } else {
-          decisions.perFile![card.name] = { action };
+          perFile.set(card.name, { action });
         }
       }
+      decisions.perFile = Object.fromEntries(perFile); // own properties, "__proto__" included
       if (counts.conflicts > preview.conflicts.length && !decisions.defaultAction) {
         await ctx.reply(ctx.t("restore-too-many-conflicts", { shown: preview.conflicts.length }));
       }
@@ -151,15 +161,11 @@ export function restoreConversation(deps: RestoreDeps) {
         const sourceBackupId = source.kind === "backup" ? source.backupId : undefined;
         return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint, { sourceBackupId, origin }) };
       } catch (err) {
-        if (err instanceof RestoreError) return { ok: false as const, code: err.code };
-        if (err instanceof FileError) return { ok: false as const, code: err.code };
-        if (err instanceof ArchiveError) return { ok: false as const, code: err.code };
-        if (err instanceof BackupError) return { ok: false as const, code: "source_missing" };
-        throw err;
+        return restoreFailure(err);
       }
     });
     if (!outcome.ok) {
-      await ctx.reply(outcome.code === "apply_failed" ? ctx.t("restore-failed-rolled-back") : invalidMessage(ctx, outcome.code), { parse_mode: "HTML" });
+      await ctx.reply(errorText(ctx.t, outcome.error));
       return;
     }
     const r = outcome.result;
@@ -197,16 +203,18 @@ async function askRename(
   taken: Set<string>,
 ): Promise<string | undefined> {
   const suggestion = suggestRename(name, taken);
-  await ctx.reply(ctx.t("restore-rename-ask", { name: escapeHtml(name), suggestion: escapeHtml(suggestion) }), {
-    parse_mode: "HTML",
-    reply_markup: new InlineKeyboard().text(ctx.t("btn-restore-use-suggestion"), "rs:use").row().text(ctx.t("btn-cancel"), "rs:cancel"),
+  await ctx.reply(ctx.t("restore-rename-ask", { name, suggestion }), {
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t("btn-restore-use-suggestion"), cb.restoreChoice("use"))
+      .row()
+      .text(ctx.t("btn-cancel"), cb.restoreChoice("cancel")),
   });
   for (;;) {
     const next = await conversation.wait();
-    const data = next.callbackQuery?.data;
-    if (data === "rs:use" || data === "rs:cancel") {
+    const choice = restoreChoicePattern(["use", "cancel"]).exec(next.callbackQuery?.data ?? "")?.[1];
+    if (choice) {
       await next.answerCallbackQuery();
-      return data === "rs:use" ? suggestion : undefined;
+      return choice === "use" ? suggestion : undefined;
     }
     const text = next.message?.text?.trim();
     if (text === undefined) {
@@ -217,30 +225,28 @@ async function askRename(
     if (text.startsWith("/")) await conversation.halt({ next: true });
     const problem = deps.restore.checkRenameTarget(text, taken);
     if (problem === "ok") return text;
-    await next.reply(next.t(problem === "rename_taken" ? "restore-rename-taken" : "restore-rename-invalid", { name: escapeHtml(text) }), {
-      parse_mode: "HTML",
-    });
+    await next.reply(next.t(problem === "rename_taken" ? "restore-rename-taken" : "restore-rename-invalid", { name: text }));
   }
 }
 
 function conflictKeyboard(ctx: InnerContext): InlineKeyboard {
   return new InlineKeyboard()
-    .text(ctx.t("btn-conflict-replace"), "rs:c:r")
-    .text(ctx.t("btn-conflict-skip"), "rs:c:s")
-    .text(ctx.t("btn-conflict-rename"), "rs:c:n")
+    .text(ctx.t("btn-conflict-replace"), cb.conflictChoice("r"))
+    .text(ctx.t("btn-conflict-skip"), cb.conflictChoice("s"))
+    .text(ctx.t("btn-conflict-rename"), cb.conflictChoice("n"))
     .row()
-    .text(ctx.t("btn-conflict-replace-all"), "rs:c:R")
+    .text(ctx.t("btn-conflict-replace-all"), cb.conflictChoice("R"))
     .row()
-    .text(ctx.t("btn-conflict-skip-all"), "rs:c:S")
+    .text(ctx.t("btn-conflict-skip-all"), cb.conflictChoice("S"))
     .row()
-    .text(ctx.t("btn-conflict-rename-all"), "rs:c:N")
+    .text(ctx.t("btn-conflict-rename-all"), cb.conflictChoice("N"))
     .row()
-    .text(ctx.t("btn-cancel"), "rs:c:cancel");
+    .text(ctx.t("btn-cancel"), cb.conflictChoice("cancel"));
 }
 
 function conflictCard(ctx: InnerContext, card: ConflictCard, index: number, total: number): string {
   const lines = [
-    ctx.t("conflict-title", { index, total, name: escapeHtml(card.name) }),
+    ctx.t("conflict-title", { index, total, name: card.name }),
     ctx.t("conflict-current", { size: formatBytes(card.currentSize), date: formatDate(card.currentDate) }),
     ctx.t("conflict-incoming", { size: formatBytes(card.incomingSize), date: card.incomingDate ? formatDate(card.incomingDate) : "—" }),
   ];
@@ -248,8 +254,8 @@ function conflictCard(ctx: InnerContext, card: ConflictCard, index: number, tota
     lines.push(
       ctx.t("conflict-diff", {
         line: card.diff.line,
-        current: escapeHtml(card.diff.current || "∅"),
-        incoming: escapeHtml(card.diff.incoming || "∅"),
+        current: clip(card.diff.current, 300) || "∅",
+        incoming: clip(card.diff.incoming, 300) || "∅",
       }),
     );
   }
@@ -258,20 +264,9 @@ function conflictCard(ctx: InnerContext, card: ConflictCard, index: number, tota
 
 function rejectedList(ctx: InnerContext, preview: RestorePreview): string {
   if (!preview.rejected.length) return "";
-  const shown = preview.rejected.slice(0, 10).map((r) => `• ${escapeHtml(r.name)} — ${ctx.t(`reject-${r.reason}`)}`);
+  const shown = preview.rejected.slice(0, 10).map((r) => ctx.t("restore-rejected-item", { name: r.name, reason: raw(ctx.t(`reject-${r.reason}`)) }));
   const more = preview.counts.rejected - shown.length;
   return "\n\n" + ctx.t("restore-rejected-title") + "\n" + shown.join("\n") + (more > 0 ? `\n${ctx.t("restore-rejected-more", { count: more })}` : "");
-}
-
-/** Restore failures that are not about the archive: each says exactly what state the library is in. */
-const RESTORE_STATE_ERRORS = new Set(["rollback_pending", "emergency_failed", "previous_restore_pending"]);
-
-function invalidMessage(ctx: InnerContext, code: string, entry?: string): string {
-  if (RESTORE_STATE_ERRORS.has(code)) return ctx.t(`restore-error-${code}`);
-  if (code === "library_full") return ctx.t("file-error-library_full");
-  const key = `archive-error-${code}`;
-  const reason = ctx.t(key, { entry: escapeHtml(entry ?? "") });
-  return ctx.t("restore-invalid", { reason: reason === key ? ctx.t("archive-error-corrupt", { entry: "" }) : reason });
 }
 
 async function cancelled(ctx: InnerContext): Promise<void> {

@@ -1,7 +1,6 @@
 import type { FileLibrary } from "../../files/file-library.js";
 import type { BotConversation, InnerContext } from "../context.js";
 import { remind } from "./remind.js";
-import { escapeHtml } from "../format.js";
 import { saveDocumentBytes, saveText, type DownloadOptions } from "../save-outcome.js";
 import { downloadFilePath } from "../telegram-files.js";
 import { replySaveOutcome } from "../save-replies.js";
@@ -11,7 +10,7 @@ export const SAVE_CODE = "save-code";
 /** `/save app.py #tag` → "send the code now" → the next text or document becomes app.py. */
 export function saveCodeConversation(deps: { files: FileLibrary; download: DownloadOptions }) {
   return async function saveCode(conversation: BotConversation, ctx: InnerContext, fileName: string, tags: string[]) {
-    await ctx.reply(ctx.t("save-send-code", { name: escapeHtml(fileName) }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("save-send-code", { name: fileName }));
     const answer = await conversation.waitFor(["message:text", "message:document"], {
       otherwise: remind("save-expect-code"),
     });

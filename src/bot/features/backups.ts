@@ -1,10 +1,12 @@
 import { Composer, InputFile } from "grammy";
 import type { BackupService } from "../../backups/backup-service.js";
-import { BackupError, type BackupSummary, type VerifyProblem } from "../../backups/backup-types.js";
+import type { BackupSummary, VerifyProblem } from "../../backups/backup-types.js";
 import { patterns, RATING_BY_LETTER, cb } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { ownedBackup } from "../owned.js";
 import { BACKUP_NOTE } from "../conversations/backup-note.js";
-import { escapeHtml, formatBytes, formatDate } from "../format.js";
+import { formatBytes, formatDate } from "../format.js";
+import { raw } from "../html.js";
 import {
   backupDetailKeyboard,
   backupListKeyboard,
@@ -29,7 +31,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
       ctx.t("backups-title") +
       "\n\n" +
       (latest ? ctx.t("backups-summary", { count: page.total, date: formatDate(latest.createdAt) }) : ctx.t("backups-none"));
-    const options = { parse_mode: "HTML" as const, reply_markup: backupsMenuKeyboard(ctx.t) };
+    const options = { reply_markup: backupsMenuKeyboard(ctx.t) };
     if (edit) await ctx.editMessageText(text, options);
     else await ctx.reply(text, options);
   }
@@ -43,25 +45,18 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
         : ctx.t("backups-list-title", { total: page.total, page: page.page + 1, pages: page.pages }) +
           "\n\n" +
           page.items.map((b) => backupLine(ctx, b)).join("\n");
-    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: backupListKeyboard(ctx.t, page) });
+    await ctx.editMessageText(text, { reply_markup: backupListKeyboard(ctx.t, page) });
   }
 
   async function showSelect(ctx: BotContext, pageNo: number) {
     const page = await backups.list(ctx.from!.id, { page: pageNo, pageSize: PAGE_SIZE });
     const text = ctx.t("backups-select-title", { count: ctx.session.selectedBackups.length, page: page.page + 1, pages: page.pages });
-    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: backupSelectKeyboard(ctx.t, page, ctx.session.selectedBackups) });
+    await ctx.editMessageText(text, { reply_markup: backupSelectKeyboard(ctx.t, page, ctx.session.selectedBackups) });
   }
 
   async function showDetail(ctx: BotContext, backup: BackupSummary, extra?: string) {
     const text = backupDetail(ctx, backup) + (extra ? `\n\n${extra}` : "");
-    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: backupDetailKeyboard(ctx.t, backup, ctx.session.backupsPage) });
-  }
-
-  /** Answers "not found" (and does nothing else) when the id is not the caller's. */
-  async function owned(ctx: BotContext, id: string | undefined): Promise<BackupSummary | undefined> {
-    const backup = id ? await backups.get(ctx.from!.id, id) : undefined;
-    if (!backup) await ctx.answerCallbackQuery({ text: ctx.t("backup-not-found"), show_alert: true });
-    return backup;
+    await ctx.editMessageText(text, { reply_markup: backupDetailKeyboard(ctx.t, backup, ctx.session.backupsPage) });
   }
 
   async function sendBackup(ctx: BotContext, backup: BackupSummary) {
@@ -78,7 +73,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   }
 
   composer.command("backup", (ctx) => showMenu(ctx, false));
-  composer.callbackQuery("m:backups", async (ctx) => {
+  composer.callbackQuery(cb.menu("backups"), async (ctx) => {
     await ctx.answerCallbackQuery();
     await showMenu(ctx, true);
   });
@@ -87,13 +82,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
     await ctx.answerCallbackQuery({ text: ctx.t("backup-creating") });
     const withHistory = ctx.match[1] === "h";
     await ctx.replyWithChatAction("upload_document");
-    let backup: BackupSummary;
-    try {
-      backup = await backups.create(ctx.from.id, { withHistory });
-    } catch (err) {
-      if (err instanceof BackupError) return ctx.reply(ctx.t("backup-create-failed"));
-      throw err;
-    }
+    const backup = await backups.create(ctx.from.id, { withHistory }); // a BackupError is told by the error boundary
     await ctx.reply(
       backup.fileCount === 0
         ? ctx.t("backup-created-empty")
@@ -102,7 +91,6 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
             size: formatBytes(backup.totalSize),
             zip: formatBytes(backup.zipSize),
           }),
-      { parse_mode: "HTML" },
     );
     await sendBackup(ctx, backup);
   });
@@ -113,31 +101,30 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupOpen, async (ctx) => {
-    const backup = await owned(ctx, ctx.match[1]);
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
     await ctx.answerCallbackQuery();
     await showDetail(ctx, backup);
   });
 
   composer.callbackQuery(patterns.backupDownload, async (ctx) => {
-    const backup = await owned(ctx, ctx.match[1]);
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
     await ctx.answerCallbackQuery();
     await sendBackup(ctx, backup);
   });
 
   composer.callbackQuery(patterns.backupRateMenu, async (ctx) => {
-    const backup = await owned(ctx, ctx.match[1]);
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(backupDetail(ctx, backup) + "\n\n" + ctx.t("backup-rate-ask"), {
-      parse_mode: "HTML",
       reply_markup: rateKeyboard(ctx.t, backup),
     });
   });
 
   composer.callbackQuery(patterns.backupRate, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     const rating = RATING_BY_LETTER[ctx.match[2] as keyof typeof RATING_BY_LETTER];
     const backup = await backups.rate(ctx.from.id, ctx.match[1]!, rating);
     await ctx.answerCallbackQuery({ text: ctx.t("backup-rated", { icon: RATING_ICON[rating] }) });
@@ -145,13 +132,13 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupNote, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     await ctx.answerCallbackQuery();
     await ctx.conversation.enter(BACKUP_NOTE, ctx.match[1]);
   });
 
   composer.callbackQuery(patterns.backupVerify, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     await ctx.answerCallbackQuery({ text: ctx.t("backup-verifying") });
     const result = await backups.verify(ctx.from.id, ctx.match[1]!);
     const backup = (await backups.get(ctx.from.id, ctx.match[1]!))!;
@@ -159,22 +146,21 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
       ? ctx.t("backup-verify-ok", { count: result.fileCount, size: formatBytes(result.totalSize) })
       : ctx.t("backup-verify-failed", { count: result.problems.length }) +
         "\n" +
-        result.problems.slice(0, 10).map((p) => `• ${describeProblem(ctx, p)}`).join("\n");
+        result.problems.slice(0, 10).map((p) => ctx.t("list-item", { text: raw(describeProblem(ctx, p)) })).join("\n");
     await showDetail(ctx, backup, text);
   });
 
   composer.callbackQuery(patterns.backupDelete, async (ctx) => {
-    const backup = await owned(ctx, ctx.match[1]);
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(backupDetail(ctx, backup) + "\n\n" + ctx.t("backup-delete-confirm"), {
-      parse_mode: "HTML",
       reply_markup: confirmKeyboard(ctx.t, cb.backupDeleteConfirm(backup.id), cb.backupOpen(backup.id)),
     });
   });
 
   composer.callbackQuery(patterns.backupDeleteConfirm, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     const count = await backups.delete(ctx.from.id, [ctx.match[1]!]);
     await ctx.answerCallbackQuery({ text: ctx.t("backups-deleted", { count }) });
     await showList(ctx, ctx.session.backupsPage);
@@ -187,7 +173,7 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupToggle, async (ctx) => {
-    if (!(await owned(ctx, ctx.match[1]))) return;
+    if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     const id = ctx.match[1]!;
     const selected = ctx.session.selectedBackups;
     ctx.session.selectedBackups = selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id];
@@ -200,7 +186,6 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
     if (count === 0) return ctx.answerCallbackQuery({ text: ctx.t("backups-select-none"), show_alert: true });
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t("backups-delete-many-confirm", { count }), {
-      parse_mode: "HTML",
       reply_markup: confirmKeyboard(ctx.t, cb.backupDeleteSelectedConfirm, cb.backupSelectPage(0)),
     });
   });
@@ -222,21 +207,20 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
 }
 
 function backupLine(ctx: BotContext, b: BackupSummary): string {
-  const parts = [
-    `📦 <b>${formatDate(b.createdAt)}</b>`,
-    ctx.t("backup-files-count", { count: b.fileCount }),
-    formatBytes(b.zipSize),
-  ];
-  if (b.rating) parts.push(RATING_ICON[b.rating]);
-  const note = b.note ? `\n   📝 ${escapeHtml(b.note.length > 60 ? `${b.note.slice(0, 60)}…` : b.note)}` : "";
-  return parts.join(" · ") + note;
+  const line = ctx.t("backup-line", {
+    date: formatDate(b.createdAt),
+    count: b.fileCount,
+    zip: formatBytes(b.zipSize),
+    rating: b.rating ? ` · ${RATING_ICON[b.rating]}` : "",
+  });
+  return b.note ? line + "\n" + ctx.t("backup-line-note", { note: b.note.length > 60 ? `${b.note.slice(0, 60)}…` : b.note }) : line;
 }
 
 function backupDetail(ctx: BotContext, b: BackupSummary): string {
   const lines = [
     ctx.t("backup-detail", {
       date: formatDate(b.createdAt),
-      type: ctx.t(`backup-type-${b.type}`),
+      type: raw(ctx.t(`backup-type-${b.type}`)),
       count: b.fileCount,
       size: formatBytes(b.totalSize),
       zip: formatBytes(b.zipSize),
@@ -244,7 +228,7 @@ function backupDetail(ctx: BotContext, b: BackupSummary): string {
   ];
   if (b.withHistory) lines.push(ctx.t("backup-with-history"));
   if (b.rating) lines.push(`${RATING_ICON[b.rating]} ${ctx.t(`rating-${b.rating}`)}`);
-  if (b.note) lines.push(`📝 ${escapeHtml(b.note)}`);
+  if (b.note) lines.push(ctx.t("file-note", { note: b.note }));
   if (b.verifiedAt) lines.push(ctx.t(b.verifyOk ? "backup-last-verified-ok" : "backup-last-verified-bad", { date: formatDate(b.verifiedAt) }));
   return lines.join("\n");
 }
@@ -253,9 +237,9 @@ function describeProblem(ctx: BotContext, p: VerifyProblem): string {
   switch (p.kind) {
     case "file_missing":
     case "file_mismatch":
-      return ctx.t(`verify-${p.kind}`, { name: escapeHtml(p.name) });
+      return ctx.t(`verify-${p.kind}`, { name: p.name });
     case "archive_invalid":
-      return ctx.t("verify-archive_invalid", { entry: escapeHtml(p.entry ?? "—") });
+      return ctx.t("verify-archive_invalid", { entry: p.entry ?? "—" });
     default:
       return ctx.t(`verify-${p.kind}`);
   }

@@ -1,9 +1,11 @@
 import { Composer, InputFile } from "grammy";
 import type { FileLibrary } from "../../files/file-library.js";
 import type { FileSummary } from "../../files/file-types.js";
-import { patterns } from "../callback-data.js";
+import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
-import { escapeHtml, formatBytes, formatDate, formatTags, MESSAGE_LIMIT } from "../format.js";
+import { ownedFile } from "../owned.js";
+import { formatBytes, formatDate, formatTags, MESSAGE_LIMIT } from "../format.js";
+import { codeBlock, visibleLength } from "../html.js";
 import {
   deleteConfirmKeyboard,
   fileDetailKeyboard,
@@ -11,6 +13,9 @@ import {
   undoKeyboard,
   versionsKeyboard,
 } from "../keyboards/files.js";
+
+/** Versions shown per page: 20 lines and 20 buttons stay far below Telegram's limits. */
+export const VERSIONS_PAGE_SIZE = 20;
 
 /** /files: browse the library, open a file, its versions, download, delete and undo. */
 export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext> {
@@ -26,21 +31,14 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
         ? ctx.t("files-empty")
         : ctx.t("files-title", { total: result.total, page: result.page + 1, pages: result.pages }) +
           "\n\n" +
-          result.items.map((f) => fileLine(f)).join("\n");
-    const options = { parse_mode: "HTML" as const, reply_markup: fileListKeyboard(ctx.t, result) };
+          result.items.map((f) => fileLine(ctx, f)).join("\n");
+    const options = { reply_markup: fileListKeyboard(ctx.t, result) };
     if (edit) await ctx.editMessageText(text, options);
     else await ctx.reply(text, options);
   }
 
-  /** Answers "not found" for ids that are not the caller's (or no longer exist). */
-  async function ownedFile(ctx: BotContext, id: string | undefined): Promise<FileSummary | undefined> {
-    const file = id ? await files.getById(ctx.from!.id, id) : undefined;
-    if (!file) await ctx.answerCallbackQuery({ text: ctx.t("file-not-found"), show_alert: true });
-    return file;
-  }
-
   composer.command("files", (ctx) => showList(ctx, 0, false));
-  composer.callbackQuery("m:files", async (ctx) => {
+  composer.callbackQuery(cb.menu("files"), async (ctx) => {
     await ctx.answerCallbackQuery();
     await showList(ctx, ctx.session.filesPage, true);
   });
@@ -50,61 +48,62 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
   });
 
   composer.callbackQuery(patterns.fileOpen, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
     const latest = await files.getLatest(ctx.from.id, file.fileName);
     const isLatest = latest?.id === file.id;
     const content = await files.readContent(ctx.from.id, file.id);
     const header = fileHeader(ctx, file, isLatest);
-    const preview = `\n\n<pre><code class="language-${file.language}">${escapeHtml(content)}</code></pre>`;
-    const fits = content.length > 0 && header.length + preview.length <= MESSAGE_LIMIT;
+    const preview = "\n\n" + codeBlock(content, file.language);
+    // Telegram's limit counts the text as the user sees it: the header and the code itself.
+    const fits = content.length > 0 && visibleLength(header) + 2 + content.length <= MESSAGE_LIMIT;
     const text = fits ? header + preview : content.length === 0 ? header + "\n\n" + ctx.t("file-empty-content") : header + "\n\n" + ctx.t("file-sent-as-document");
     await ctx.editMessageText(text, {
-      parse_mode: "HTML",
       reply_markup: fileDetailKeyboard(ctx.t, file, isLatest, ctx.session.filesPage),
     });
     if (!fits && content.length > 0) await sendAsDocument(ctx, file, content);
   });
 
   composer.callbackQuery(patterns.fileDownload, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
     await sendAsDocument(ctx, file, await files.readContent(ctx.from.id, file.id));
   });
 
   composer.callbackQuery(patterns.fileVersions, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
+    // A page at a time: 130 versions in one message would pass Telegram's 4,096 characters.
     const versions = await files.versions(ctx.from.id, file.fileName);
-    const lines = versions.map((v) =>
-      ctx.t("version-line", { version: v.version, size: formatBytes(v.size), date: formatDate(v.updatedAt) }),
-    );
-    await ctx.editMessageText(
-      ctx.t("versions-title", { name: escapeHtml(file.fileName), count: versions.length }) + "\n\n" + lines.join("\n"),
-      { parse_mode: "HTML", reply_markup: versionsKeyboard(ctx.t, versions) },
-    );
+    const pages = Math.max(1, Math.ceil(versions.length / VERSIONS_PAGE_SIZE));
+    const pageNo = Math.min(Number(ctx.match[2] ?? 0), pages - 1);
+    const items = versions.slice(pageNo * VERSIONS_PAGE_SIZE, (pageNo + 1) * VERSIONS_PAGE_SIZE);
+    const lines = items.map((v) => ctx.t("version-line", { version: v.version, size: formatBytes(v.size), date: formatDate(v.updatedAt) }));
+    const title = ctx.t("versions-title", { name: file.fileName, count: versions.length });
+    const pager = pages > 1 ? "\n" + ctx.t("versions-page", { page: pageNo + 1, pages }) : "";
+    await ctx.editMessageText(title + pager + "\n\n" + lines.join("\n"), {
+      reply_markup: versionsKeyboard(ctx.t, { items, total: versions.length, page: pageNo, pages }, versions[0]?.id ?? file.id),
+    });
   });
 
   composer.callbackQuery(patterns.fileDelete, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t("file-delete-confirm", { name: escapeHtml(file.fileName) }), {
-      parse_mode: "HTML",
+    await ctx.editMessageText(ctx.t("file-delete-confirm", { name: file.fileName }), {
       reply_markup: deleteConfirmKeyboard(ctx.t, file),
     });
   });
 
   composer.callbackQuery(patterns.fileDeleteConfirm, async (ctx) => {
-    const file = await ownedFile(ctx, ctx.match[1]);
+    const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await files.remove(ctx.from.id, file.id);
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t("file-deleted", { name: escapeHtml(file.fileName) }), {
-      parse_mode: "HTML",
+    await ctx.editMessageText(ctx.t("file-deleted", { name: file.fileName }), {
       reply_markup: undoKeyboard(ctx.t, file.id, ctx.session.filesPage),
     });
   });
@@ -114,7 +113,6 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
     if (!restored) return ctx.answerCallbackQuery({ text: ctx.t("file-undo-failed"), show_alert: true });
     await ctx.answerCallbackQuery({ text: ctx.t("file-undo-done") });
     await ctx.editMessageText(fileHeader(ctx, restored, true), {
-      parse_mode: "HTML",
       reply_markup: fileDetailKeyboard(ctx.t, restored, true, ctx.session.filesPage),
     });
   });
@@ -122,14 +120,14 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
   return composer;
 }
 
-function fileLine(f: FileSummary): string {
-  return `📄 <b>${escapeHtml(f.fileName)}</b> · ${f.language} · v${f.version} · ${formatBytes(f.size)}`;
+function fileLine(ctx: BotContext, f: FileSummary): string {
+  return ctx.t("files-line", { name: f.fileName, language: f.language, version: f.version, size: formatBytes(f.size) });
 }
 
 export function fileHeader(ctx: BotContext, file: FileSummary, isLatest: boolean): string {
   const lines = [
     ctx.t("file-detail", {
-      name: escapeHtml(file.fileName),
+      name: file.fileName,
       language: file.language,
       version: file.version,
       size: formatBytes(file.size),
@@ -137,8 +135,8 @@ export function fileHeader(ctx: BotContext, file: FileSummary, isLatest: boolean
     }),
   ];
   if (!isLatest) lines.push(ctx.t("file-old-version"));
-  if (file.tags.length) lines.push(`🏷 ${escapeHtml(formatTags(file.tags))}`);
-  if (file.note) lines.push(`📝 ${escapeHtml(file.note)}`);
+  if (file.tags.length) lines.push(ctx.t("file-tags", { tags: formatTags(file.tags) }));
+  if (file.note) lines.push(ctx.t("file-note", { note: file.note }));
   return lines.join("\n");
 }
 

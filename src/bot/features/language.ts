@@ -15,7 +15,7 @@ export function languageFeature(deps: { settings: UserSettings }): Composer<BotC
   };
 
   composer.command("language", (ctx) => ctx.reply(ctx.t("language-choose"), { reply_markup: keyboard(ctx) }));
-  composer.callbackQuery("m:language", async (ctx) => {
+  composer.callbackQuery(cb.menu("language"), async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.t("language-choose"), { reply_markup: keyboard(ctx) });
   });

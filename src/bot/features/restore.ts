@@ -1,13 +1,13 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BackupService } from "../../backups/backup-service.js";
-import { BackupError } from "../../backups/backup-types.js";
-import { GitHubError, parseRepoRef } from "../../imports/github.js";
+import { parseRepoRef } from "../../imports/github.js";
 import type { GitHubImporter } from "../../imports/github-import.js";
-import { ArchiveError } from "../../restore/restore-archive.js";
 import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { ownedBackup } from "../owned.js";
 import { RESTORE } from "../conversations/restore.js";
-import { escapeHtml, formatBytes } from "../format.js";
+import { formatBytes } from "../format.js";
+import { userMessage } from "../error-messages.js";
 import { restorePickKeyboard } from "../keyboards/backups.js";
 import { TELEGRAM_DOWNLOAD_LIMIT } from "../telegram-files.js";
 
@@ -19,13 +19,13 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubImp
   async function showPicker(ctx: BotContext, pageNo: number, edit: boolean) {
     const page = await backups.list(ctx.from!.id, { page: pageNo, pageSize: 10 });
     const text = page.total ? ctx.t("restore-choose") : ctx.t("restore-no-backups");
-    const options = { parse_mode: "HTML" as const, reply_markup: restorePickKeyboard(ctx.t, page) };
+    const options = { reply_markup: restorePickKeyboard(ctx.t, page) };
     if (edit) await ctx.editMessageText(text, options);
     else await ctx.reply(text, options);
   }
 
   composer.command("restore", (ctx) => showPicker(ctx, 0, false));
-  composer.callbackQuery("m:restore", async (ctx) => {
+  composer.callbackQuery(cb.menu("restore"), async (ctx) => {
     await ctx.answerCallbackQuery();
     await showPicker(ctx, 0, true);
   });
@@ -35,8 +35,8 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubImp
   });
 
   composer.callbackQuery(patterns.backupRestore, async (ctx) => {
-    const backup = await backups.get(ctx.from.id, ctx.match[1]!);
-    if (!backup) return ctx.answerCallbackQuery({ text: ctx.t("backup-not-found"), show_alert: true });
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
+    if (!backup) return;
     await ctx.answerCallbackQuery();
     await ctx.conversation.enter(RESTORE, { kind: "backup", backupId: backup.id });
   });
@@ -53,21 +53,19 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubImp
 
   composer.command("github", async (ctx) => {
     const ref = parseRepoRef(ctx.match);
-    if (!ref) return ctx.reply(ctx.t("github-usage"), { parse_mode: "HTML" });
+    if (!ref) return ctx.reply(ctx.t("github-usage"));
     const label = `${ref.owner}/${ref.repo}${ref.branch ? `@${ref.branch}` : ""}`;
-    await ctx.reply(ctx.t("github-downloading", { repo: escapeHtml(label) }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("github-downloading", { repo: label }));
     await ctx.replyWithChatAction("upload_document");
     let stored;
     try {
       stored = await deps.github.importRepo(ctx.from!.id, ref);
     } catch (err) {
-      if (err instanceof GitHubError) return ctx.reply(ctx.t(`github-error-${err.code}`, { repo: escapeHtml(label) }), { parse_mode: "HTML" });
-      if (err instanceof ArchiveError) return ctx.reply(ctx.t("restore-invalid", { reason: ctx.t(`archive-error-${err.code}`, { entry: escapeHtml(err.entry ?? "") }) }), { parse_mode: "HTML" });
-      if (err instanceof BackupError) return ctx.reply(ctx.t("backup-create-failed"));
-      throw err;
+      const text = userMessage(ctx.t, err, { repo: label }); // only the repository name is ours to add
+      if (text === undefined) throw err;
+      return ctx.reply(text);
     }
-    await ctx.reply(ctx.t("github-stored", { repo: escapeHtml(label), size: formatBytes(stored.zipSize), count: stored.fileCount }), {
-      parse_mode: "HTML",
+    await ctx.reply(ctx.t("github-stored", { repo: label, size: formatBytes(stored.zipSize), count: stored.fileCount }), {
       reply_markup: new InlineKeyboard().text(ctx.t("btn-import-repo"), cb.backupRestore(stored.id)).row().text(ctx.t("btn-home"), cb.menu("home")),
     });
   });

@@ -3,11 +3,11 @@ import type { FileLibrary } from "../../files/file-library.js";
 import { normalizeTags } from "../../files/tags.js";
 import { patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { ownedFile } from "../owned.js";
 import { EDIT_FILE } from "../conversations/edit-file.js";
 import { SAVE_CODE } from "../conversations/save-code.js";
 import { saveDocument, type DownloadOptions } from "../save-outcome.js";
 import { replySaveOutcome } from "../save-replies.js";
-import { FileError } from "../../files/file-types.js";
 
 /** Saving files: a sent document, `/save <name>` + code, and the note/tag editors. */
 export function saveFeature(deps: { files: FileLibrary; download: DownloadOptions }): Composer<BotContext> {
@@ -15,15 +15,9 @@ export function saveFeature(deps: { files: FileLibrary; download: DownloadOption
 
   composer.command("save", async (ctx) => {
     const parsed = parseSaveArgs(ctx.match);
-    if (!parsed) return ctx.reply(ctx.t("save-usage"), { parse_mode: "HTML" });
-    let tags: string[];
-    try {
-      tags = normalizeTags(parsed.tags);
-    } catch (err) {
-      if (err instanceof FileError) return ctx.reply(ctx.t(`file-error-${err.code}`));
-      throw err;
-    }
-    await ctx.conversation.enter(SAVE_CODE, parsed.fileName, tags);
+    if (!parsed) return ctx.reply(ctx.t("save-usage"));
+    // Too many tags throws a FileError, which the error boundary tells the user.
+    await ctx.conversation.enter(SAVE_CODE, parsed.fileName, normalizeTags(parsed.tags));
   });
 
   composer.on("message:document", async (ctx) => {
@@ -31,17 +25,15 @@ export function saveFeature(deps: { files: FileLibrary; download: DownloadOption
     await replySaveOutcome(ctx, await saveDocument(ctx, deps.files, deps.download));
   });
 
-  composer.callbackQuery(patterns.fileNote, async (ctx) => {
+  composer.callbackQuery([patterns.fileNote, patterns.fileTags], async (ctx) => {
+    const file = await ownedFile(ctx, deps.files, ctx.match[1]);
+    if (!file) return;
     await ctx.answerCallbackQuery();
-    await ctx.conversation.enter(EDIT_FILE, ctx.match[1], "note");
-  });
-  composer.callbackQuery(patterns.fileTags, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await ctx.conversation.enter(EDIT_FILE, ctx.match[1], "tags");
+    await ctx.conversation.enter(EDIT_FILE, file.id, patterns.fileNote.test(ctx.callbackQuery.data) ? "note" : "tags");
   });
 
   // Plain text outside any conversation: explain how saving works.
-  composer.on("message:text", (ctx) => ctx.reply(ctx.t("save-how"), { parse_mode: "HTML" }));
+  composer.on("message:text", (ctx) => ctx.reply(ctx.t("save-how")));
 
   return composer;
 }

@@ -32,12 +32,18 @@ export function fileDetailKeyboard(t: T, file: FileSummary, isLatest: boolean, b
     .text(t("btn-back-files"), cb.filesPage(backPage));
 }
 
-export function versionsKeyboard(t: T, versions: FileSummary[]): InlineKeyboard {
+/** One page of versions (newest first), a pager when there are more, and the way back to the latest. */
+export function versionsKeyboard(t: T, page: Page<FileSummary>, latestId: string): InlineKeyboard {
   const kb = new InlineKeyboard();
-  for (const v of versions.slice(0, 20)) {
+  for (const v of page.items) {
     kb.text(t("version-button", { version: v.version, date: v.updatedAt.toISOString().slice(0, 10) }), cb.fileOpen(v.id)).row();
   }
-  return kb.text(t("btn-back-file"), cb.fileOpen(versions[0]!.id));
+  if (page.pages > 1) {
+    if (page.page > 0) kb.text(t("btn-prev"), cb.fileVersions(latestId, page.page - 1));
+    if (page.page < page.pages - 1) kb.text(t("btn-next"), cb.fileVersions(latestId, page.page + 1));
+    kb.row();
+  }
+  return kb.text(t("btn-back-file"), cb.fileOpen(latestId));
 }
 
 export function deleteConfirmKeyboard(t: T, file: FileSummary): InlineKeyboard {

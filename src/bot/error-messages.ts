@@ -1,0 +1,73 @@
+import { MAX_BACKUP_NOTE_LENGTH } from "../backups/backup-service.js";
+import { BackupError } from "../backups/backup-types.js";
+import { FileError } from "../files/file-types.js";
+import { MAX_NOTE_LENGTH } from "../files/tags.js";
+import { GitHubError } from "../imports/github.js";
+import { ArchiveError } from "../restore/restore-archive.js";
+import { RestoreError } from "../restore/restore-types.js";
+import { raw, type MessageVars, type Translate } from "./html.js";
+import { DownloadTooLargeError } from "./telegram-files.js";
+
+/**
+ * The one mapping from service errors to what the user is told. Handlers and the error
+ * boundary both use it; conversations keep the plain `ErrorInfo` in their replay log.
+ */
+export type ErrorInfo =
+  | { kind: "file" | "backup" | "restore" | "github"; code: string }
+  | { kind: "archive"; code: string; entry?: string }
+  | { kind: "download_too_large" };
+
+/** A service error we have words for, as plain JSON; undefined for anything else (a bug, an outage). */
+export function knownError(error: unknown): ErrorInfo | undefined {
+  if (error instanceof FileError) return { kind: "file", code: error.code };
+  if (error instanceof BackupError) return { kind: "backup", code: error.code };
+  if (error instanceof RestoreError) return { kind: "restore", code: error.code };
+  if (error instanceof GitHubError) return { kind: "github", code: error.code };
+  if (error instanceof ArchiveError) return error.entry === undefined ? { kind: "archive", code: error.code } : { kind: "archive", code: error.code, entry: error.entry };
+  if (error instanceof DownloadTooLargeError) return { kind: "download_too_large" };
+  return undefined;
+}
+
+const BACKUP_KEYS: Record<string, string> = {
+  not_found: "backup-not-found",
+  create_failed: "backup-create-failed",
+  note_too_long: "backup-note-too-long",
+};
+
+/** The message for a known error. `vars` fills what only the caller knows (e.g. the repository). */
+export function errorText(t: Translate, info: ErrorInfo, vars: MessageVars = {}): string {
+  switch (info.kind) {
+    case "file":
+      return translated(t, `file-error-${info.code}`, { max: String(MAX_NOTE_LENGTH) }) ?? t("error-generic");
+    case "backup":
+      return Object.hasOwn(BACKUP_KEYS, info.code) ? t(BACKUP_KEYS[info.code]!, { max: String(MAX_BACKUP_NOTE_LENGTH) }) : t("button-expired");
+    case "restore":
+      if (info.code === "apply_failed") return t("restore-failed-rolled-back");
+      if (info.code === "source_missing") return archiveProblem(t, info.code);
+      return translated(t, `restore-error-${info.code}`, vars) ?? t("error-generic");
+    case "github":
+      return translated(t, `github-error-${info.code}`, { repo: "", ...vars }) ?? t("error-generic");
+    case "archive":
+      return archiveProblem(t, info.code, info.entry);
+    case "download_too_large":
+      return archiveProblem(t, "too_large");
+  }
+}
+
+/** "I cannot use this archive: <reason>. Nothing was changed." */
+function archiveProblem(t: Translate, code: string, entry?: string): string {
+  const reason = translated(t, `archive-error-${code}`, { entry: entry ?? "" }) ?? t("archive-error-corrupt", { entry: "" });
+  return t("restore-invalid", { reason: raw(reason) });
+}
+
+/** The translation, or undefined when the locale has no such key (a code added to a service later). */
+function translated(t: Translate, key: string, vars: MessageVars): string | undefined {
+  const text = t(key, vars);
+  return text === key ? undefined : text;
+}
+
+/** Known error → its message; anything else → undefined (the error boundary says "something went wrong"). */
+export function userMessage(t: Translate, error: unknown, vars?: MessageVars): string | undefined {
+  const info = knownError(error);
+  return info && errorText(t, info, vars);
+}
