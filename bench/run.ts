@@ -240,8 +240,9 @@ const INTRO = `# Performance
 
 Figures written by the benchmarks themselves. They are never asserted in tests: this
 machine is shared and timings move by tens of percent between runs, so compare within
-one run, as ratios. ZIP library comparisons that led to the current writer are in
-\`/work/shared/PERF-NOTES.md\`; \`npx tsx bench/zip-bench.ts\` is the raw ZIP micro-benchmark.
+one run, as ratios. Why the ZIP codec is our own (the libraries measured against it) is in
+\`docs/ARCHITECTURE.md\`; \`npx tsx bench/zip-bench.ts\` is the raw ZIP micro-benchmark and
+\`node --expose-gc --import tsx bench/jszip-compare.ts\` builds the corpus with jszip and with ours.
 
 ## How to run
 
