@@ -1,13 +1,25 @@
-FROM node:20-bookworm-slim
+# The runtime we ship is the one .ci/run tests: Node 24 (LTS), running the compiled JavaScript.
+
+# Build: the whole toolchain (TypeScript), only to compile src/ to dist/.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Run: production dependencies, dist/ and the locales (found at ../../locales from dist/bot/).
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
-COPY tsconfig.json ./
-COPY src ./src
+COPY --from=build /app/dist ./dist
 COPY locales ./locales
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# Exec form: node is PID 1 and receives SIGTERM itself (no npm or tsx in between) for the graceful shutdown.
+CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -1,13 +1,14 @@
 /**
  * Every benchmark case runs in a fresh child process, so its peak RSS is its own:
- * `forkCase` starts one (with --expose-gc) and waits for its result; `serveCase`
+ * `forkCase` starts one (with --expose-gc, on this Node or another binary) and waits for its result; `serveCase`
  * is the child's side, run by a cases module when it was started that way.
  */
 import { fork } from "node:child_process";
 
-export function forkCase<R>(module: string, flag: string, spec: { case: string }): Promise<R> {
+export function forkCase<R>(module: string, flag: string, spec: { case: string }, execPath = process.execPath): Promise<R> {
   return new Promise((resolve, reject) => {
     const child = fork(module, [flag, JSON.stringify(spec)], {
+      execPath,
       execArgv: [...process.execArgv, "--expose-gc"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

