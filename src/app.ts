@@ -10,6 +10,8 @@ import { GitHubClient } from "./imports/github.js";
 import { GitHubImporter } from "./imports/github-import.js";
 import type { LibraryLimits } from "./files/file-types.js";
 import { archiveLimits, type SourceLimits } from "./restore/archive-limits.js";
+import type { SecretBox } from "./crypto/secret-box.js";
+import { PrivateCopies } from "./privacy/private-copies.js";
 import { RestoreService } from "./restore/restore-service.js";
 import { UserSettings } from "./users/user-settings.js";
 
@@ -20,6 +22,7 @@ export interface Services {
   backups: BackupService;
   restore: RestoreService;
   github: GitHubImporter;
+  privacy: PrivateCopies;
 }
 
 export interface ServiceOptions {
@@ -32,6 +35,10 @@ export interface ServiceOptions {
   restoreLeaseMs?: number;
   /** The library cap, and the archive limits for uploads and GitHub (config.ts); defaults otherwise. */
   limits?: { library?: LibraryLimits; upload?: SourceLimits; github?: SourceLimits };
+  /** TOKEN_ENCRYPTION_KEY's box (seals private-copy passphrases); without it passphrase mode is unavailable. */
+  secretBox?: SecretBox;
+  /** scrypt work factor for passphrase copies (age's default 18); tests lower it. */
+  scryptWorkFactor?: number;
 }
 
 export function createServices(deps: ServiceOptions): Services {
@@ -44,6 +51,7 @@ export function createServices(deps: ServiceOptions): Services {
     backups,
     restore: new RestoreService({ ...deps, files, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits }),
     github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github }),
+    privacy: new PrivateCopies(deps),
   };
 }
 

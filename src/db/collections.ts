@@ -6,6 +6,8 @@ export const COLLECTIONS = {
   backups: "backups",
   sessions: "sessions",
   conversations: "conversations",
+  /** Per user: how their private copies are encrypted (mode, public recipient, sealed passphrase). */
+  privacySettings: "privacy_settings",
   backupBucket: "backups",
 } as const;
 
