@@ -135,7 +135,7 @@ export function privacyReport(r: PrivacyBenchResult): string {
   const rows: string[][] = [
     ...SHOWN_ORDER.map((op, i) => [i === 0 ? corpus : "", `${LABEL[op]}, in memory (median of ${r.rounds})`, s(r.timing[op]), rate(r.timing[op]), "", op === "aes-256-gcm" ? "" : vs(op)]),
     ...STREAM_OPS.map((op) => ["", `${op}: file on disk → stream → discarding sink`, s(r.stream[op].ms), rate(r.stream[op].ms), rss(r.stream[op]), ""]),
-    ["", "age decrypt from disk into one buffer sized by the stream's \`size()\` (as \`PrivateCopies.decryptToBuffer\` does; what a restore needs)", s(r.whole.ms), rate(r.whole.ms), rss(r.whole), "holds the ZIP once"],
+    ["", "age decrypt from disk into one buffer sized by the stream's `size()` (as `PrivateCopies.decryptToBuffer` does; what a restore needs)", s(r.whole.ms), rate(r.whole.ms), rss(r.whole), "holds the ZIP once"],
     ["", "passphrase copy: scrypt at age's default work factor (2¹⁸), encrypt + decrypt of 1 byte", `${s(r.scrypt.ms)} + ${s(r.scrypt.decryptMs!)}`, "", rss(r.scrypt), "once per copy and per opening"],
   ];
   return [
