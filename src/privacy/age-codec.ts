@@ -28,8 +28,13 @@ export interface EncryptOptions {
 /** The age file of `source`, as a stream; `size(plainBytes)` gives the encrypted length. */
 export async function encryptStream(source: ByteSource, key: EncryptionKey, options: EncryptOptions = {}): Promise<ReadableStreamWithSize> {
   const encrypter = new Encrypter();
-  if (key.kind === "recipient") encrypter.addRecipient(key.recipient);
-  else {
+  if (key.kind === "recipient") {
+    try {
+      encrypter.addRecipient(key.recipient);
+    } catch {
+      throw new PrivacyError("invalid_recipient", "not a valid age public key");
+    }
+  } else {
     encrypter.setScryptWorkFactor(options.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR);
     encrypter.setPassphrase(key.passphrase);
   }
@@ -44,8 +49,17 @@ export async function encryptStream(source: ByteSource, key: EncryptionKey, opti
  */
 export async function decryptStream(source: ByteSource, secret: AgeSecret): Promise<ReadableStreamWithSize> {
   const decrypter = new Decrypter();
-  if (secret.kind === "identity") for (const identity of secret.identities) decrypter.addIdentity(identity);
-  else decrypter.addPassphrase(secret.passphrase);
+  if (secret.kind === "passphrase") decrypter.addPassphrase(secret.passphrase);
+  else {
+    if (secret.identities.length === 0) throw new PrivacyError("invalid_identity", "no secret key given");
+    for (const identity of secret.identities) {
+      try {
+        decrypter.addIdentity(identity);
+      } catch {
+        throw new PrivacyError("invalid_identity", "not a valid age secret key");
+      }
+    }
+  }
 
   const tracked = new TrackedSource(toWebStream(source));
   let plain: ReadableStreamWithSize;
@@ -126,6 +140,8 @@ class TrackedSource {
           }
           controller.enqueue(next.value);
         },
+        // age stopped reading (its consumer cancelled): let the source go (a file or download is closed).
+        cancel: (reason) => this.reader.cancel(reason),
       },
       { highWaterMark: 0 },
     );

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -227,6 +227,28 @@ describe("refusals", () => {
       expect(err).not.toBeInstanceOf(PrivacyError);
       expect((err as Error).message).toBe("connection reset by peer");
     }
+  });
+});
+
+describe("streams", () => {
+  it("a reader that stops early closes the file it was decrypting", async () => {
+    const key = await generateKey();
+    const file = tmp("copy.zip.age");
+    writeFileSync(file, await encryptWhole(randomBytes(20 * CHUNK), { kind: "recipient", recipient: key.recipient }));
+    const source = createReadStream(file, { highWaterMark: CHUNK });
+    const closed = new Promise<void>((resolve) => source.once("close", () => resolve()));
+    const plain = await decryptStream(source, { kind: "identity", identities: [key.identity] });
+    const reader = plain.getReader();
+    expect((await reader.read()).value).toHaveLength(CHUNK);
+    await reader.cancel();
+    await closed;
+    expect(source.destroyed).toBe(true);
+  });
+
+  it("a secret or recipient that age does not accept is refused with its own code, not age's message", async () => {
+    await expectCode(decryptStream(Buffer.from("age-encryption.org/v1\n"), { kind: "identity", identities: ["AGE-SECRET-KEY-1NOPE"] }), "invalid_identity");
+    await expectCode(decryptStream(Buffer.from("age-encryption.org/v1\n"), { kind: "identity", identities: [] }), "invalid_identity");
+    await expectCode(encryptStream(Buffer.from("zip"), { kind: "recipient", recipient: "age1nope" }), "invalid_recipient");
   });
 });
 
