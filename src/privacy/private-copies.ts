@@ -12,6 +12,7 @@
  *    decrypt these copies.
  * Opening a copy always takes the secret from the user for that one call; it is never stored.
  */
+import { createHash } from "node:crypto";
 import type { Db } from "mongodb";
 import type { ReadableStreamWithSize } from "age-encryption";
 import type { SecretBox } from "../crypto/secret-box.js";
@@ -35,6 +36,11 @@ export interface EncryptedCopy {
   /** codevault-backup-….zip.age */
   fileName: string;
   mode: "recipient" | "passphrase";
+  /**
+   * MD5 (hex) and length of the encrypted bytes, once `stream` has been read to its end: what
+   * Drive's md5Checksum of the uploaded copy must equal, checked later without the key.
+   */
+  written(): { md5: string; bytes: number };
 }
 
 const AGE_SUFFIX = ".age";
@@ -144,7 +150,33 @@ export class PrivateCopies {
   async encryptFor(userId: number, zip: ByteSource, zipFileName: string): Promise<EncryptedCopy | undefined> {
     const key = await this.keyFor(userId);
     if (!key) return undefined;
-    return { stream: await this.encryptStream(zip, key), fileName: encryptedFileName(zipFileName), mode: key.kind === "recipient" ? "recipient" : "passphrase" };
+    const encrypted = await this.encryptStream(zip, key);
+    const md5 = createHash("md5");
+    let bytes = 0;
+    let done = false;
+    const counted = encrypted.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          md5.update(chunk);
+          bytes += chunk.length;
+          controller.enqueue(chunk);
+        },
+        flush() {
+          done = true;
+        },
+      }),
+    );
+    let digest: string | undefined;
+    return {
+      stream: Object.assign(counted, { size: (plainBytes: number) => encrypted.size(plainBytes) }),
+      fileName: encryptedFileName(zipFileName),
+      mode: key.kind,
+      written() {
+        if (!done) throw new Error("the encrypted copy has not been read to its end yet");
+        digest ??= md5.digest("hex");
+        return { md5: digest, bytes };
+      },
+    };
   }
 
   /**

@@ -3,7 +3,7 @@
  * back, what `privacy_settings` holds (never an identity, a passphrase only sealed),
  * and that the "my key" mode leaves the server nothing that decrypts.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecretBox, SecretBoxError } from "../../src/crypto/secret-box.js";
@@ -47,7 +47,11 @@ function zipStream(): Readable {
 async function copyFor(userId: number): Promise<{ bytes: Buffer; fileName: string; mode: string }> {
   const copy = await privacy().encryptFor(userId, zipStream(), zip.fileName);
   expect(copy).toBeDefined();
-  return { bytes: await readWhole(copy!.stream), fileName: copy!.fileName, mode: copy!.mode };
+  expect(() => copy!.written()).toThrow(/not been read/);
+  const bytes = await readWhole(copy!.stream, copy!.stream.size(zip.bytes.length));
+  // What a Drive upload records, to compare with Drive's md5Checksum without the key.
+  expect(copy!.written()).toEqual({ md5: createHash("md5").update(bytes).digest("hex"), bytes: bytes.length });
+  return { bytes, fileName: copy!.fileName, mode: copy!.mode };
 }
 
 /** Every document of every collection, as JSON text (GridFS chunks included). */
