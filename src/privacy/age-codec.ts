@@ -102,7 +102,7 @@ export function ageFileNeeds(firstBytes: Uint8Array): "identity" | "passphrase" 
 }
 
 /**
- * The ciphertext on its way into age: counts it, keeps its first bytes (the header)
+ * The ciphertext on its way into age: keeps its first bytes (the header)
  * to explain failures, refuses what is not age before age buffers it, and tells a
  * failure of the source from a failure of the file.
  */
