@@ -14,6 +14,13 @@ import type { SecretBox } from "./crypto/secret-box.js";
 import { PrivateCopies } from "./privacy/private-copies.js";
 import { RestoreService } from "./restore/restore-service.js";
 import { UserSettings } from "./users/user-settings.js";
+import { BackupDriveCopies } from "./backups/drive-copies.js";
+import type { DriveConfig } from "./config.js";
+import { DriveAccounts } from "./drive/drive-accounts.js";
+import { DriveAuth } from "./drive/drive-auth.js";
+import { DriveService } from "./drive/drive-service.js";
+import type { RetryPolicy } from "./drive/retry.js";
+import { TokenCipher } from "./drive/token-crypto.js";
 
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
 export interface Services {
@@ -23,6 +30,26 @@ export interface Services {
   restore: RestoreService;
   github: GitHubImporter;
   privacy: PrivateCopies;
+  driveAuth: DriveAuth;
+  drive: DriveService;
+}
+
+/** Drive is off (not set up) unless the config names an OAuth client. */
+export const DRIVE_OFF: DriveConfig = {
+  client: undefined,
+  key: undefined,
+  previousKeys: [],
+  oauthRoot: "https://oauth2.googleapis.com",
+  apiRoot: "https://www.googleapis.com",
+  keep: 10,
+};
+
+/** Knobs tests and the benchmark turn (small chunks, short waits); production uses the defaults. */
+export interface DriveTuning {
+  retry?: RetryPolicy;
+  chunkBytes?: number;
+  multipartMaxBytes?: number;
+  slowDownMs?: number;
 }
 
 export interface ServiceOptions {
@@ -39,13 +66,31 @@ export interface ServiceOptions {
   secretBox?: SecretBox;
   /** scrypt work factor for passphrase copies (age's default 18); tests lower it. */
   scryptWorkFactor?: number;
+  drive?: DriveConfig;
+  driveTuning?: DriveTuning;
 }
 
 export function createServices(deps: ServiceOptions): Services {
   const files = new FileLibrary({ ...deps, libraryLimits: deps.limits?.library });
   const backups = new BackupService({ ...deps, files, partBytes: deps.backupPartBytes });
   const limits = archiveLimits({ library: files.limits, upload: deps.limits?.upload, github: deps.limits?.github });
+  const driveConfig = deps.drive ?? DRIVE_OFF;
+  const cipher = driveConfig.key ? new TokenCipher(driveConfig.key, driveConfig.previousKeys) : undefined;
+  const accounts = new DriveAccounts(deps.db, cipher, deps.clock);
+  const driveAuth = new DriveAuth({ config: driveConfig, accounts, events: deps.events, slowDownMs: deps.driveTuning?.slowDownMs });
+  const drive = new DriveService({
+    ...deps.driveTuning,
+    config: driveConfig,
+    auth: driveAuth,
+    accounts,
+    backups,
+    copies: new BackupDriveCopies(deps.db),
+    events: deps.events,
+    clock: deps.clock,
+  });
   return {
+    driveAuth,
+    drive,
     files,
     settings: new UserSettings(deps),
     backups,

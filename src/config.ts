@@ -12,6 +12,20 @@ export class ConfigError extends Error {}
 const DEFAULT_API_ROOT = "https://api.telegram.org";
 const MB = 1024 * 1024;
 
+const KEY_HINT = "32 random bytes in base64 (openssl rand -base64 32)";
+/** A 32-byte AES key written in base64. */
+const encryptionKey = z
+  .string()
+  .trim()
+  .transform((s, ctx) => {
+    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(s) ? Buffer.from(s, "base64") : Buffer.alloc(0);
+    if (bytes.length !== 32) {
+      ctx.addIssue({ code: "custom", message: KEY_HINT });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 const optionalString = z
   .string()
   .trim()
@@ -113,6 +127,27 @@ const fields = z
       .min(1, "seconds before the first retry of a failed Drive upload (1-86400)")
       .max(86400, "seconds before the first retry of a failed Drive upload (1-86400)")
       .default(60),
+    GOOGLE_CLIENT_ID: optionalString,
+    GOOGLE_CLIENT_SECRET: optionalString,
+    TOKEN_ENCRYPTION_KEY: optionalString.pipe(encryptionKey.optional()),
+    TOKEN_ENCRYPTION_KEY_PREVIOUS: optionalString.transform((raw, ctx) => {
+      if (raw === undefined) return [];
+      const keys = raw.split(",").map((k) => encryptionKey.safeParse(k.trim()));
+      if (keys.some((k) => !k.success)) {
+        ctx.addIssue({ code: "custom", message: `a comma-separated list of earlier keys, each ${KEY_HINT}` });
+        return z.NEVER;
+      }
+      return keys.map((k) => k.data!);
+    }),
+    GOOGLE_OAUTH_ROOT: z
+      .url({ error: "an http(s) URL of Google's OAuth 2.0 server" })
+      .default("https://oauth2.googleapis.com")
+      .transform((s) => s.replace(/\/+$/, "")),
+    GOOGLE_API_ROOT: z
+      .url({ error: "an http(s) URL of Google's APIs" })
+      .default("https://www.googleapis.com")
+      .transform((s) => s.replace(/\/+$/, "")),
+    DRIVE_KEEP: count("how many codevault backups to keep on each user's Drive (0 = all)").default(10),
     BACKUP_PART_MB: z.coerce
       .number({ error: "the largest backup part to send to Telegram, in MB (1-49)" })
       .min(0.001, "the largest backup part to send to Telegram, in MB (1-49)")
@@ -128,6 +163,12 @@ const fields = z
 
 const schema = fields
   .superRefine((cfg, ctx) => {
+    if (Boolean(cfg.GOOGLE_CLIENT_ID) !== Boolean(cfg.GOOGLE_CLIENT_SECRET))
+      ctx.addIssue({
+        code: "custom",
+        path: [cfg.GOOGLE_CLIENT_ID ? "GOOGLE_CLIENT_SECRET" : "GOOGLE_CLIENT_ID"],
+        message: "the OAuth client's id and secret together (set both, or neither to leave Drive off)",
+      });
     if (cfg.BOT_MODE !== "webhook") return;
     if (!cfg.WEBHOOK_URL)
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "the public https URL Telegram should call (required when BOT_MODE=webhook)" });
@@ -179,6 +220,21 @@ export interface Config extends StorageConfig {
     upload: { maxEntries: number; maxTotalBytes: number };
     github: { maxEntries: number; maxTotalBytes: number };
   };
+  drive: DriveConfig;
+}
+
+/**
+ * Google Drive: `client` is unset when the owner has not created an OAuth client (Drive is
+ * "not set up"); `key` is unset when TOKEN_ENCRYPTION_KEY is (nobody can connect: tokens are
+ * never stored in plain text).
+ */
+export interface DriveConfig {
+  client: { id: string; secret: string } | undefined;
+  key: Buffer | undefined;
+  previousKeys: Buffer[];
+  oauthRoot: string;
+  apiRoot: string;
+  keep: number;
 }
 
 /** The bot's settings; throws a ConfigError naming the first bad variable. */
@@ -206,6 +262,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       library: { maxVersions: c.LIBRARY_MAX_VERSIONS, maxBytes: c.LIBRARY_MAX_MB * MB },
       upload: { maxEntries: c.UPLOAD_MAX_ENTRIES, maxTotalBytes: c.UPLOAD_MAX_MB * MB },
       github: { maxEntries: c.GITHUB_MAX_ENTRIES, maxTotalBytes: c.GITHUB_MAX_MB * MB },
+    },
+    drive: {
+      client: c.GOOGLE_CLIENT_ID && c.GOOGLE_CLIENT_SECRET ? { id: c.GOOGLE_CLIENT_ID, secret: c.GOOGLE_CLIENT_SECRET } : undefined,
+      key: c.TOKEN_ENCRYPTION_KEY,
+      previousKeys: c.TOKEN_ENCRYPTION_KEY_PREVIOUS,
+      oauthRoot: c.GOOGLE_OAUTH_ROOT,
+      apiRoot: c.GOOGLE_API_ROOT,
+      keep: c.DRIVE_KEEP,
     },
   };
 }

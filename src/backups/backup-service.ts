@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
 import { ObjectId, type Collection, type Db } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
 import type { Events } from "../events.js";
@@ -232,6 +233,13 @@ export class BackupService {
       header: { backupId: backup.id, type: backup.type, createdAt: backup.createdAt, userId },
       level: this.zipLevel,
     });
+  }
+
+  /** The stored ZIP as a stream from byte `start` (owner-checked); with the backup's file name. */
+  async openStream(userId: number, id: string, start = 0): Promise<{ fileName: string; stream: Readable; backup: BackupSummary }> {
+    const doc = await this.owned(userId, id);
+    if (!doc) throw new BackupError("not_found");
+    return { fileName: backupFileName(doc.createdAt), stream: this.store.openStream(doc.gridFsId, start), backup: toBackupSummary(doc) };
   }
 
   /**

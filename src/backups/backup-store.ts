@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Transform, type TransformCallback } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GridFSBucket, ObjectId, type Db, type GridFSBucketWriteStream } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
@@ -78,6 +78,11 @@ export class BackupStore {
     }
     if (at !== out.length) throw new Error(`Stored backup ${id.toHexString()} holds ${at} of its ${file.length} bytes`);
     return out;
+  }
+
+  /** The stored archive as a stream from byte `start` on (for uploads that must not hold it whole). */
+  openStream(id: ObjectId, start = 0): Readable {
+    return this.bucket.openDownloadStream(id, start > 0 ? { start } : {});
   }
 
   /** Removes the bytes (file document and chunks); missing files are fine. */

@@ -26,6 +26,19 @@ export interface BackupDoc {
   repo?: { name: string; branch?: string };
   verifiedAt?: Date;
   verifyOk?: boolean;
+  /** MD5 of the whole ZIP, computed the first time it is streamed to Google Drive (Drive reports md5Checksum). */
+  md5?: string;
+  /** Set only after Drive's md5Checksum matched the stored ZIP. */
+  driveCopy?: DriveCopy;
+}
+
+/** A copy of a backup on the user's Google Drive whose checksum matched. */
+export interface DriveCopy {
+  fileId: string;
+  size: number;
+  md5: string;
+  uploadedAt: Date;
+  webViewLink?: string;
 }
 
 export interface BackupSummary {
@@ -43,6 +56,7 @@ export interface BackupSummary {
   verifyOk?: boolean;
   source?: string;
   repo?: { name: string; branch?: string };
+  driveCopy?: DriveCopy;
 }
 
 export function toBackupSummary(doc: BackupDoc): BackupSummary {
@@ -61,6 +75,7 @@ export function toBackupSummary(doc: BackupDoc): BackupSummary {
     verifyOk: doc.verifyOk,
     source: doc.source,
     repo: doc.repo,
+    ...(doc.driveCopy ? { driveCopy: doc.driveCopy } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ export const COLLECTIONS = {
   /** Per user: how their private copies are encrypted (mode, public recipient, sealed passphrase). */
   privacySettings: "privacy_settings",
   backupBucket: "backups",
+  /** One document per user who connected Google Drive; tokens only ever encrypted. */
+  driveAccounts: "drive_accounts",
 } as const;
 
 /** Creates the indexes the queries rely on. Safe to run at every start. */

@@ -1,0 +1,309 @@
+import { Transform } from "node:stream";
+import type { drive_v3 } from "@googleapis/drive";
+import type { OAuth2Client } from "google-auth-library";
+import { backupFileName, type BackupService } from "../backups/backup-service.js";
+import type { BackupSummary } from "../backups/backup-types.js";
+import type { BackupDriveCopies } from "../backups/drive-copies.js";
+import type { DriveConfig } from "../config.js";
+import type { Events } from "../events.js";
+import type { DriveAccounts, LastUpload } from "./drive-accounts.js";
+import type { DriveAuth, DriveAvailability } from "./drive-auth.js";
+import { classifyDriveError, DriveError } from "./drive-errors.js";
+import { APP, ensureFolder, FOLDER_MIME, q } from "./drive-folder.js";
+import { driveFilesToDelete } from "./drive-retention.js";
+import { driveClient } from "./google-clients.js";
+import { resumableUpload } from "./resumable-upload.js";
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
+import { StreamingMd5 } from "./streaming-md5.js";
+
+const FILE_FIELDS = "id,name,size,md5Checksum,webViewLink,createdTime";
+const ZIP = "application/zip";
+
+export interface DriveUploadResult {
+  fileId: string;
+  webViewLink?: string;
+  size: number;
+  md5: string;
+  /** The backup was already on Drive (same idempotency key, same checksum): nothing was sent. */
+  reused: boolean;
+  /** Older copies deleted by Drive retention afterwards. */
+  pruned: number;
+}
+
+export interface DriveStatus {
+  availability: DriveAvailability;
+  connected: boolean;
+  email?: string;
+  disconnectReason?: string;
+  lastUpload?: LastUpload;
+  /** Backups with a verified copy on Drive. */
+  copies: number;
+  keep: number;
+}
+
+export interface UploadOptions {
+  /** Bytes Drive has confirmed so far, of `total`. */
+  onProgress?(sent: number, total: number): void;
+  /** Same key, same Drive file: a repeated upload finds the copy instead of making another. Default: one per backup. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export interface DriveServiceDeps {
+  config: DriveConfig;
+  auth: DriveAuth;
+  accounts: DriveAccounts;
+  backups: BackupService;
+  copies: BackupDriveCopies;
+  events: Events;
+  clock?: () => Date;
+  retry?: RetryPolicy;
+  /** Resumable chunk size, a multiple of 256 KiB. Default 8 MiB. */
+  chunkBytes?: number;
+  /** Backups up to this size go in one multipart request. Default 5 MiB (Google's advice). */
+  multipartMaxBytes?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Backups to the user's Google Drive (no Telegram here): one "codevault backups" folder per
+ * user, uploads streamed from GridFS (multipart when small, a resumable session otherwise),
+ * a copy marked verified only when Drive's md5Checksum matches, and Drive retention.
+ */
+export class DriveService {
+  private readonly now: () => Date;
+  private readonly retry: RetryPolicy;
+  private readonly chunkBytes: number;
+  private readonly multipartMax: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly deps: DriveServiceDeps) {
+    this.now = deps.clock ?? (() => new Date());
+    this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.chunkBytes = deps.chunkBytes ?? 8 * 1024 * 1024;
+    this.multipartMax = deps.multipartMaxBytes ?? 5 * 1024 * 1024;
+    this.timeoutMs = deps.requestTimeoutMs ?? 120_000;
+  }
+
+  get keep(): number {
+    return this.deps.config.keep;
+  }
+
+  async status(userId: number): Promise<DriveStatus> {
+    const account = await this.deps.accounts.get(userId);
+    return {
+      availability: this.deps.auth.availability(),
+      connected: account?.status === "connected",
+      ...(account?.email ? { email: account.email } : {}),
+      ...(account?.disconnectReason ? { disconnectReason: account.disconnectReason } : {}),
+      ...(account?.lastUpload ? { lastUpload: account.lastUpload } : {}),
+      copies: await this.deps.copies.count(userId),
+      keep: this.keep,
+    };
+  }
+
+  /**
+   * Puts the backup on the user's Drive (or finds it there already) and marks it verified;
+   * then applies Drive retention. Throws a DriveError; the backup on the server is untouched either way.
+   */
+  async upload(userId: number, backupId: string, opts: UploadOptions = {}): Promise<DriveUploadResult> {
+    this.deps.events.emit("drive_upload_start", "info", { userId });
+    try {
+      const backup = await this.deps.backups.get(userId, backupId);
+      if (!backup) throw new DriveError("backup_missing");
+      const { client } = await this.deps.auth.client(userId);
+      const api = driveClient(this.deps.config, client);
+      const result = await withRetry(() => this.uploadOnce(userId, backup, client, api, opts), this.retry, {
+        signal: opts.signal,
+        beforeRetry: (err) => (err.code === "unauthorized" ? forceRefresh(client) : undefined),
+      });
+      const pruned = await this.prune(userId, api).catch((err: unknown) => {
+        this.deps.events.emit("drive_retention_error", "warn", { userId, code: classifyDriveError(err).code });
+        return 0;
+      });
+      await this.deps.accounts.recordUpload(userId, {
+        at: this.now(),
+        ok: true,
+        backupId,
+        fileId: result.fileId,
+        ...(result.webViewLink ? { webViewLink: result.webViewLink } : {}),
+      });
+      this.deps.events.emit("drive_upload_success", "info", { userId, size: result.size, reused: result.reused, pruned });
+      return { ...result, pruned };
+    } catch (raw) {
+      const err = classifyDriveError(raw);
+      if (err.code === "revoked") await this.deps.auth.markRevoked(userId).catch(() => {});
+      await this.deps.accounts.recordUpload(userId, { at: this.now(), ok: false, backupId, code: err.code, kind: err.kind }).catch(() => {});
+      this.deps.events.emit("drive_upload_error", err.kind === "bug" ? "error" : "warn", {
+        userId,
+        code: err.code,
+        kind: err.kind,
+        status: err.detail.status,
+        reason: err.detail.reason,
+      });
+      throw err;
+    }
+  }
+
+  /** 🧹: applies Drive retention now; returns how many copies were deleted. */
+  async keepNewest(userId: number): Promise<number> {
+    try {
+      const { client } = await this.deps.auth.client(userId);
+      return await withRetry(() => this.prune(userId, driveClient(this.deps.config, client)), this.retry);
+    } catch (raw) {
+      const err = classifyDriveError(raw);
+      if (err.code === "revoked") await this.deps.auth.markRevoked(userId).catch(() => {});
+      throw err;
+    }
+  }
+
+  private async uploadOnce(
+    userId: number,
+    backup: BackupSummary,
+    client: OAuth2Client,
+    api: drive_v3.Drive,
+    opts: UploadOptions,
+  ): Promise<Omit<DriveUploadResult, "pruned">> {
+    const account = await this.deps.accounts.get(userId);
+    const folderId = await ensureFolder(api, account?.folderId, (id) => this.deps.accounts.setFolder(userId, id));
+    const key = opts.idempotencyKey ?? `backup-${backup.id}`;
+    const fileName = backupFileName(backup.createdAt);
+
+    const existing = await this.findByKey(api, folderId, key);
+    if (existing) {
+      const localMd5 = (await this.deps.copies.md5(userId, backup.id)) ?? (await this.md5Of(userId, backup.id));
+      if (existing.md5Checksum === localMd5 && Number(existing.size) === backup.zipSize)
+        return this.verified(userId, backup.id, existing, localMd5, true);
+      await this.deleteQuietly(api, existing.id!); // a bad copy under this key: replace it
+    }
+
+    const md5 = new StreamingMd5();
+    const metadata = {
+      name: fileName,
+      mimeType: ZIP,
+      parents: [folderId],
+      description: `codevault backup (${backup.fileCount} files)`,
+      appProperties: { app: APP, backupId: backup.id, idempotencyKey: key },
+    };
+    const open = async (start: number) => (await this.deps.backups.openStream(userId, backup.id, start)).stream;
+    let file: drive_v3.Schema$File;
+    if (backup.zipSize <= this.multipartMax) {
+      await client.getAccessToken(); // a stream body is not re-sent after a refresh, so refresh first
+      let sent = 0;
+      const counting = new Transform({
+        transform: (chunk: Buffer, _enc, done) => {
+          md5.update(sent, chunk);
+          sent += chunk.length;
+          opts.onProgress?.(Math.min(sent, backup.zipSize), backup.zipSize);
+          done(null, chunk);
+        },
+      });
+      const source = await open(0);
+      source.on("error", (err) => counting.destroy(err));
+      const res = await api.files.create(
+        { requestBody: metadata, media: { mimeType: ZIP, body: source.pipe(counting) }, fields: FILE_FIELDS },
+        { rootUrl: `${this.deps.config.apiRoot}/`, timeout: this.timeoutMs, signal: opts.signal },
+      );
+      file = res.data;
+    } else {
+      file = await resumableUpload<drive_v3.Schema$File>({
+        client,
+        uploadUrl: `${this.deps.config.apiRoot}/upload/drive/v3/files`,
+        metadata,
+        mimeType: ZIP,
+        size: backup.zipSize,
+        fields: FILE_FIELDS,
+        chunkBytes: this.chunkBytes,
+        open,
+        md5,
+        retry: this.retry,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+        requestTimeoutMs: this.timeoutMs,
+      });
+    }
+    if (md5.bytes !== backup.zipSize) throw new DriveError("unexpected", { reason: `read ${md5.bytes} of ${backup.zipSize} bytes` });
+    const localMd5 = md5.digest();
+    await this.deps.copies.recordMd5(userId, backup.id, localMd5);
+    if (file.md5Checksum !== localMd5 || Number(file.size) !== backup.zipSize) {
+      // Drive holds something else than we sent: that file is no copy of the backup.
+      if (file.id) await this.deleteQuietly(api, file.id);
+      await this.deps.copies.clear(userId, backup.id);
+      throw new DriveError("md5_mismatch");
+    }
+    return this.verified(userId, backup.id, file, localMd5, false);
+  }
+
+  private async verified(userId: number, backupId: string, file: drive_v3.Schema$File, md5: string, reused: boolean) {
+    const copy = {
+      fileId: file.id!,
+      size: Number(file.size),
+      md5,
+      uploadedAt: this.now(),
+      ...(file.webViewLink ? { webViewLink: file.webViewLink } : {}),
+    };
+    await this.deps.copies.markVerified(userId, backupId, copy);
+    return { fileId: copy.fileId, size: copy.size, md5, reused, ...(file.webViewLink ? { webViewLink: file.webViewLink } : {}) };
+  }
+
+  private async findByKey(api: drive_v3.Drive, folderId: string, key: string): Promise<drive_v3.Schema$File | undefined> {
+    const { data } = await api.files.list({
+      q: `${q(folderId)} in parents and appProperties has { key='idempotencyKey' and value=${q(key)} } and trashed = false`,
+      fields: `files(${FILE_FIELDS})`,
+      pageSize: 10,
+    });
+    return data.files?.[0];
+  }
+
+  /** MD5 of the stored ZIP, streamed from GridFS (when the backup has none recorded yet). */
+  private async md5Of(userId: number, backupId: string): Promise<string> {
+    const md5 = new StreamingMd5();
+    const { stream } = await this.deps.backups.openStream(userId, backupId);
+    for await (const chunk of stream) md5.update(md5.bytes, chunk as Buffer);
+    const digest = md5.digest();
+    await this.deps.copies.recordMd5(userId, backupId, digest);
+    return digest;
+  }
+
+  /** Keeps the newest DRIVE_KEEP codevault files in the folder (and every 🏆 backup's copy); deletes the rest for good. */
+  private async prune(userId: number, api: drive_v3.Drive): Promise<number> {
+    if (this.keep <= 0) return 0;
+    const account = await this.deps.accounts.get(userId);
+    const folderId = await ensureFolder(api, account?.folderId, (id) => this.deps.accounts.setFolder(userId, id));
+    const files: drive_v3.Schema$File[] = [];
+    let pageToken: string | undefined;
+    do {
+      const { data } = await api.files.list({
+        q: `${q(folderId)} in parents and appProperties has { key='app' and value=${q(APP)} } and mimeType != ${q(FOLDER_MIME)} and trashed = false`,
+        fields: "nextPageToken,files(id,createdTime,appProperties)",
+        pageSize: 1000,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      files.push(...(data.files ?? []));
+      pageToken = data.nextPageToken ?? undefined;
+    } while (pageToken);
+    const doomed = driveFilesToDelete(
+      files.map((f) => ({ id: f.id!, createdTime: f.createdTime ?? "", backupId: f.appProperties?.backupId })),
+      this.keep,
+      await this.deps.copies.excellentIds(userId),
+    );
+    for (const id of doomed) await this.deleteQuietly(api, id);
+    await this.deps.copies.forgetFiles(userId, doomed);
+    if (doomed.length) this.deps.events.emit("drive_pruned", "info", { userId, count: doomed.length });
+    return doomed.length;
+  }
+
+  /** Deletes a Drive file for good (not to the trash, which still counts against the quota); a missing file is fine. */
+  private async deleteQuietly(api: drive_v3.Drive, fileId: string): Promise<void> {
+    try {
+      await api.files.delete({ fileId });
+    } catch (err) {
+      if (classifyDriveError(err).detail.status !== 404) throw err;
+    }
+  }
+}
+
+async function forceRefresh(client: OAuth2Client): Promise<void> {
+  client.setCredentials({ ...client.credentials, access_token: null, expiry_date: 1 });
+  await client.getAccessToken();
+}
