@@ -55,6 +55,11 @@ export class DriveAuth {
     this.slowDownMs = deps.slowDownMs ?? 5000;
   }
 
+  /** Where the sealed tokens live (the admin CLI rotates the key through it). */
+  get accounts(): DriveAccounts {
+    return this.deps.accounts;
+  }
+
   availability(): DriveAvailability {
     if (!this.deps.config.client) return "not_configured";
     if (!this.deps.config.key) return "no_key";
@@ -211,7 +216,7 @@ export class DriveAuth {
         revoked = true;
       } catch (err) {
         // Already revoked or expired at Google: nothing left to revoke.
-        revoked = classifyDriveError(err).code !== "network" && classifyDriveError(err).kind !== "transient";
+        revoked = !classifyDriveError(err).transient;
       }
     }
     await this.deps.accounts.disconnect(userId, "user");

@@ -196,7 +196,10 @@ describe("fake Google: resumable uploads and faults", () => {
     google.faults.add({ kind: "status", status: 429, retryAfter: 7 }, { path: "/drive/v3/about" });
     for (let i = 0; i < 2; i++) await expect(api.files.list({})).rejects.toMatchObject({ response: { status: 503 } });
     expect((await api.files.list({ fields: "files(id)" })).status).toBe(200);
-    const limited = await api.about.get({ fields: "user" }).catch((e: { response: Response & { data: unknown } }) => e.response);
+    const limited = (await api.about.get({ fields: "user" }).then(
+      () => undefined,
+      (e: { response: Response & { data: unknown } }) => e.response,
+    ))!;
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("7");
     expect(limited.data).toMatchObject({ error: { errors: [{ reason: "rateLimitExceeded" }] } });
