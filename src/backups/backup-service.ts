@@ -239,7 +239,7 @@ export class BackupService {
   async openStream(userId: number, id: string, start = 0): Promise<{ fileName: string; stream: Readable; backup: BackupSummary }> {
     const doc = await this.owned(userId, id);
     if (!doc) throw new BackupError("not_found");
-    return { fileName: backupFileName(doc.createdAt), stream: this.store.openStream(doc.gridFsId, start), backup: toBackupSummary(doc) };
+    return { fileName: backupFileName(doc.createdAt), stream: this.store.openStream(doc.gridFsId, start, doc.zipSize), backup: toBackupSummary(doc) };
   }
 
   /**

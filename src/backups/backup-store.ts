@@ -80,9 +80,12 @@ export class BackupStore {
     return out;
   }
 
-  /** The stored archive as a stream from byte `start` on (for uploads that must not hold it whole). */
-  openStream(id: ObjectId, start = 0): Readable {
-    return this.bucket.openDownloadStream(id, start > 0 ? { start } : {});
+  /**
+   * The stored archive as a stream from byte `start` to its `length` (for uploads that must not
+   * hold it whole). The driver needs `end` whenever `start` is given.
+   */
+  openStream(id: ObjectId, start: number, length: number): Readable {
+    return this.bucket.openDownloadStream(id, start > 0 ? { start, end: length } : {});
   }
 
   /** Removes the bytes (file document and chunks); missing files are fine. */

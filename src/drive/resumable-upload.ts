@@ -36,12 +36,16 @@ export async function resumableUpload<T>(input: ResumableUploadInput): Promise<T
   let session = await startSession(input);
   let offset = 0;
   let failures = 0;
+  // After a failure we do not know what the session holds: ask before sending again.
+  let ask = false;
   for (;;) {
     try {
-      if (offset === input.size) {
+      if (ask || offset === input.size) {
         const status = await query(input, session);
         if (status.done) return status.done as T;
         offset = status.received;
+        ask = false;
+        input.onProgress?.(offset, input.size);
       }
       const done = await sendFrom(input, session, offset, (confirmed) => {
         offset = confirmed;
@@ -50,25 +54,20 @@ export async function resumableUpload<T>(input: ResumableUploadInput): Promise<T
       if (done) return done as T;
     } catch (raw) {
       const err = classifyDriveError(raw);
+      if (ask && (err.detail.status === 404 || err.detail.status === 410)) {
+        // The session expired (they live about a week): start over with a new one.
+        session = await startSession(input);
+        offset = 0;
+        ask = false;
+        continue;
+      }
       failures++;
       if (!err.transient || failures >= input.retry.attempts) throw err;
       const wait = retryDelay(err, failures, input.retry);
       if (wait > input.retry.maxRetryAfterMs) throw err;
       await delay(wait, input.signal);
       if (err.code === "unauthorized") await refresh(input.client);
-      try {
-        const status = await query(input, session);
-        if (status.done) return status.done as T;
-        offset = status.received;
-      } catch (queryRaw) {
-        const queryErr = classifyDriveError(queryRaw);
-        if (queryErr.detail.status === 404 || queryErr.detail.status === 410) {
-          // The session expired (they live about a week): start over with a new one.
-          session = await startSession(input);
-          offset = 0;
-        } else if (!queryErr.transient) throw queryErr;
-        // else: try sending from where we were; a wrong offset comes back as 4xx + a fresh query
-      }
+      ask = true;
     }
   }
 }

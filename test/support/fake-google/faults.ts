@@ -17,6 +17,10 @@ export interface FaultRule {
   method?: string;
   /** Only uploads that carry data (PUT with a body), not session status queries. */
   withBody?: boolean;
+  /** Only requests without a body (a resumable session's status query). */
+  withoutBody?: boolean;
+  /** Let this many matching requests through first. */
+  after?: number;
 }
 
 export class Faults {
@@ -25,8 +29,8 @@ export class Faults {
   served = 0;
 
   /** Fails the next `times` requests (matching `path`/`method`, if given) with `fault`. */
-  add(fault: Fault, opts: { times?: number; path?: string | RegExp; method?: string; withBody?: boolean } = {}): void {
-    this.rules.push({ fault, times: opts.times ?? 1, path: opts.path, method: opts.method, withBody: opts.withBody });
+  add(fault: Fault, opts: Omit<FaultRule, "fault" | "times"> & { times?: number } = {}): void {
+    this.rules.push({ ...opts, fault, times: opts.times ?? 1, after: opts.after ?? 0 });
   }
 
   clear(): void {
@@ -39,9 +43,14 @@ export class Faults {
         r.times > 0 &&
         (!r.method || r.method === method) &&
         (!r.withBody || hasBody) &&
+        (!r.withoutBody || !hasBody) &&
         (r.path === undefined || (typeof r.path === "string" ? path.includes(r.path) : r.path.test(path))),
     );
     if (!rule) return undefined;
+    if (rule.after) {
+      rule.after -= 1;
+      return undefined;
+    }
     rule.times -= 1;
     this.rules = this.rules.filter((r) => r.times > 0);
     this.served += 1;
