@@ -89,7 +89,7 @@ export class DriveAuth {
         this.deps.events.emit("drive_connect_end", result.kind === "connected" ? "info" : "warn", {
           userId,
           outcome: result.kind,
-          ...(result.kind === "failed" ? { code: result.code } : {}),
+          ...(result.kind === "failed" ? { failure: result.code } : {}),
         });
         return result;
       });
@@ -186,7 +186,7 @@ export class DriveAuth {
     client.on("tokens", (fresh) => {
       this.deps.accounts
         .mergeTokens(userId, fresh)
-        .catch((err: unknown) => this.deps.events.emit("drive_token_store_error", "error", { userId, code: classifyDriveError(err).code }));
+        .catch((err: unknown) => this.deps.events.emit("drive_token_store_error", "error", { userId, failure: classifyDriveError(err).code }));
     });
     return { client, email };
   }

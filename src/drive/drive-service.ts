@@ -118,7 +118,7 @@ export class DriveService {
         beforeRetry: (err) => (err.code === "unauthorized" ? forceRefresh(client) : undefined),
       });
       const pruned = await this.prune(userId, api).catch((err: unknown) => {
-        this.deps.events.emit("drive_retention_error", "warn", { userId, code: classifyDriveError(err).code });
+        this.deps.events.emit("drive_retention_error", "warn", { userId, failure: classifyDriveError(err).code });
         return 0;
       });
       await this.deps.accounts.recordUpload(userId, {
@@ -136,7 +136,7 @@ export class DriveService {
       await this.deps.accounts.recordUpload(userId, { at: this.now(), ok: false, backupId, code: err.code, kind: err.kind }).catch(() => {});
       this.deps.events.emit("drive_upload_error", err.kind === "bug" ? "error" : "warn", {
         userId,
-        code: err.code,
+        failure: err.code,
         kind: err.kind,
         status: err.detail.status,
         reason: err.detail.reason,

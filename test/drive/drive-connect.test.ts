@@ -136,3 +136,26 @@ describe("fail closed: no key, a lost key, rotation", () => {
     expect(await collectionsContaining(env.db, env.google.state.issued)).toEqual({});
   });
 });
+
+describe("secrets stay out of logs", () => {
+  it("no token, device code, client secret or Authorization header in any log line of connect, refresh, upload, failure and disconnect", async () => {
+    env = await startDriveEnv({ tuning: { chunkBytes: 256 * 1024, multipartMaxBytes: 1024 } });
+    await connectDrive(env, ADA, "ada@example.com");
+    await env.services.files.save(ADA, { fileName: "a.txt", content: randomBytes(400_000).toString("base64") });
+    const backup = await env.services.backups.create(ADA);
+    env.google.state.expireAccessTokens();
+    env.google.faults.add({ kind: "status", status: 503 }, { path: "/upload/", times: 2 });
+    await env.services.drive.upload(ADA, backup.id);
+    env.google.state.account("ada@example.com").quotaLimit = 1;
+    await expect(env.services.drive.upload(ADA, (await env.services.backups.create(ADA)).id)).rejects.toMatchObject({ code: "quota" });
+    await env.services.driveAuth.disconnect(ADA);
+
+    const secrets = [...env.google.state.issued, ...env.google.state.grants.keys(), env.google.clientSecret];
+    expect(env.logs.length).toBeGreaterThan(5);
+    expect(env.logs.join("\n")).toContain('"failure":"quota"');
+    for (const line of env.logs) {
+      for (const secret of secrets) expect(line).not.toContain(secret);
+      expect(line.toLowerCase()).not.toContain("bearer");
+    }
+  });
+});

@@ -2,11 +2,19 @@ import { randomBytes } from "node:crypto";
 import type { DriveTuning } from "../../src/app.js";
 import type { DriveConfig } from "../../src/config.js";
 import { startFakeGoogle, type FakeGoogle, type FakeGoogleOptions } from "./fake-google/index.js";
-import { startServices, type TestServices } from "./services.js";
+import { Writable } from "node:stream";
+import { createServices } from "../../src/app.js";
+import { ensureIndexes } from "../../src/db/collections.js";
+import { Events } from "../../src/events.js";
+import { createLogger } from "../../src/logger.js";
+import { startMongo } from "./mongo.js";
+import type { TestServices } from "./services.js";
 
 export interface DriveTestEnv extends TestServices {
   google: FakeGoogle;
   driveConfig: DriveConfig;
+  /** Every log line the services wrote (debug level and up). */
+  logs: string[];
 }
 
 /** Fast waits for tests: no real backoff, polls every few ms. */
@@ -28,13 +36,28 @@ export async function startDriveEnv(
     apiRoot: google.root,
     keep: opts.keep ?? 10,
   };
-  const env = await startServices({ drive: driveConfig, driveTuning: { ...FAST_TUNING, ...opts.tuning } });
+  const mongo = await startMongo();
+  await ensureIndexes(mongo.db);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const logger = createLogger("debug", sink);
+  const events = new Events(logger);
+  const services = createServices({ db: mongo.db, events, drive: driveConfig, driveTuning: { ...FAST_TUNING, ...opts.tuning } });
   return {
-    ...env,
+    ...mongo,
+    logger,
+    events,
+    services,
     google,
     driveConfig,
+    logs,
     stop: async () => {
-      await env.stop();
+      await mongo.stop();
       await google.close();
     },
   };

@@ -111,6 +111,39 @@ describe("config", () => {
       expect(cliMessage).toBe(errorOf({ ...base, ...bad }));
     }
   });
+
+  it("Drive: off without a client, on with one; the key must be 32 bytes of base64 and is never echoed", () => {
+    expect(loadConfig(base).drive).toEqual({
+      client: undefined,
+      key: undefined,
+      previousKeys: [],
+      oauthRoot: "https://oauth2.googleapis.com",
+      apiRoot: "https://www.googleapis.com",
+      keep: 10,
+    });
+    const key = Buffer.alloc(32, 7).toString("base64");
+    const drive = loadConfig({
+      ...base,
+      GOOGLE_CLIENT_ID: "id.apps.googleusercontent.com",
+      GOOGLE_CLIENT_SECRET: "GOCSPX-x",
+      TOKEN_ENCRYPTION_KEY: key,
+      GOOGLE_OAUTH_ROOT: "http://127.0.0.1:1/",
+      GOOGLE_API_ROOT: "http://127.0.0.1:2",
+      DRIVE_KEEP: "0",
+    }).drive;
+    expect(drive).toMatchObject({ client: { id: "id.apps.googleusercontent.com", secret: "GOCSPX-x" }, oauthRoot: "http://127.0.0.1:1", apiRoot: "http://127.0.0.1:2", keep: 0 });
+    expect(drive.key).toEqual(Buffer.alloc(32, 7));
+
+    expect(errorOf({ ...base, GOOGLE_CLIENT_ID: "id" })).toMatch(/^GOOGLE_CLIENT_SECRET is not set: .*id and secret together/);
+    const short = Buffer.alloc(16, 1).toString("base64");
+    const message = errorOf({ ...base, TOKEN_ENCRYPTION_KEY: short });
+    expect(message).toBe("TOKEN_ENCRYPTION_KEY is invalid: it should hold 32 random bytes in base64 (openssl rand -base64 32)");
+    expect(message).not.toContain(short);
+    expect(errorOf({ ...base, TOKEN_ENCRYPTION_KEY: "not base64 at all!" })).toMatch(/^TOKEN_ENCRYPTION_KEY is invalid/);
+    expect(errorOf({ ...base, TOKEN_ENCRYPTION_KEY_PREVIOUS: `${key},nope` })).toMatch(/^TOKEN_ENCRYPTION_KEY_PREVIOUS is invalid/);
+    expect(errorOf({ ...base, DRIVE_KEEP: "-1" })).toMatch(/^DRIVE_KEEP is invalid/);
+    expect(errorOf({ ...base, GOOGLE_API_ROOT: "nope" })).toMatch(/^GOOGLE_API_ROOT is invalid/);
+  });
 });
 
 describe("scheduler config", () => {
