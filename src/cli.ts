@@ -5,17 +5,18 @@
  */
 import { config as loadDotenv } from "dotenv";
 import { parseArgs } from "node:util";
-import { createServices } from "./app.js";
+import { createServices, DRIVE_OFF } from "./app.js";
 import { backupCommands } from "./cli/backup-commands.js";
-import { loadStorageConfig } from "./config.js";
+import { loadStorageConfig, loadTokenKeys } from "./config.js";
 import { CliFailure, UsageError, type CommandRun, type CommandSpec, type OptionValues } from "./cli/command.js";
+import { driveCommands } from "./cli/drive-commands.js";
 import { statsCommand } from "./cli/stats-command.js";
 import { ensureIndexes } from "./db/collections.js";
 import { connectDatabase, type Database } from "./db/connect.js";
 import { Events } from "./events.js";
 import { createLogger } from "./logger.js";
 
-const COMMANDS: CommandSpec[] = [...backupCommands, statsCommand];
+const COMMANDS: CommandSpec[] = [...backupCommands, ...driveCommands, statsCommand];
 
 const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h" },
@@ -39,6 +40,7 @@ export function usageText(): string {
     "  DATA_DIR      local data folder (default ./data)",
     "  BACKUP_KEEP_LAST/DAILY/WEEKLY/MONTHLY   retention of full backups, applied after 'backup create'",
     "  BACKUP_KEEP_EMERGENCY[_DAYS], BACKUP_KEEP_IMPORTED[_DAYS]   the other kinds' retention (see .env.example)",
+    "  TOKEN_ENCRYPTION_KEY, TOKEN_ENCRYPTION_KEY_PREVIOUS   for 'drive rotate-key'",
     "",
     "Exit codes: 0 success, 1 not found or a check failed, 2 usage error.",
   ].join("\n");
@@ -98,7 +100,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     database = await connectDatabase({ uri: config.mongodbUri, dbName: config.mongodbDb, dataDir: config.dataDir, logger });
     await ensureIndexes(database.db);
-    const services = createServices({ db: database.db, events, retention: config.retention });
+    const services = createServices({
+      db: database.db,
+      events,
+      retention: config.retention,
+      drive: { ...DRIVE_OFF, ...loadTokenKeys() },
+    });
     return await invocation.run({
       services,
       db: database.db,

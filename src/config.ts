@@ -13,7 +13,7 @@ const DEFAULT_API_ROOT = "https://api.telegram.org";
 const MB = 1024 * 1024;
 
 const KEY_HINT = "32 random bytes in base64 (openssl rand -base64 32)";
-/** A 32-byte AES key written in base64. */
+/** A 32-byte AES key written in base64 (TOKEN_ENCRYPTION_KEY). */
 const encryptionKey = z
   .string()
   .trim()
@@ -37,6 +37,17 @@ function between(what: string, min: number, max: number) {
   const message = `${what} (${min}-${max})`;
   return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
 }
+
+/** TOKEN_ENCRYPTION_KEY_PREVIOUS: earlier keys, comma-separated, still accepted for reading (key rotation). */
+const previousKeys = optionalString.transform((raw, ctx) => {
+  if (raw === undefined) return [];
+  const keys = raw.split(",").map((k) => encryptionKey.safeParse(k.trim()));
+  if (keys.some((k) => !k.success)) {
+    ctx.addIssue({ code: "custom", message: `a comma-separated list of earlier keys, each ${KEY_HINT}` });
+    return z.NEVER;
+  }
+  return keys.map((k) => k.data!);
+});
 
 function count(what: string) {
   const message = `a whole number (0 or more): ${what}`;
@@ -130,15 +141,7 @@ const fields = z
     GOOGLE_CLIENT_ID: optionalString,
     GOOGLE_CLIENT_SECRET: optionalString,
     TOKEN_ENCRYPTION_KEY: optionalString.pipe(encryptionKey.optional()),
-    TOKEN_ENCRYPTION_KEY_PREVIOUS: optionalString.transform((raw, ctx) => {
-      if (raw === undefined) return [];
-      const keys = raw.split(",").map((k) => encryptionKey.safeParse(k.trim()));
-      if (keys.some((k) => !k.success)) {
-        ctx.addIssue({ code: "custom", message: `a comma-separated list of earlier keys, each ${KEY_HINT}` });
-        return z.NEVER;
-      }
-      return keys.map((k) => k.data!);
-    }),
+    TOKEN_ENCRYPTION_KEY_PREVIOUS: previousKeys,
     GOOGLE_OAUTH_ROOT: z
       .url({ error: "an http(s) URL of Google's OAuth 2.0 server" })
       .default("https://oauth2.googleapis.com")
@@ -272,6 +275,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keep: c.DRIVE_KEEP,
     },
   };
+}
+
+const tokenKeysSchema = fields.pick({ TOKEN_ENCRYPTION_KEY: true, TOKEN_ENCRYPTION_KEY_PREVIOUS: true });
+
+/** For `drive rotate-key` in the admin CLI: the token keys, read with the bot's own declarations. */
+export function loadTokenKeys(env: NodeJS.ProcessEnv = process.env): Pick<DriveConfig, "key" | "previousKeys"> {
+  const c = parse(tokenKeysSchema, env);
+  return { key: c.TOKEN_ENCRYPTION_KEY, previousKeys: c.TOKEN_ENCRYPTION_KEY_PREVIOUS };
 }
 
 /** The admin CLI's settings: the same variables, defaults and messages, without BOT_TOKEN. */
