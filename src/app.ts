@@ -81,6 +81,7 @@ export function createServices(deps: ServiceOptions): Services {
   const drive = new DriveService({
     ...deps.driveTuning,
     config: driveConfig,
+    files,
     auth: driveAuth,
     accounts,
     backups,

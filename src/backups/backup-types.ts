@@ -30,6 +30,8 @@ export interface BackupDoc {
   md5?: string;
   /** Set only after Drive's md5Checksum matched the stored ZIP. */
   driveCopy?: DriveCopy;
+  /** FileLibrary.fingerprint when a Drive upload made this backup: an unchanged library reuses it. */
+  libraryFingerprint?: string;
 }
 
 /** A copy of a backup on the user's Google Drive whose checksum matched. */

@@ -39,6 +39,20 @@ export class BackupDriveCopies {
     await this.backups.updateMany({ userId, "driveCopy.fileId": { $in: fileIds } }, { $unset: { driveCopy: "" } });
   }
 
+  /** Remembers what the library looked like when this backup was made (FileLibrary.fingerprint). */
+  async setFingerprint(userId: number, backupId: string, fingerprint: string): Promise<void> {
+    await this.backups.updateOne({ _id: new ObjectId(backupId), userId }, { $set: { libraryFingerprint: fingerprint } });
+  }
+
+  /** The newest full backup made from a library with this fingerprint, if it is still there. */
+  async newestWithFingerprint(userId: number, fingerprint: string): Promise<string | undefined> {
+    const doc = await this.backups.findOne(
+      { userId, type: "full_backup", libraryFingerprint: fingerprint },
+      { sort: { createdAt: -1, _id: -1 }, projection: { _id: 1 } },
+    );
+    return doc?._id.toHexString();
+  }
+
   count(userId: number): Promise<number> {
     return this.backups.countDocuments({ userId, driveCopy: { $exists: true } });
   }

@@ -6,6 +6,7 @@ import type { BackupSummary } from "../backups/backup-types.js";
 import type { BackupDriveCopies } from "../backups/drive-copies.js";
 import type { DriveConfig } from "../config.js";
 import type { Events } from "../events.js";
+import type { FileLibrary } from "../files/file-library.js";
 import type { DriveAccounts, LastUpload } from "./drive-accounts.js";
 import type { DriveAuth, DriveAvailability } from "./drive-auth.js";
 import { classifyDriveError, DriveError } from "./drive-errors.js";
@@ -51,6 +52,7 @@ export interface UploadOptions {
 
 export interface DriveServiceDeps {
   config: DriveConfig;
+  files: FileLibrary;
   auth: DriveAuth;
   accounts: DriveAccounts;
   backups: BackupService;
@@ -143,6 +145,20 @@ export class DriveService {
       });
       throw err;
     }
+  }
+
+  /**
+   * ⬆️ Upload now: the newest backup made from the library as it is now, or a fresh one if the
+   * library changed since; then upload() it.
+   */
+  async backupForUpload(userId: number): Promise<{ backup: BackupSummary; reused: boolean }> {
+    const fingerprint = await this.deps.files.fingerprint(userId);
+    const existing = await this.deps.copies.newestWithFingerprint(userId, fingerprint);
+    const found = existing ? await this.deps.backups.get(userId, existing) : undefined;
+    if (found) return { backup: found, reused: true };
+    const backup = await this.deps.backups.create(userId);
+    await this.deps.copies.setFingerprint(userId, backup.id, fingerprint);
+    return { backup, reused: false };
   }
 
   /** 🧹: applies Drive retention now; returns how many copies were deleted. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { MongoServerError, ObjectId, type Collection, type Db, type Filter } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
 import type { Events } from "../events.js";
@@ -406,6 +407,18 @@ export class FileLibrary {
     );
     this.events.emit("file_restored", "info", { userId });
     return this.getLatest(userId, deleted.fileName);
+  }
+
+  /**
+   * Changes whenever the library does (a save, a note or tag edit, a delete or undo, a restore or
+   * its rollback): a hash over every version's id, update time and deletion time. Equal
+   * fingerprints mean a new backup would hold the same files, so an existing one can be reused.
+   */
+  async fingerprint(userId: number): Promise<string> {
+    const hash = createHash("sha256");
+    const cursor = this.files.find({ userId }, { projection: { _id: 1, updatedAt: 1, deletedAt: 1 }, sort: { _id: 1 }, batchSize: 1000 });
+    for await (const doc of cursor) hash.update(`${doc._id.toHexString()}:${doc.updatedAt?.getTime() ?? 0}:${doc.deletedAt?.getTime() ?? 0}\n`);
+    return hash.digest("hex");
   }
 
   private async updateLatest(userId: number, id: string, set: Partial<Pick<FileDoc, "note" | "tags">>) {

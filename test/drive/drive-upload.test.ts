@@ -202,3 +202,29 @@ describe("DriveService.upload", () => {
     expect(env.google.files(EMAIL)).toEqual([]);
   });
 });
+
+describe("DriveService.backupForUpload", () => {
+  it("reuses the newest backup while the library is unchanged, and makes a fresh one after any change", async () => {
+    env = await startDriveEnv();
+    const { files, drive, backups } = env.services;
+    const saved = await files.save(ADA, { fileName: "a.py", content: "print(1)\n" });
+    const first = await drive.backupForUpload(ADA);
+    expect(first.reused).toBe(false);
+    expect(await drive.backupForUpload(ADA)).toEqual({ backup: first.backup, reused: true });
+
+    await files.setNote(ADA, saved.file.id, "a note");
+    const afterNote = await drive.backupForUpload(ADA);
+    expect(afterNote.reused).toBe(false);
+    await files.remove(ADA, saved.file.id);
+    const afterDelete = await drive.backupForUpload(ADA);
+    expect(afterDelete.reused).toBe(false);
+    expect(afterDelete.backup.fileCount).toBe(0);
+    // Undo brings the library back to what it was after the note: that backup holds exactly it.
+    await files.undoRemove(ADA, saved.file.id);
+    expect(await drive.backupForUpload(ADA)).toEqual({ backup: afterNote.backup, reused: true });
+    // Another user's library is theirs: Bob gets his own backup.
+    await files.save(998, { fileName: "b.py", content: "x" });
+    expect((await drive.backupForUpload(998)).backup.id).not.toBe(afterDelete.backup.id);
+    expect((await backups.list(ADA)).total).toBe(3);
+  });
+});
