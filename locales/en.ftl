@@ -365,3 +365,89 @@ reject-symlink = symbolic link (skipped)
 reject-special_file = device, pipe or socket (skipped)
 file-error-name_twin = A file with the same name in other upper/lower case (or another Unicode form) is already in your library. Use exactly its name to save a new version of it, or choose another name.
 file-error-library_full = Your library is full: it holds as many file versions (or as much data) as this server allows, so that every backup of it can be restored. Delete files you no longer need, then try again.
+
+## Google Drive
+drive-title = ☁️ <b>Google Drive</b>
+drive-not-configured = ☁️ Google Drive is not set up on this server, so backups stay here and in this chat. The server's owner can turn it on (see the README).
+drive-no-key = ☁️ Google Drive cannot be connected until the server's owner sets an encryption key for the connection (TOKEN_ENCRYPTION_KEY). Your backups are safe on the server meanwhile.
+drive-not-connected = Not connected. Connect your Google Drive to keep a copy of your backups off this server. codevault only sees the files it creates there.
+drive-disconnected-revoked = 🔌 Google no longer accepts codevault's access (it was revoked or has expired), so I disconnected. Connect again to keep uploading.
+drive-disconnected-key = 🔌 The server's encryption key changed, so your Drive connection cannot be used any more. Connect again to keep uploading.
+drive-connected-as = Connected as <b>{ $email }</b>.
+drive-last-upload-ok = Last upload: { $date } ✅
+drive-last-upload-failed = Last upload: { $date } ❌ { $reason }
+drive-last-upload-none = No upload yet.
+drive-copies =
+    { $count ->
+        [one] Copies on Drive: 1
+       *[other] Copies on Drive: { $count }
+    } (the newest { $keep } are kept, 🏆 ones always).
+drive-copies-all =
+    { $count ->
+        [one] Copies on Drive: 1 (all are kept).
+       *[other] Copies on Drive: { $count } (all are kept).
+    }
+btn-drive-connect = 🔗 Connect
+btn-drive-upload = ⬆️ Upload now
+btn-drive-keep = 🧹 Keep { $keep } on Drive
+btn-drive-disconnect = 🚪 Disconnect
+btn-drive-menu = ☁️ Google Drive
+btn-drive-retry = 🔁 Try again
+btn-drive-open-google = 🌐 Open { $url }
+btn-backup-drive = ☁️ Upload to Drive
+drive-connect-prompt =
+    🔗 <b>Connect Google Drive</b>
+
+    1. Open { $url } on any device (button below).
+    2. Enter this code: <code>{ $code }</code>
+    3. Choose your Google account and allow access.
+
+    I am waiting for Google for { $minutes } minutes. /cancel stops.
+drive-connect-ok = ✅ Connected as <b>{ $email }</b>. Your backups can go to Drive now.
+drive-connect-denied = ❌ Access was declined on Google's page, so nothing was connected. Press 🔗 Connect to try again.
+drive-connect-expired = ⌛ The code expired before it was used. Press 🔗 Connect for a new one.
+drive-connect-cancelled = Connecting to Google Drive was cancelled. Nothing was connected.
+drive-connect-failed = ⚠️ I could not finish connecting to Google Drive ({ $reason }). Nothing was stored; please try again.
+drive-already-connected = Drive is already connected as { $email }. Disconnect first to use another account.
+drive-busy = An upload to Drive is already running for you. I will tell you when it is done.
+drive-preparing = ⬆️ Preparing a backup for Google Drive…
+drive-uploading = ⬆️ Uploading the backup of { $date } ({ $size }) to Google Drive… { $percent }%
+drive-upload-ok = ✅ On Google Drive, checked against Drive's checksum: <a href="{ $link }">{ $name }</a> ({ $size }).
+drive-upload-ok-nolink = ✅ On Google Drive, checked against Drive's checksum: { $name } ({ $size }).
+drive-upload-was-there = It was already on your Drive; I checked it again instead of uploading a second copy.
+drive-upload-reused = Your library has not changed since the backup of { $date }, so I uploaded that one.
+drive-pruned =
+    { $count ->
+        [one] 🧹 1 older copy was deleted from Drive.
+       *[other] 🧹 { $count } older copies were deleted from Drive.
+    }
+drive-upload-failed = ⚠️ The upload to Google Drive failed: { $reason }
+drive-backup-safe = Your backup is safe on the server.
+drive-retry-hint = This looks temporary: press 🔁 Try again in a moment.
+drive-reason-network = Google could not be reached.
+drive-reason-timeout = Google took too long to answer.
+drive-reason-rate_limited = Google asked us to slow down.
+drive-reason-server = Google had a temporary problem.
+drive-reason-md5_mismatch = the copy on Drive did not match the backup, so I removed it.
+drive-reason-unauthorized = Google refused the sign-in for a moment.
+drive-reason-revoked = Google no longer accepts codevault's access. Connect again.
+drive-reason-quota = your Google Drive is full. Free some space there (or keep fewer copies) and try again.
+drive-reason-folder_not_writable = codevault cannot write into the "codevault backups" folder on your Drive.
+drive-reason-not_connected = Google Drive is not connected.
+drive-reason-not_configured = Google Drive is not set up on this server.
+drive-reason-no_key = Google Drive cannot be used until the server's owner sets an encryption key.
+drive-reason-key_unknown = your Drive connection cannot be used any more. Connect again.
+drive-reason-backup_missing = that backup no longer exists.
+drive-reason-unexpected = something unexpected happened.
+drive-reason-backup_failed = the backup could not be created.
+drive-keep-done =
+    { $count ->
+        [0] 🧹 Nothing to tidy: Drive holds no more than the newest { $keep }.
+        [one] 🧹 Deleted 1 older copy from Drive; the newest { $keep } stay.
+       *[other] 🧹 Deleted { $count } older copies from Drive; the newest { $keep } stay.
+    }
+drive-disconnect-confirm = Disconnect Google Drive? codevault's access is revoked at Google and forgotten here. Backups already on your Drive stay there; backups on this server are not affected.
+drive-disconnect-done = 🚪 Disconnected. codevault's access was revoked at Google and forgotten here.
+drive-disconnect-local = 🚪 Disconnected here. Google could not be reached to revoke the access, so remove codevault at myaccount.google.com/permissions.
+drive-disconnect-none = Drive is not connected.
+backup-on-drive = ☁️ On Google Drive (checked) since { $date }

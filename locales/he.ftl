@@ -371,3 +371,89 @@ reject-symlink = קישור סימבולי (דילגתי)
 reject-special_file = התקן, צינור או שקע (דילגתי)
 file-error-name_twin = כבר יש בספרייה שלכם קובץ עם אותו שם באותיות גדולות/קטנות אחרות (או בצורת Unicode אחרת). השתמשו בדיוק בשם שלו כדי לשמור גרסה חדשה שלו, או בחרו שם אחר.
 file-error-library_full = הספרייה שלכם מלאה: יש בה כמה גרסאות קבצים (או נתונים) שהשרת הזה מרשה, כדי שכל גיבוי שלה יוכל להשתחזר. מחקו קבצים שאינכם צריכים ונסו שוב.
+
+## Google Drive
+drive-title = ☁️ <b>Google Drive</b>
+drive-not-configured = ☁️ Google Drive לא הוגדר בשרת הזה, ולכן הגיבויים נשמרים כאן ובצ'אט הזה. בעל השרת יכול להפעיל אותו (ראו README).
+drive-no-key = ☁️ אי אפשר לחבר את Google Drive עד שבעל השרת יגדיר מפתח הצפנה לחיבור (TOKEN_ENCRYPTION_KEY). בינתיים הגיבויים שלכם בטוחים בשרת.
+drive-not-connected = לא מחובר. חברו את Google Drive כדי לשמור עותק של הגיבויים מחוץ לשרת הזה. codevault רואה שם רק את הקבצים שהוא יוצר.
+drive-disconnected-revoked = 🔌 Google כבר לא מקבל את הגישה של codevault (היא בוטלה או פגה), ולכן ניתקתי. התחברו שוב כדי להמשיך להעלות.
+drive-disconnected-key = 🔌 מפתח ההצפנה של השרת השתנה, ולכן אי אפשר עוד להשתמש בחיבור ל-Drive. התחברו שוב כדי להמשיך להעלות.
+drive-connected-as = מחובר בתור <b>{ $email }</b>.
+drive-last-upload-ok = העלאה אחרונה: { $date } ✅
+drive-last-upload-failed = העלאה אחרונה: { $date } ❌ { $reason }
+drive-last-upload-none = עוד לא הועלה דבר.
+drive-copies =
+    { $count ->
+        [one] עותקים ב-Drive: 1
+       *[other] עותקים ב-Drive: { $count }
+    } (נשמרים { $keep } החדשים, ו-🏆 תמיד).
+drive-copies-all =
+    { $count ->
+        [one] עותקים ב-Drive: 1 (כולם נשמרים).
+       *[other] עותקים ב-Drive: { $count } (כולם נשמרים).
+    }
+btn-drive-connect = 🔗 התחברות
+btn-drive-upload = ⬆️ העלאה עכשיו
+btn-drive-keep = 🧹 להשאיר { $keep } ב-Drive
+btn-drive-disconnect = 🚪 ניתוק
+btn-drive-menu = ☁️ Google Drive
+btn-drive-retry = 🔁 לנסות שוב
+btn-drive-open-google = 🌐 לפתוח את { $url }
+btn-backup-drive = ☁️ העלאה ל-Drive
+drive-connect-prompt =
+    🔗 <b>חיבור Google Drive</b>
+
+    1. פתחו את { $url } בכל מכשיר (הכפתור למטה).
+    2. הקלידו את הקוד: <code>{ $code }</code>
+    3. בחרו את חשבון Google ואשרו גישה.
+
+    אני ממתין לתשובה מ-Google במשך { $minutes } דקות. ‎/cancel עוצר.
+drive-connect-ok = ✅ מחובר בתור <b>{ $email }</b>. עכשיו הגיבויים יכולים לעלות ל-Drive.
+drive-connect-denied = ❌ הגישה נדחתה בדף של Google, ולכן לא חובר דבר. לחצו 🔗 התחברות כדי לנסות שוב.
+drive-connect-expired = ⌛ תוקף הקוד פג לפני שהשתמשו בו. לחצו 🔗 התחברות לקוד חדש.
+drive-connect-cancelled = החיבור ל-Google Drive בוטל. לא חובר דבר.
+drive-connect-failed = ⚠️ לא הצלחתי להשלים את החיבור ל-Google Drive ({ $reason }). לא נשמר דבר; נסו שוב.
+drive-already-connected = Drive כבר מחובר בתור { $email }. נתקו קודם כדי להשתמש בחשבון אחר.
+drive-busy = העלאה ל-Drive כבר רצה עבורכם. אודיע כשתסתיים.
+drive-preparing = ⬆️ מכין גיבוי ל-Google Drive…
+drive-uploading = ⬆️ מעלה את הגיבוי מ-{ $date } ({ $size }) ל-Google Drive… { $percent }%
+drive-upload-ok = ✅ ב-Google Drive, נבדק מול סיכום הביקורת של Drive: <a href="{ $link }">{ $name }</a> ({ $size }).
+drive-upload-ok-nolink = ✅ ב-Google Drive, נבדק מול סיכום הביקורת של Drive: { $name } ({ $size }).
+drive-upload-was-there = הוא כבר היה ב-Drive; בדקתי אותו שוב במקום להעלות עותק שני.
+drive-upload-reused = הספרייה שלכם לא השתנתה מאז הגיבוי מ-{ $date }, ולכן העליתי אותו.
+drive-pruned =
+    { $count ->
+        [one] 🧹 עותק ישן אחד נמחק מ-Drive.
+       *[other] 🧹 נמחקו מ-Drive עותקים ישנים: { $count }.
+    }
+drive-upload-failed = ⚠️ ההעלאה ל-Google Drive נכשלה: { $reason }
+drive-backup-safe = הגיבוי שלכם בטוח בשרת.
+drive-retry-hint = זו כנראה תקלה זמנית: לחצו 🔁 לנסות שוב בעוד רגע.
+drive-reason-network = לא הצלחתי להגיע ל-Google.
+drive-reason-timeout = Google לא ענה בזמן.
+drive-reason-rate_limited = Google ביקש להאט.
+drive-reason-server = ל-Google הייתה תקלה זמנית.
+drive-reason-md5_mismatch = העותק ב-Drive לא תאם את הגיבוי, ולכן מחקתי אותו.
+drive-reason-unauthorized = Google דחה את ההתחברות לרגע.
+drive-reason-revoked = Google כבר לא מקבל את הגישה של codevault. התחברו שוב.
+drive-reason-quota = ה-Google Drive שלכם מלא. פנו שם מקום (או השאירו פחות עותקים) ונסו שוב.
+drive-reason-folder_not_writable = codevault לא יכול לכתוב לתיקייה "codevault backups" ב-Drive שלכם.
+drive-reason-not_connected = Google Drive לא מחובר.
+drive-reason-not_configured = Google Drive לא הוגדר בשרת הזה.
+drive-reason-no_key = אי אפשר להשתמש ב-Google Drive עד שבעל השרת יגדיר מפתח הצפנה.
+drive-reason-key_unknown = אי אפשר עוד להשתמש בחיבור ל-Drive. התחברו שוב.
+drive-reason-backup_missing = הגיבוי הזה כבר לא קיים.
+drive-reason-unexpected = קרה משהו לא צפוי.
+drive-reason-backup_failed = לא הצלחתי ליצור את הגיבוי.
+drive-keep-done =
+    { $count ->
+        [0] 🧹 אין מה לסדר: ב-Drive אין יותר מ-{ $keep } העותקים החדשים.
+        [one] 🧹 עותק ישן אחד נמחק מ-Drive; { $keep } החדשים נשארים.
+       *[other] 🧹 נמחקו מ-Drive עותקים ישנים: { $count }; { $keep } החדשים נשארים.
+    }
+drive-disconnect-confirm = לנתק את Google Drive? הגישה של codevault תבוטל אצל Google ותימחק כאן. גיבויים שכבר ב-Drive נשארים שם; גיבויים בשרת הזה לא מושפעים.
+drive-disconnect-done = 🚪 נותק. הגישה של codevault בוטלה אצל Google ונמחקה כאן.
+drive-disconnect-local = 🚪 נותק כאן. לא הצלחתי להגיע ל-Google כדי לבטל את הגישה, לכן הסירו את codevault ב-myaccount.google.com/permissions.
+drive-disconnect-none = Drive לא מחובר.
+backup-on-drive = ☁️ ב-Google Drive (נבדק) מאז { $date }

@@ -43,6 +43,7 @@ async function main(config: Config): Promise<void> {
     github: config.github,
     restoreLeaseMs: config.restoreLeaseMs,
     limits: config.limits,
+    drive: config.drive,
   });
   const storage = createBotStorage(database.db);
   const { bot, i18n } = createBot({

@@ -39,6 +39,13 @@ export const cb = {
   backupDeleteSelected: "b:D",
   backupDeleteSelectedConfirm: "b:X",
   backupSelectCancel: "b:c",
+  driveConnect: "d:c",
+  driveConnectCancel: "d:cc",
+  driveUpload: "d:u",
+  driveUploadBackup: (id: string) => `d:b:${id}`,
+  driveKeep: "d:k",
+  driveDisconnect: "d:x",
+  driveDisconnectConfirm: "d:X",
 };
 
 export const MENU_ITEMS = ["home", "files", "save", "backups", "restore", "drive", "language", "help"] as const;
@@ -81,6 +88,7 @@ export const patterns = {
   restoreList: /^r:l:(\d{1,6})$/,
   conflictChoice: new RegExp(`^rs:c:(${CONFLICT_ANSWERS.join("|")})$`),
   backupToggle: new RegExp(`^b:k:${ID}:(\\d{1,6})$`),
+  driveUploadBackup: new RegExp(`^d:b:${ID}$`),
 };
 
 export const RATING_BY_LETTER = { e: "excellent", g: "good", o: "ok" } as const;

@@ -3,6 +3,8 @@ import { Bot, session, type ApiClientOptions, type Context, type StorageAdapter 
 import type { UserFromGetMe } from "grammy/types";
 import type { Events } from "../events.js";
 import type { BackupService } from "../backups/backup-service.js";
+import type { DriveAuth } from "../drive/drive-auth.js";
+import type { DriveService } from "../drive/drive-service.js";
 import type { FileLibrary } from "../files/file-library.js";
 import type { GitHubImporter } from "../imports/github-import.js";
 import type { RestoreService } from "../restore/restore-service.js";
@@ -15,6 +17,7 @@ import { RESTORE, restoreConversation } from "./conversations/restore.js";
 import { SAVE_CODE, saveCodeConversation } from "./conversations/save-code.js";
 import { allowList } from "./features/access.js";
 import { backupsFeature } from "./features/backups.js";
+import { driveFeature } from "./features/drive.js";
 import { filesFeature } from "./features/files.js";
 import { languageFeature } from "./features/language.js";
 import { restoreFeature } from "./features/restore.js";
@@ -40,6 +43,8 @@ export interface BotDeps {
   backups: BackupService;
   restore: RestoreService;
   github: GitHubImporter;
+  driveAuth: DriveAuth;
+  drive: DriveService;
   storage: {
     sessions: StorageAdapter<SessionData>;
     conversations: StorageAdapter<unknown>;
@@ -80,7 +85,9 @@ export function createBot(deps: BotDeps) {
   );
 
   app.command("cancel", async (ctx) => {
-    const active = Object.keys(await ctx.conversation.active()).length > 0;
+    // A Drive connect waits for Google in the background, not in a conversation: stop it too.
+    const connecting = deps.driveAuth.cancel(ctx.from!.id);
+    const active = Object.keys(await ctx.conversation.active()).length > 0 || connecting;
     await ctx.conversation.exitAll();
     await ctx.reply(ctx.t(active ? "cancel-done" : "cancel-nothing"));
   });
@@ -94,6 +101,7 @@ export function createBot(deps: BotDeps) {
   app.use(backupsFeature({ backups: deps.backups }));
   app.use(languageFeature({ settings: deps.settings }));
   app.use(restoreFeature({ backups: deps.backups, github: deps.github }));
+  app.use(driveFeature({ driveAuth: deps.driveAuth, drive: deps.drive, backups: deps.backups, events: deps.events }));
   app.use(saveFeature({ files: deps.files, download }));
 
   // A button from an old message or forged data: say so instead of doing nothing.

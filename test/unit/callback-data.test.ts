@@ -38,6 +38,7 @@ describe("callback data", () => {
       [cb.backupDeleteSelected, /^b:D$/],
       [cb.backupDeleteSelectedConfirm, /^b:X$/],
       [cb.backupSelectCancel, /^b:c$/],
+      [cb.driveUploadBackup(id), patterns.driveUploadBackup],
     ];
     // Every builder in cb is exercised above.
     const exercised = new Set(built.map(([data]) => data));
@@ -53,7 +54,7 @@ describe("callback data", () => {
   });
 
   it("rejects malformed or injected ids", () => {
-    for (const bad of ["f:o:123", `f:o:${id}x`, `f:o:${id.toUpperCase()}`, `b:o:{"$ne":1}`, `b:k:${id}:-1`]) {
+    for (const bad of ["f:o:123", `f:o:${id}x`, `f:o:${id.toUpperCase()}`, `b:o:{"$ne":1}`, `b:k:${id}:-1`, `d:b:${id}:1`, "d:b:"]) {
       expect(Object.values(patterns).some((p) => p.test(bad)), bad).toBe(false);
     }
   });

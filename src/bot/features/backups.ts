@@ -211,7 +211,7 @@ function backupLine(ctx: BotContext, b: BackupSummary): string {
     date: formatDate(b.createdAt),
     count: b.fileCount,
     zip: formatBytes(b.zipSize),
-    rating: b.rating ? ` · ${RATING_ICON[b.rating]}` : "",
+    rating: (b.rating ? ` · ${RATING_ICON[b.rating]}` : "") + (b.driveCopy ? " · ☁️" : ""),
   });
   return b.note ? line + "\n" + ctx.t("backup-line-note", { note: b.note.length > 60 ? `${b.note.slice(0, 60)}…` : b.note }) : line;
 }
@@ -230,6 +230,7 @@ function backupDetail(ctx: BotContext, b: BackupSummary): string {
   if (b.rating) lines.push(`${RATING_ICON[b.rating]} ${ctx.t(`rating-${b.rating}`)}`);
   if (b.note) lines.push(ctx.t("file-note", { note: b.note }));
   if (b.verifiedAt) lines.push(ctx.t(b.verifyOk ? "backup-last-verified-ok" : "backup-last-verified-bad", { date: formatDate(b.verifiedAt) }));
+  if (b.driveCopy) lines.push(ctx.t("backup-on-drive", { date: formatDate(b.driveCopy.uploadedAt) }));
   return lines.join("\n");
 }
 

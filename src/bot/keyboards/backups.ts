@@ -20,7 +20,7 @@ export function backupsMenuKeyboard(t: T): InlineKeyboard {
 }
 
 function label(b: BackupSummary): string {
-  const icon = b.rating ? ` ${RATING_ICON[b.rating]}` : "";
+  const icon = (b.rating ? ` ${RATING_ICON[b.rating]}` : "") + (b.driveCopy ? " ☁️" : "");
   return `📦 ${formatDate(b.createdAt).replace(" UTC", "")} · ${b.fileCount}${icon}`;
 }
 
@@ -58,6 +58,8 @@ export function backupDetailKeyboard(t: T, b: BackupSummary, backPage: number): 
     .row()
     .text(t("btn-backup-rate"), cb.backupRateMenu(b.id))
     .text(t("btn-note"), cb.backupNote(b.id))
+    .row()
+    .text(t("btn-backup-drive"), cb.driveUploadBackup(b.id))
     .row()
     .text(t("btn-delete"), cb.backupDelete(b.id))
     .row()

@@ -1,0 +1,49 @@
+import type { DriveError } from "../drive/drive-errors.js";
+import type { DriveStatus, DriveUploadResult } from "../drive/drive-service.js";
+import { formatBytes, formatDate } from "./format.js";
+
+type T = (key: string, vars?: Record<string, string | number>) => string;
+
+/** ☁️ Google Drive: set up? connected as whom? the last upload and the copies on Drive. */
+export function driveStatusText(t: T, s: DriveStatus): string {
+  if (s.availability === "not_configured") return t("drive-not-configured");
+  if (s.availability === "no_key") return t("drive-no-key");
+  const lines = [t("drive-title"), ""];
+  if (!s.connected) {
+    if (s.disconnectReason === "revoked") lines.push(t("drive-disconnected-revoked"));
+    else if (s.disconnectReason === "key_unknown") lines.push(t("drive-disconnected-key"));
+    else lines.push(t("drive-not-connected"));
+    return lines.join("\n");
+  }
+  lines.push(t("drive-connected-as", { email: s.email ?? "" }));
+  const last = s.lastUpload;
+  if (!last) lines.push(t("drive-last-upload-none"));
+  else if (last.ok) lines.push(t("drive-last-upload-ok", { date: formatDate(last.at) }));
+  else lines.push(t("drive-last-upload-failed", { date: formatDate(last.at), reason: reasonText(t, last.code ?? "unexpected") }));
+  lines.push(s.keep > 0 ? t("drive-copies", { count: s.copies, keep: s.keep }) : t("drive-copies-all", { count: s.copies }));
+  return lines.join("\n");
+}
+
+/** One sentence for a DriveError code (or "backup_failed"). */
+export function reasonText(t: T, code: string): string {
+  const key = `drive-reason-${code}`;
+  const text = t(key);
+  return text === key ? t("drive-reason-unexpected") : text;
+}
+
+/** What failed, that the backup is safe, and for a transient failure that trying again may help. */
+export function uploadFailedText(t: T, err: { code: string; kind: DriveError["kind"] }, backupExists: boolean): string {
+  const lines = [t("drive-upload-failed", { reason: reasonText(t, err.code) })];
+  if (backupExists) lines.push(t("drive-backup-safe"));
+  if (err.kind === "transient") lines.push(t("drive-retry-hint"));
+  return lines.join("\n");
+}
+
+export function uploadDoneText(t: T, result: DriveUploadResult, name: string, notes: { reusedFrom?: Date }): string {
+  const vars = { name: name, size: formatBytes(result.size) };
+  const lines = [result.webViewLink ? t("drive-upload-ok", { ...vars, link: result.webViewLink }) : t("drive-upload-ok-nolink", vars)];
+  if (notes.reusedFrom) lines.push(t("drive-upload-reused", { date: formatDate(notes.reusedFrom) }));
+  if (result.reused) lines.push(t("drive-upload-was-there"));
+  if (result.pruned > 0) lines.push(t("drive-pruned", { count: result.pruned }));
+  return lines.join("\n");
+}

@@ -1,0 +1,209 @@
+import { Composer, type Api } from "grammy";
+import type { InlineKeyboard } from "grammy";
+import type { BackupSummary } from "../../backups/backup-types.js";
+import { backupFileName, type BackupService } from "../../backups/backup-service.js";
+import type { ConnectOutcome, DriveAuth } from "../../drive/drive-auth.js";
+import { classifyDriveError } from "../../drive/drive-errors.js";
+import type { DriveService } from "../../drive/drive-service.js";
+import type { Events } from "../../events.js";
+import { cb, patterns } from "../callback-data.js";
+import type { BotContext } from "../context.js";
+import { driveStatusText, reasonText, uploadDoneText, uploadFailedText } from "../drive-texts.js";
+import { formatBytes, formatDate } from "../format.js";
+import { driveConnectKeyboard, driveDisconnectKeyboard, driveMenuKeyboard, driveNextKeyboard } from "../keyboards/drive.js";
+
+type T = (key: string, vars?: Record<string, string | number>) => string;
+
+export interface DriveFeatureDeps {
+  driveAuth: DriveAuth;
+  drive: DriveService;
+  backups: BackupService;
+  events: Events;
+  /** The upload message is edited with the percentage at most this often. Default 3 s. */
+  progressEveryMs?: number;
+}
+
+/** Codes after which only connecting (again) helps. */
+const NEEDS_CONNECT = new Set(["revoked", "not_connected", "key_unknown"]);
+
+/**
+ * ☁️ Google Drive: status, 🔗 connect (device flow; Google is polled in the background, so the
+ * chat stays free and /cancel stops it), ⬆️ upload now or a backup's ☁️ upload (in the background,
+ * progress edited in place), 🧹 keep N, 🚪 disconnect.
+ */
+export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
+  const { driveAuth, drive, backups } = deps;
+  const progressEveryMs = deps.progressEveryMs ?? 3000;
+  const uploading = new Set<number>();
+  const composer = new Composer<BotContext>();
+
+  async function showStatus(ctx: BotContext, edit: boolean, extra?: string) {
+    const status = await drive.status(ctx.from!.id);
+    const text = driveStatusText(ctx.t, status) + (extra ? `\n\n${extra}` : "");
+    const options = { parse_mode: "HTML" as const, reply_markup: driveMenuKeyboard(ctx.t, status) };
+    if (edit) await ctx.editMessageText(text, options);
+    else await ctx.reply(text, options);
+  }
+
+  composer.command("drive", (ctx) => showStatus(ctx, false));
+  composer.callbackQuery(cb.menu("drive"), async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showStatus(ctx, true);
+  });
+
+  composer.callbackQuery(cb.driveConnect, async (ctx) => {
+    const userId = ctx.from.id;
+    const status = await drive.status(userId);
+    if (status.availability !== "ready") return ctx.answerCallbackQuery({ text: reasonText(ctx.t, status.availability), show_alert: true });
+    if (status.connected) return ctx.answerCallbackQuery({ text: ctx.t("drive-already-connected", { email: status.email ?? "" }), show_alert: true });
+    await ctx.answerCallbackQuery();
+    let prompt;
+    try {
+      prompt = await driveAuth.begin(userId);
+    } catch (err) {
+      return ctx.reply(ctx.t("drive-connect-failed", { reason: reasonText(ctx.t, classifyDriveError(err).code) }));
+    }
+    const message = await ctx.reply(
+      ctx.t("drive-connect-prompt", {
+        url: prompt.verificationUrl,
+        code: prompt.userCode,
+        minutes: Math.max(1, Math.round(prompt.expiresIn / 60)),
+      }),
+      { parse_mode: "HTML", reply_markup: driveConnectKeyboard(ctx.t, prompt.verificationUrl) },
+    );
+    const t = ctx.t;
+    void prompt.outcome.then((outcome) =>
+      ctx.api
+        .editMessageText(message.chat.id, message.message_id, connectOutcomeText(t, outcome), {
+          parse_mode: "HTML",
+          reply_markup: connectOutcomeKeyboard(t, outcome),
+        })
+        .catch((err: Error) => deps.events.emit("drive_connect_notify_error", "warn", { userId, error: err.message })),
+    );
+  });
+
+  composer.callbackQuery(cb.driveConnectCancel, async (ctx) => {
+    const cancelled = driveAuth.cancel(ctx.from.id);
+    await ctx.answerCallbackQuery(cancelled ? { text: ctx.t("drive-connect-cancelled") } : {});
+  });
+
+  composer.callbackQuery(cb.driveUpload, (ctx) =>
+    startUpload(ctx, async () => {
+      const picked = await drive.backupForUpload(ctx.from.id);
+      return { backup: picked.backup, reusedFrom: picked.reused ? picked.backup.createdAt : undefined };
+    }),
+  );
+
+  composer.callbackQuery(patterns.driveUploadBackup, async (ctx) => {
+    const backup = await backups.get(ctx.from.id, ctx.match[1]!);
+    if (!backup) return ctx.answerCallbackQuery({ text: ctx.t("backup-not-found"), show_alert: true });
+    await startUpload(ctx, async () => ({ backup }));
+  });
+
+  /** Checks, then runs the upload in the background: a long upload must not hold up other updates (or a webhook). */
+  async function startUpload(ctx: BotContext, pick: () => Promise<{ backup: BackupSummary; reusedFrom?: Date }>) {
+    const userId = ctx.from!.id;
+    if (uploading.has(userId)) return ctx.answerCallbackQuery({ text: ctx.t("drive-busy"), show_alert: true });
+    const status = await drive.status(userId);
+    if (status.availability !== "ready" || !status.connected) {
+      await ctx.answerCallbackQuery();
+      await ctx.reply(driveStatusText(ctx.t, status), { parse_mode: "HTML", reply_markup: driveMenuKeyboard(ctx.t, status) });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const message = await ctx.reply(ctx.t("drive-preparing"));
+    uploading.add(userId);
+    void runUpload(ctx.api, ctx.t, userId, message.chat.id, message.message_id, pick)
+      .catch((err: Error) => deps.events.emit("drive_upload_notify_error", "warn", { userId, error: err.message }))
+      .finally(() => uploading.delete(userId));
+  }
+
+  async function runUpload(api: Api, t: T, userId: number, chatId: number, messageId: number, pick: () => Promise<{ backup: BackupSummary; reusedFrom?: Date }>) {
+    // Edits go one after another, so a late progress edit never overwrites the result.
+    let queue = Promise.resolve();
+    const edit = (text: string, keyboard?: InlineKeyboard) => {
+      queue = queue.then(() =>
+        api
+          .editMessageText(chatId, messageId, text, { parse_mode: "HTML", reply_markup: keyboard, link_preview_options: { is_disabled: true } })
+          .then(() => undefined, () => undefined),
+      );
+      return queue;
+    };
+    let picked: { backup: BackupSummary; reusedFrom?: Date };
+    try {
+      picked = await pick();
+    } catch {
+      return edit(uploadFailedText(t, { code: "backup_failed", kind: "transient" }, false), driveNextKeyboard(t, { upload: true }));
+    }
+    const { backup } = picked;
+    const uploadingText = (percent: number) => t("drive-uploading", { date: formatDate(backup.createdAt), size: formatBytes(backup.zipSize), percent });
+    void edit(uploadingText(0));
+    let lastAt = Date.now();
+    let lastPercent = 0;
+    try {
+      const result = await drive.upload(userId, backup.id, {
+        onProgress: (sent, total) => {
+          const percent = Math.floor((sent * 100) / Math.max(total, 1));
+          if (percent === lastPercent || percent >= 100 || Date.now() - lastAt < progressEveryMs) return;
+          lastAt = Date.now();
+          lastPercent = percent;
+          void edit(uploadingText(percent));
+        },
+      });
+      await edit(uploadDoneText(t, result, backupFileName(backup.createdAt), { reusedFrom: picked.reusedFrom }), driveNextKeyboard(t, {}));
+    } catch (raw) {
+      const err = classifyDriveError(raw);
+      await edit(
+        uploadFailedText(t, err, true),
+        driveNextKeyboard(t, { retryBackupId: err.transient ? backup.id : undefined, connect: NEEDS_CONNECT.has(err.code) }),
+      );
+    }
+  }
+
+  composer.callbackQuery(cb.driveKeep, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    let extra: string;
+    try {
+      const count = await drive.keepNewest(ctx.from.id);
+      extra = ctx.t("drive-keep-done", { count, keep: drive.keep });
+    } catch (raw) {
+      extra = reasonText(ctx.t, classifyDriveError(raw).code);
+    }
+    await showStatus(ctx, true, extra);
+  });
+
+  composer.callbackQuery(cb.driveDisconnect, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t("drive-disconnect-confirm"), { parse_mode: "HTML", reply_markup: driveDisconnectKeyboard(ctx.t) });
+  });
+
+  composer.callbackQuery(cb.driveDisconnectConfirm, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const result = await driveAuth.disconnect(ctx.from.id);
+    const text = !result.wasConnected ? ctx.t("drive-disconnect-none") : ctx.t(result.revoked ? "drive-disconnect-done" : "drive-disconnect-local");
+    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: driveNextKeyboard(ctx.t, {}) });
+  });
+
+  return composer;
+}
+
+function connectOutcomeText(t: T, outcome: ConnectOutcome): string {
+  switch (outcome.kind) {
+    case "connected":
+      return t("drive-connect-ok", { email: outcome.email });
+    case "denied":
+      return t("drive-connect-denied");
+    case "expired":
+      return t("drive-connect-expired");
+    case "cancelled":
+      return t("drive-connect-cancelled");
+    case "failed":
+      return t("drive-connect-failed", { reason: reasonText(t, outcome.code) });
+  }
+}
+
+function connectOutcomeKeyboard(t: T, outcome: ConnectOutcome): InlineKeyboard {
+  if (outcome.kind === "connected") return driveNextKeyboard(t, { upload: true });
+  if (outcome.kind === "cancelled") return driveNextKeyboard(t, {});
+  return driveNextKeyboard(t, { connect: true });
+}
