@@ -45,6 +45,8 @@ export interface BotDeps {
   github: GitHubImporter;
   driveAuth: DriveAuth;
   drive: DriveService;
+  /** How often an upload's progress message is edited at most (default 3 s; tests use 0). */
+  driveProgressEveryMs?: number;
   storage: {
     sessions: StorageAdapter<SessionData>;
     conversations: StorageAdapter<unknown>;
@@ -101,7 +103,15 @@ export function createBot(deps: BotDeps) {
   app.use(backupsFeature({ backups: deps.backups }));
   app.use(languageFeature({ settings: deps.settings }));
   app.use(restoreFeature({ backups: deps.backups, github: deps.github }));
-  app.use(driveFeature({ driveAuth: deps.driveAuth, drive: deps.drive, backups: deps.backups, events: deps.events }));
+  app.use(
+    driveFeature({
+      driveAuth: deps.driveAuth,
+      drive: deps.drive,
+      backups: deps.backups,
+      events: deps.events,
+      progressEveryMs: deps.driveProgressEveryMs,
+    }),
+  );
   app.use(saveFeature({ files: deps.files, download }));
 
   // A button from an old message or forged data: say so instead of doing nothing.

@@ -16,7 +16,7 @@ export interface BotHarness extends TestServices {
 
 /** Real services on the test MongoDB + the real bot talking to the fake Telegram in-process. */
 export async function startBotHarness(
-  opts: { allowedUserIds?: number[]; services?: Omit<ServiceOptions, "db" | "events"> } = {},
+  opts: { allowedUserIds?: number[]; services?: Omit<ServiceOptions, "db" | "events">; driveProgressEveryMs?: number } = {},
 ): Promise<BotHarness> {
   const env = await startServices(opts.services);
   const fake = createFakeTelegram();
@@ -31,6 +31,7 @@ export async function startBotHarness(
       logger: env.logger,
       events: env.events,
       storage: createBotStorage(env.db),
+      driveProgressEveryMs: opts.driveProgressEveryMs,
       ...env.services,
       ...overrides,
     });
