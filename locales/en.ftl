@@ -49,8 +49,6 @@ help-text =
     • /language switches between English and Hebrew.
     • /cancel stops what you are doing; nothing changes.
 
-feature-unavailable = 🚧 { $feature } is not available yet. It arrives in a coming update; your files are safe meanwhile.
-feature-name-drive = Google Drive
 
 ## General
 cancel-done = ❌ Cancelled. Nothing was changed.

@@ -49,8 +49,6 @@ help-text =
     • /language מחליף בין עברית לאנגלית.
     • /cancel עוצר את מה שאתם עושים; שום דבר לא משתנה.
 
-feature-unavailable = 🚧 { $feature } עדיין לא זמין. הוא יגיע בעדכון קרוב; בינתיים הקבצים שלכם בטוחים.
-feature-name-drive = Google Drive
 
 ## כללי
 cancel-done = ❌ בוטל. שום דבר לא השתנה.
