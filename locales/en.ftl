@@ -49,7 +49,6 @@ help-text =
     • /language switches between English and Hebrew.
     • /cancel stops what you are doing; nothing changes.
 
-
 ## General
 cancel-done = ❌ Cancelled. Nothing was changed.
 cancel-nothing = There is nothing to cancel.
