@@ -150,7 +150,8 @@ describe("secrets stay out of logs", () => {
     await expect(env.services.drive.upload(ADA, (await env.services.backups.create(ADA)).id)).rejects.toMatchObject({ code: "quota" });
     await env.services.driveAuth.disconnect(ADA);
 
-    const secrets = [...env.google.state.issued, ...env.google.state.grants.keys(), env.google.clientSecret];
+    const grants = [...env.google.state.grants.values()];
+    const secrets = [...env.google.state.issued, ...grants.map((g) => g.deviceCode), ...grants.map((g) => g.userCode), env.google.clientSecret];
     expect(env.logs.length).toBeGreaterThan(5);
     expect(env.logs.join("\n")).toContain('"failure":"quota"');
     for (const line of env.logs) {
