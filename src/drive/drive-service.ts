@@ -10,7 +10,8 @@ import type { FileLibrary } from "../files/file-library.js";
 import type { DriveAccounts, LastUpload } from "./drive-accounts.js";
 import type { DriveAuth, DriveAvailability } from "./drive-auth.js";
 import { classifyDriveError, DriveError } from "./drive-errors.js";
-import { APP, ensureFolder, FOLDER_MIME, q } from "./drive-folder.js";
+import { APP, ensureFolder } from "./drive-folder.js";
+import { deleteQuietly, findByKey, listBackupFiles } from "./drive-files.js";
 import { driveFilesToDelete } from "./drive-retention.js";
 import { driveClient } from "./google-clients.js";
 import { resumableUpload } from "./resumable-upload.js";
@@ -185,12 +186,12 @@ export class DriveService {
     const key = opts.idempotencyKey ?? `backup-${backup.id}`;
     const fileName = backupFileName(backup.createdAt);
 
-    const existing = await this.findByKey(api, folderId, key);
+    const existing = await findByKey(api, folderId, key, FILE_FIELDS);
     if (existing) {
       const localMd5 = (await this.deps.copies.md5(userId, backup.id)) ?? (await this.md5Of(userId, backup.id));
       if (existing.md5Checksum === localMd5 && Number(existing.size) === backup.zipSize)
         return this.verified(userId, backup.id, existing, localMd5, true);
-      await this.deleteQuietly(api, existing.id!); // a bad copy under this key: replace it
+      await deleteQuietly(api, existing.id!); // a bad copy under this key: replace it
     }
 
     const md5 = new StreamingMd5();
@@ -243,7 +244,7 @@ export class DriveService {
     await this.deps.copies.recordMd5(userId, backup.id, localMd5);
     if (file.md5Checksum !== localMd5 || Number(file.size) !== backup.zipSize) {
       // Drive holds something else than we sent: that file is no copy of the backup.
-      if (file.id) await this.deleteQuietly(api, file.id);
+      if (file.id) await deleteQuietly(api, file.id);
       await this.deps.copies.clear(userId, backup.id);
       throw new DriveError("md5_mismatch");
     }
@@ -262,15 +263,6 @@ export class DriveService {
     return { fileId: copy.fileId, size: copy.size, md5, reused, ...(file.webViewLink ? { webViewLink: file.webViewLink } : {}) };
   }
 
-  private async findByKey(api: drive_v3.Drive, folderId: string, key: string): Promise<drive_v3.Schema$File | undefined> {
-    const { data } = await api.files.list({
-      q: `${q(folderId)} in parents and appProperties has { key='idempotencyKey' and value=${q(key)} } and trashed = false`,
-      fields: `files(${FILE_FIELDS})`,
-      pageSize: 10,
-    });
-    return data.files?.[0];
-  }
-
   /** MD5 of the stored ZIP, streamed from GridFS (when the backup has none recorded yet). */
   private async md5Of(userId: number, backupId: string): Promise<string> {
     const md5 = new StreamingMd5();
@@ -286,36 +278,16 @@ export class DriveService {
     if (this.keep <= 0) return 0;
     const account = await this.deps.accounts.get(userId);
     const folderId = await ensureFolder(api, account?.folderId, (id) => this.deps.accounts.setFolder(userId, id));
-    const files: drive_v3.Schema$File[] = [];
-    let pageToken: string | undefined;
-    do {
-      const { data } = await api.files.list({
-        q: `${q(folderId)} in parents and appProperties has { key='app' and value=${q(APP)} } and mimeType != ${q(FOLDER_MIME)} and trashed = false`,
-        fields: "nextPageToken,files(id,createdTime,appProperties)",
-        pageSize: 1000,
-        ...(pageToken ? { pageToken } : {}),
-      });
-      files.push(...(data.files ?? []));
-      pageToken = data.nextPageToken ?? undefined;
-    } while (pageToken);
+    const files = await listBackupFiles(api, folderId);
     const doomed = driveFilesToDelete(
       files.map((f) => ({ id: f.id!, createdTime: f.createdTime ?? "", backupId: f.appProperties?.backupId })),
       this.keep,
       await this.deps.copies.excellentIds(userId),
     );
-    for (const id of doomed) await this.deleteQuietly(api, id);
+    for (const id of doomed) await deleteQuietly(api, id);
     await this.deps.copies.forgetFiles(userId, doomed);
     if (doomed.length) this.deps.events.emit("drive_pruned", "info", { userId, count: doomed.length });
     return doomed.length;
-  }
-
-  /** Deletes a Drive file for good (not to the trash, which still counts against the quota); a missing file is fine. */
-  private async deleteQuietly(api: drive_v3.Drive, fileId: string): Promise<void> {
-    try {
-      await api.files.delete({ fileId });
-    } catch (err) {
-      if (classifyDriveError(err).detail.status !== 404) throw err;
-    }
   }
 }
 
