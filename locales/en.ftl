@@ -39,6 +39,7 @@ help-text =
     <b>Backups</b>
     • /backup makes a ZIP of all your files (or of every version) with metadata.json, keeps it here and sends it to you.
     • In 🗂 My backups: download, rate (🏆 backups are never removed automatically), add a note, verify every file against its checksum, or delete one or several.
+    • /drive connects your Google Drive: ⬆️ uploads a backup into a "codevault backups" folder there (checked against Drive's checksum), ☁️ marks the backups that have a copy, and the newest copies are kept.
 
     <b>Restore and import</b>
     • /restore (or ♻️ on a backup) shows what would change; you decide about each conflict (replace, skip or rename). An emergency backup is taken first, and a failed restore is rolled back.

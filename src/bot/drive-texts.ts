@@ -1,8 +1,8 @@
 import type { DriveError } from "../drive/drive-errors.js";
 import type { DriveStatus, DriveUploadResult } from "../drive/drive-service.js";
+import { errorText } from "./error-messages.js";
 import { formatBytes, formatDate } from "./format.js";
-
-type T = (key: string, vars?: Record<string, string | number>) => string;
+import { raw, type Translate as T } from "./html.js";
 
 /** ☁️ Google Drive: set up? connected as whom? the last upload and the copies on Drive. */
 export function driveStatusText(t: T, s: DriveStatus): string {
@@ -19,21 +19,19 @@ export function driveStatusText(t: T, s: DriveStatus): string {
   const last = s.lastUpload;
   if (!last) lines.push(t("drive-last-upload-none"));
   else if (last.ok) lines.push(t("drive-last-upload-ok", { date: formatDate(last.at) }));
-  else lines.push(t("drive-last-upload-failed", { date: formatDate(last.at), reason: reasonText(t, last.code ?? "unexpected") }));
+  else lines.push(t("drive-last-upload-failed", { date: formatDate(last.at), reason: raw(reasonText(t, last.code ?? "unexpected")) }));
   lines.push(s.keep > 0 ? t("drive-copies", { count: s.copies, keep: s.keep }) : t("drive-copies-all", { count: s.copies }));
   return lines.join("\n");
 }
 
-/** One sentence for a DriveError code (or "backup_failed"). */
+/** One sentence for a DriveError code (or "backup_failed"), from the bot's one error mapping. */
 export function reasonText(t: T, code: string): string {
-  const key = `drive-reason-${code}`;
-  const text = t(key);
-  return text === key ? t("drive-reason-unexpected") : text;
+  return errorText(t, { kind: "drive", code });
 }
 
 /** What failed, that the backup is safe, and for a transient failure that trying again may help. */
 export function uploadFailedText(t: T, err: { code: string; kind: DriveError["kind"] }, backupExists: boolean): string {
-  const lines = [t("drive-upload-failed", { reason: reasonText(t, err.code) })];
+  const lines = [t("drive-upload-failed", { reason: raw(reasonText(t, err.code)) })];
   if (backupExists) lines.push(t("drive-backup-safe"));
   if (err.kind === "transient") lines.push(t("drive-retry-hint"));
   return lines.join("\n");

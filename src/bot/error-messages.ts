@@ -1,5 +1,6 @@
 import { MAX_BACKUP_NOTE_LENGTH } from "../backups/backup-service.js";
 import { BackupError } from "../backups/backup-types.js";
+import { DriveError } from "../drive/drive-errors.js";
 import { FileError } from "../files/file-types.js";
 import { MAX_NOTE_LENGTH } from "../files/tags.js";
 import { GitHubError } from "../imports/github.js";
@@ -13,7 +14,7 @@ import { DownloadTooLargeError } from "./telegram-files.js";
  * boundary both use it; conversations keep the plain `ErrorInfo` in their replay log.
  */
 export type ErrorInfo =
-  | { kind: "file" | "backup" | "restore" | "github"; code: string }
+  | { kind: "file" | "backup" | "restore" | "github" | "drive"; code: string }
   | { kind: "archive"; code: string; entry?: string }
   | { kind: "download_too_large" };
 
@@ -25,6 +26,7 @@ export function knownError(error: unknown): ErrorInfo | undefined {
   if (error instanceof GitHubError) return { kind: "github", code: error.code };
   if (error instanceof ArchiveError) return error.entry === undefined ? { kind: "archive", code: error.code } : { kind: "archive", code: error.code, entry: error.entry };
   if (error instanceof DownloadTooLargeError) return { kind: "download_too_large" };
+  if (error instanceof DriveError) return { kind: "drive", code: error.code };
   return undefined;
 }
 
@@ -51,6 +53,9 @@ export function errorText(t: Translate, info: ErrorInfo, vars: MessageVars = {})
       return archiveProblem(t, info.code, info.entry);
     case "download_too_large":
       return archiveProblem(t, "too_large");
+    case "drive":
+      // One sentence per DriveError code (and "backup_failed" when the backup to upload could not be made).
+      return translated(t, `drive-reason-${info.code}`, {}) ?? t("drive-reason-unexpected");
   }
 }
 

@@ -39,6 +39,12 @@ describe("callback data", () => {
       [cb.backupDeleteSelectedConfirm, /^b:X$/],
       [cb.backupSelectCancel, /^b:c$/],
       [cb.driveUploadBackup(id), patterns.driveUploadBackup],
+      [cb.driveConnect, /^d:c$/],
+      [cb.driveConnectCancel, /^d:cc$/],
+      [cb.driveUpload, /^d:u$/],
+      [cb.driveKeep, /^d:k$/],
+      [cb.driveDisconnect, /^d:x$/],
+      [cb.driveDisconnectConfirm, /^d:X$/],
     ];
     // Every builder in cb is exercised above.
     const exercised = new Set(built.map(([data]) => data));

@@ -9,10 +9,13 @@ import type { Events } from "../../events.js";
 import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { driveStatusText, reasonText, uploadDoneText, uploadFailedText } from "../drive-texts.js";
-import { formatBytes, formatDate } from "../format.js";
+import { clip, formatBytes, formatDate } from "../format.js";
+import { plainText, raw, type Translate as T } from "../html.js";
+import { ownedBackup } from "../owned.js";
 import { driveConnectKeyboard, driveDisconnectKeyboard, driveMenuKeyboard, driveNextKeyboard } from "../keyboards/drive.js";
 
-type T = (key: string, vars?: Record<string, string | number>) => string;
+/** Alerts have no parse mode and hold 200 characters. */
+const alert = (text: string) => ({ text: clip(plainText(text), 200), show_alert: true });
 
 export interface DriveFeatureDeps {
   driveAuth: DriveAuth;
@@ -40,7 +43,7 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
   async function showStatus(ctx: BotContext, edit: boolean, extra?: string) {
     const status = await drive.status(ctx.from!.id);
     const text = driveStatusText(ctx.t, status) + (extra ? `\n\n${extra}` : "");
-    const options = { parse_mode: "HTML" as const, reply_markup: driveMenuKeyboard(ctx.t, status) };
+    const options = { reply_markup: driveMenuKeyboard(ctx.t, status) };
     if (edit) await ctx.editMessageText(text, options);
     else await ctx.reply(text, options);
   }
@@ -54,14 +57,14 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
   composer.callbackQuery(cb.driveConnect, async (ctx) => {
     const userId = ctx.from.id;
     const status = await drive.status(userId);
-    if (status.availability !== "ready") return ctx.answerCallbackQuery({ text: reasonText(ctx.t, status.availability), show_alert: true });
-    if (status.connected) return ctx.answerCallbackQuery({ text: ctx.t("drive-already-connected", { email: status.email ?? "" }), show_alert: true });
+    if (status.availability !== "ready") return ctx.answerCallbackQuery(alert(reasonText(ctx.t, status.availability)));
+    if (status.connected) return ctx.answerCallbackQuery(alert(ctx.t("drive-already-connected", { email: status.email ?? "" })));
     await ctx.answerCallbackQuery();
     let prompt;
     try {
       prompt = await driveAuth.begin(userId);
     } catch (err) {
-      return ctx.reply(ctx.t("drive-connect-failed", { reason: reasonText(ctx.t, classifyDriveError(err).code) }));
+      return ctx.reply(ctx.t("drive-connect-failed", { reason: raw(reasonText(ctx.t, classifyDriveError(err).code)) }));
     }
     const message = await ctx.reply(
       ctx.t("drive-connect-prompt", {
@@ -69,13 +72,12 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
         code: prompt.userCode,
         minutes: Math.max(1, Math.round(prompt.expiresIn / 60)),
       }),
-      { parse_mode: "HTML", reply_markup: driveConnectKeyboard(ctx.t, prompt.verificationUrl) },
+      { reply_markup: driveConnectKeyboard(ctx.t, prompt.verificationUrl) },
     );
     const t = ctx.t;
     void prompt.outcome.then((outcome) =>
       ctx.api
         .editMessageText(message.chat.id, message.message_id, connectOutcomeText(t, outcome), {
-          parse_mode: "HTML",
           reply_markup: connectOutcomeKeyboard(t, outcome),
         })
         .catch((err: Error) => deps.events.emit("drive_connect_notify_error", "warn", { userId, error: err.message })),
@@ -95,19 +97,19 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
   );
 
   composer.callbackQuery(patterns.driveUploadBackup, async (ctx) => {
-    const backup = await backups.get(ctx.from.id, ctx.match[1]!);
-    if (!backup) return ctx.answerCallbackQuery({ text: ctx.t("backup-not-found"), show_alert: true });
+    const backup = await ownedBackup(ctx, backups, ctx.match[1]);
+    if (!backup) return;
     await startUpload(ctx, async () => ({ backup }));
   });
 
   /** Checks, then runs the upload in the background: a long upload must not hold up other updates (or a webhook). */
   async function startUpload(ctx: BotContext, pick: () => Promise<{ backup: BackupSummary; reusedFrom?: Date }>) {
     const userId = ctx.from!.id;
-    if (uploading.has(userId)) return ctx.answerCallbackQuery({ text: ctx.t("drive-busy"), show_alert: true });
+    if (uploading.has(userId)) return ctx.answerCallbackQuery(alert(ctx.t("drive-busy")));
     const status = await drive.status(userId);
     if (status.availability !== "ready" || !status.connected) {
       await ctx.answerCallbackQuery();
-      await ctx.reply(driveStatusText(ctx.t, status), { parse_mode: "HTML", reply_markup: driveMenuKeyboard(ctx.t, status) });
+      await ctx.reply(driveStatusText(ctx.t, status), { reply_markup: driveMenuKeyboard(ctx.t, status) });
       return;
     }
     await ctx.answerCallbackQuery();
@@ -124,7 +126,7 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
     const edit = (text: string, keyboard?: InlineKeyboard) => {
       queue = queue.then(() =>
         api
-          .editMessageText(chatId, messageId, text, { parse_mode: "HTML", reply_markup: keyboard, link_preview_options: { is_disabled: true } })
+          .editMessageText(chatId, messageId, text, { reply_markup: keyboard, link_preview_options: { is_disabled: true } })
           .then(() => undefined, () => undefined),
       );
       return queue;
@@ -174,14 +176,14 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
 
   composer.callbackQuery(cb.driveDisconnect, async (ctx) => {
     await ctx.answerCallbackQuery();
-    await ctx.editMessageText(ctx.t("drive-disconnect-confirm"), { parse_mode: "HTML", reply_markup: driveDisconnectKeyboard(ctx.t) });
+    await ctx.editMessageText(ctx.t("drive-disconnect-confirm"), { reply_markup: driveDisconnectKeyboard(ctx.t) });
   });
 
   composer.callbackQuery(cb.driveDisconnectConfirm, async (ctx) => {
     await ctx.answerCallbackQuery();
     const result = await driveAuth.disconnect(ctx.from.id);
     const text = !result.wasConnected ? ctx.t("drive-disconnect-none") : ctx.t(result.revoked ? "drive-disconnect-done" : "drive-disconnect-local");
-    await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: driveNextKeyboard(ctx.t, {}) });
+    await ctx.editMessageText(text, { reply_markup: driveNextKeyboard(ctx.t, {}) });
   });
 
   return composer;
@@ -198,7 +200,7 @@ function connectOutcomeText(t: T, outcome: ConnectOutcome): string {
     case "cancelled":
       return t("drive-connect-cancelled");
     case "failed":
-      return t("drive-connect-failed", { reason: reasonText(t, outcome.code) });
+      return t("drive-connect-failed", { reason: raw(reasonText(t, outcome.code)) });
   }
 }
 

@@ -1,8 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { DriveStatus } from "../../drive/drive-service.js";
 import { cb } from "../callback-data.js";
-
-type T = (key: string, vars?: Record<string, string | number>) => string;
+import type { Translate as T } from "../html.js";
 
 /** ☁️ Google Drive: what can be done from here depends on whether Drive is set up and connected. */
 export function driveMenuKeyboard(t: T, status: DriveStatus): InlineKeyboard {
