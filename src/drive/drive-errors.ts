@@ -46,6 +46,8 @@ const KIND: Record<DriveErrorCode, DriveErrorKind> = {
 
 export class DriveError extends Error {
   readonly kind: DriveErrorKind;
+  /** quota: the Drive's usage and limit and the backup's size, when they could be learned (for the message). */
+  storage?: { usedBytes?: number; limitBytes?: number; backupBytes?: number };
   constructor(
     readonly code: DriveErrorCode,
     readonly detail: { status?: number; reason?: string; retryAfterMs?: number } = {},

@@ -1,5 +1,5 @@
 import type { drive_v3 } from "@googleapis/drive";
-import { classifyDriveError } from "./drive-errors.js";
+import { classifyDriveError, type DriveError } from "./drive-errors.js";
 import { APP, FOLDER_MIME, q } from "./drive-folder.js";
 
 /** The file in the folder carrying this idempotency key (a backup uploaded before), if any. */
@@ -36,4 +36,17 @@ export async function deleteQuietly(api: drive_v3.Drive, fileId: string): Promis
   } catch (err) {
     if (classifyDriveError(err).detail.status !== 404) throw err;
   }
+}
+
+/** For a full Drive: how much is used of how much (about.get), and how large the backup is. */
+export async function storageSizes(api: drive_v3.Drive, backupBytes: number | undefined): Promise<NonNullable<DriveError["storage"]>> {
+  const sizes: NonNullable<DriveError["storage"]> = backupBytes !== undefined ? { backupBytes } : {};
+  try {
+    const { data } = await api.about.get({ fields: "storageQuota(limit,usage)" });
+    if (data.storageQuota?.usage) sizes.usedBytes = Number(data.storageQuota.usage);
+    if (data.storageQuota?.limit) sizes.limitBytes = Number(data.storageQuota.limit);
+  } catch {
+    // The sizes are a courtesy; the error is what matters.
+  }
+  return sizes;
 }

@@ -11,7 +11,7 @@ import type { DriveAccounts, LastUpload } from "./drive-accounts.js";
 import type { DriveAuth, DriveAvailability } from "./drive-auth.js";
 import { classifyDriveError, DriveError } from "./drive-errors.js";
 import { APP, ensureFolder } from "./drive-folder.js";
-import { deleteQuietly, findByKey, listBackupFiles } from "./drive-files.js";
+import { deleteQuietly, findByKey, listBackupFiles, storageSizes } from "./drive-files.js";
 import { driveFilesToDelete } from "./drive-retention.js";
 import { driveClient } from "./google-clients.js";
 import { resumableUpload } from "./resumable-upload.js";
@@ -111,12 +111,16 @@ export class DriveService {
    */
   async upload(userId: number, backupId: string, opts: UploadOptions = {}): Promise<DriveUploadResult> {
     this.deps.events.emit("drive_upload_start", "info", { userId });
+    let api: drive_v3.Drive | undefined;
+    let backupBytes: number | undefined;
     try {
       const backup = await this.deps.backups.get(userId, backupId);
       if (!backup) throw new DriveError("backup_missing");
+      backupBytes = backup.zipSize;
       const { client } = await this.deps.auth.client(userId);
-      const api = driveClient(this.deps.config, client);
-      const result = await withRetry(() => this.uploadOnce(userId, backup, client, api, opts), this.retry, {
+      api = driveClient(this.deps.config, client);
+      const drive = api;
+      const result = await withRetry(() => this.uploadOnce(userId, backup, client, drive, opts), this.retry, {
         signal: opts.signal,
         beforeRetry: (err) => (err.code === "unauthorized" ? forceRefresh(client) : undefined),
       });
@@ -136,6 +140,7 @@ export class DriveService {
     } catch (raw) {
       const err = classifyDriveError(raw);
       if (err.code === "revoked") await this.deps.auth.markRevoked(userId).catch(() => {});
+      if (err.code === "quota" && api) err.storage = await storageSizes(api, backupBytes);
       await this.deps.accounts.recordUpload(userId, { at: this.now(), ok: false, backupId, code: err.code, kind: err.kind }).catch(() => {});
       this.deps.events.emit("drive_upload_error", err.kind === "bug" ? "error" : "warn", {
         userId,
