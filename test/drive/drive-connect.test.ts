@@ -102,6 +102,18 @@ describe("connecting Google Drive with the device flow", () => {
   });
 });
 
+describe("disconnect when Google cannot be reached", () => {
+  it("forgets the tokens anyway and says the grant was not revoked (the user removes it at Google)", async () => {
+    env = await startDriveEnv();
+    await connectDrive(env, ADA, "ada@example.com");
+    env.google.faults.add({ kind: "drop" }, { path: "/revoke", times: 5 });
+    expect(await env.services.driveAuth.disconnect(ADA)).toEqual({ revoked: false, wasConnected: true });
+    expect(env.google.state.revokedGrants.size).toBe(0);
+    expect(await env.db.collection("drive_accounts").findOne({ _id: ADA as never })).not.toHaveProperty("tokens");
+    expect(await env.services.driveAuth.disconnect(ADA)).toEqual({ revoked: false, wasConnected: false });
+  });
+});
+
 describe("fail closed: no key, a lost key, rotation", () => {
   it("without TOKEN_ENCRYPTION_KEY nobody can connect and nothing is stored; without a client Drive is not set up", async () => {
     env = await startDriveEnv({ key: null });
