@@ -10,7 +10,7 @@ import { GitHubClient } from "./imports/github.js";
 import { GitHubImporter } from "./imports/github-import.js";
 import type { LibraryLimits } from "./files/file-types.js";
 import { archiveLimits, type SourceLimits } from "./restore/archive-limits.js";
-import type { SecretBox } from "./crypto/secret-box.js";
+import { SecretBox } from "./crypto/secret-box.js";
 import { PrivateCopies } from "./privacy/private-copies.js";
 import { RestoreService } from "./restore/restore-service.js";
 import { UserSettings } from "./users/user-settings.js";
@@ -20,7 +20,6 @@ import { DriveAccounts } from "./drive/drive-accounts.js";
 import { DriveAuth } from "./drive/drive-auth.js";
 import { DriveService } from "./drive/drive-service.js";
 import type { RetryPolicy } from "./drive/retry.js";
-import { TokenCipher } from "./drive/token-crypto.js";
 
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
 export interface Services {
@@ -75,7 +74,8 @@ export function createServices(deps: ServiceOptions): Services {
   const backups = new BackupService({ ...deps, files, partBytes: deps.backupPartBytes });
   const limits = archiveLimits({ library: files.limits, upload: deps.limits?.upload, github: deps.limits?.github });
   const driveConfig = deps.drive ?? DRIVE_OFF;
-  const cipher = driveConfig.key ? new TokenCipher(driveConfig.key, driveConfig.previousKeys) : undefined;
+  // One box for every secret sealed with TOKEN_ENCRYPTION_KEY: Drive tokens and private-copy passphrases.
+  const cipher = deps.secretBox ?? (driveConfig.key ? new SecretBox([driveConfig.key, ...driveConfig.previousKeys]) : undefined);
   const accounts = new DriveAccounts(deps.db, cipher, deps.clock);
   const driveAuth = new DriveAuth({ config: driveConfig, accounts, events: deps.events, slowDownMs: deps.driveTuning?.slowDownMs });
   const drive = new DriveService({
@@ -97,7 +97,7 @@ export function createServices(deps: ServiceOptions): Services {
     backups,
     restore: new RestoreService({ ...deps, files, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits }),
     github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github }),
-    privacy: new PrivateCopies(deps),
+    privacy: new PrivateCopies({ ...deps, secretBox: cipher }),
   };
 }
 

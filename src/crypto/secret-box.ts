@@ -65,6 +65,11 @@ export class SecretBox {
     this.current = { kid: keyId(keys[0]!), key: Buffer.from(keys[0]!) };
   }
 
+  /** The id of the key that seals now (what a sealed secret's `kid` is when it needs no re-sealing). */
+  get currentKid(): string {
+    return this.current.kid;
+  }
+
   static fromEnv(raw: string): SecretBox {
     return new SecretBox(parseEncryptionKeys(raw));
   }

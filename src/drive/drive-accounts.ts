@@ -1,7 +1,7 @@
 import type { Collection, Db } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
 import { DriveError } from "./drive-errors.js";
-import { TokenKeyError, type SealedSecret, type TokenCipher } from "./token-crypto.js";
+import type { SealedSecret, SecretBox } from "../crypto/secret-box.js";
 
 /** What Google gave us for a user: sealed before it is written, opened only in memory. */
 export interface DriveTokens {
@@ -45,7 +45,7 @@ export class DriveAccounts {
 
   constructor(
     db: Db,
-    private readonly cipher: TokenCipher | undefined,
+    private readonly cipher: SecretBox | undefined,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.collection = db.collection<DriveAccountDoc>(COLLECTIONS.driveAccounts);
@@ -56,13 +56,13 @@ export class DriveAccounts {
   }
 
   /** Fail closed: without a key there is nothing to seal with, so nothing is written. */
-  private sealer(): TokenCipher {
+  private sealer(): SecretBox {
     if (!this.cipher) throw new DriveError("no_key");
     return this.cipher;
   }
 
   async connect(userId: number, email: string, tokens: DriveTokens): Promise<void> {
-    const sealed = this.sealer().seal(tokens, context(userId));
+    const sealed = this.sealer().seal(JSON.stringify(tokens), context(userId));
     const now = this.now();
     await this.collection.updateOne(
       { _id: userId },
@@ -76,12 +76,12 @@ export class DriveAccounts {
     const doc = await this.collection.findOne({ _id: userId, status: "connected" });
     if (!doc?.tokens || !doc.email) throw new DriveError("not_connected");
     try {
-      return { email: doc.email, tokens: this.sealer().open<DriveTokens>(doc.tokens, context(userId)) };
+      return { email: doc.email, tokens: JSON.parse(this.sealer().open(doc.tokens, context(userId))) as DriveTokens };
     } catch (err) {
       if (err instanceof DriveError) throw err;
       // Sealed with a key this server no longer has (or altered): unusable, so the user must connect again.
       await this.disconnect(userId, "key_unknown");
-      throw new DriveError("key_unknown", {}, { cause: err instanceof TokenKeyError ? err : undefined });
+      throw new DriveError("key_unknown", {}, { cause: err });
     }
   }
 
@@ -91,7 +91,7 @@ export class DriveAccounts {
     const merged: DriveTokens = { ...tokens, ...fresh, refresh_token: fresh.refresh_token ?? tokens.refresh_token };
     await this.collection.updateOne(
       { _id: userId, status: "connected" },
-      { $set: { tokens: this.sealer().seal(merged, context(userId)), updatedAt: this.now() } },
+      { $set: { tokens: this.sealer().seal(JSON.stringify(merged), context(userId)), updatedAt: this.now() } },
     );
   }
 
@@ -126,14 +126,14 @@ export class DriveAccounts {
       }
       let tokens: DriveTokens;
       try {
-        tokens = cipher.open<DriveTokens>(doc.tokens!, context(doc._id));
+        tokens = JSON.parse(cipher.open(doc.tokens!, context(doc._id))) as DriveTokens;
       } catch {
         result.unreadable++;
         continue;
       }
       await this.collection.updateOne(
         { _id: doc._id, "tokens.kid": doc.tokens!.kid },
-        { $set: { tokens: cipher.seal(tokens, context(doc._id)), updatedAt: this.now() } },
+        { $set: { tokens: cipher.seal(JSON.stringify(tokens), context(doc._id)), updatedAt: this.now() } },
       );
       result.rotated++;
     }

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DriveAccounts } from "../../src/drive/drive-accounts.js";
-import { keyId, TokenCipher } from "../../src/drive/token-crypto.js";
+import { keyId, SecretBox } from "../../src/crypto/secret-box.js";
 import { ROOT } from "../support/processes.js";
 import { startServices, type TestServices } from "../support/services.js";
 
@@ -33,7 +33,7 @@ describe("admin CLI: drive rotate-key", () => {
   it("re-encrypts every stored token with the new key; without a key it says so", async () => {
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
-    const before = new DriveAccounts(env.db, new TokenCipher(oldKey));
+    const before = new DriveAccounts(env.db, new SecretBox([oldKey]));
     await before.connect(1, "ada@example.com", { refresh_token: "1//ada-refresh", access_token: "ya29.ada" });
     await before.connect(2, "bob@example.com", { refresh_token: "1//bob-refresh" });
 
@@ -53,7 +53,7 @@ describe("admin CLI: drive rotate-key", () => {
     expect(run.stdout).toBe("re-encrypted: 2\nalready with the current key: 0\n");
     const docs = await env.db.collection("drive_accounts").find({}).toArray();
     expect(docs.map((d) => (d.tokens as { kid: string }).kid)).toEqual([keyId(newKey), keyId(newKey)]);
-    const after = new DriveAccounts(env.db, new TokenCipher(newKey));
+    const after = new DriveAccounts(env.db, new SecretBox([newKey]));
     expect((await after.tokens(1)).tokens).toMatchObject({ refresh_token: "1//ada-refresh" });
     expect((await after.tokens(2)).tokens).toMatchObject({ refresh_token: "1//bob-refresh" });
   });

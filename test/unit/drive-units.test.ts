@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { classifyDriveError, DriveError } from "../../src/drive/drive-errors.js";
 import { driveFilesToDelete } from "../../src/drive/drive-retention.js";
 import { StreamingMd5 } from "../../src/drive/streaming-md5.js";
-import { TokenCipher, TokenKeyError } from "../../src/drive/token-crypto.js";
 
 const apiError = (status: number, reason?: string, headers: Record<string, string> = {}) => ({
   response: { status, data: reason ? { error: { code: status, errors: [{ reason }] } } : {}, headers: new Headers(headers) },
@@ -58,24 +57,5 @@ describe("StreamingMd5", () => {
     md5.update(800, bytes.subarray(800));
     expect(md5.digest()).toBe(createHash("md5").update(bytes).digest("hex"));
     expect(() => new StreamingMd5().update(5, bytes)).toThrow(/gap/);
-  });
-});
-
-describe("TokenCipher", () => {
-  it("seals with a fresh nonce each time, binds to the user, detects tampering, and names unknown keys", () => {
-    const key = randomBytes(32);
-    const cipher = new TokenCipher(key);
-    const a = cipher.seal({ refresh_token: "1//secret" }, "user:1");
-    const b = cipher.seal({ refresh_token: "1//secret" }, "user:1");
-    expect(a.iv).not.toBe(b.iv);
-    expect(a.data).not.toBe(b.data);
-    expect(JSON.stringify(a)).not.toContain("secret");
-    expect(cipher.open(a, "user:1")).toEqual({ refresh_token: "1//secret" });
-    expect(() => cipher.open(a, "user:2")).toThrow();
-    const flipped = Buffer.from(a.data, "base64");
-    flipped[0]! ^= 1;
-    expect(() => cipher.open({ ...a, data: flipped.toString("base64") }, "user:1")).toThrow();
-    expect(() => new TokenCipher(randomBytes(32)).open(a, "user:1")).toThrow(TokenKeyError);
-    expect(new TokenCipher(randomBytes(32), [key]).open(a, "user:1")).toEqual({ refresh_token: "1//secret" });
   });
 });
