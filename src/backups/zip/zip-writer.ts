@@ -12,14 +12,11 @@
  * produced piece by piece, e.g. a manifest built while the other entries were
  * written.
  *
- * Compression: entries up to `asyncThreshold` (1 MiB) use `deflateRawSync` on
- * the calling thread. On this project's 60 MB / 10,000-file source corpus
- * that runs at ~0.93× the throughput of bare `deflateRawSync` (bench/zip-bench.ts),
- * well above the 0.7× goal, so no worker threads: they would buy ~1.2× on
- * two cores (PERF-NOTES) at the cost of a second code path, transfer copies
- * and more memory. A 200 KB source file blocks the event loop ~5 ms, 1 MiB
- * ~25 ms; larger entries use async `deflateRaw` on the libuv pool (~15%
- * slower per byte) so one huge file cannot stall the bot.
+ * Compression: every entry goes through one long-lived zlib DeflateRaw stream
+ * (EntryDeflater), reset between entries, on the libuv pool: no entry blocks
+ * the event loop, and its output comes as slices of reused 16 KiB chunks
+ * instead of a fresh input-sized buffer per entry (what Node 24 reclaims
+ * late, see docs/PERFORMANCE.md). An entry that does not shrink is stored.
  *
  * Ownership: `finish()` does not end `out` unless `{ end: true }` — whoever
  * created the stream (e.g. a GridFS upload) decides when it is complete.
