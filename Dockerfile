@@ -22,4 +22,7 @@ USER node
 EXPOSE 8080
 STOPSIGNAL SIGTERM
 # Exec form: node is PID 1 and receives SIGTERM itself (no npm or tsx in between) for the graceful shutdown.
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# --max-semi-space-size=16: Node 20's cap on the young generation. Node 24 lets it grow to 64 MB
+# semi-spaces during a large backup, which took its peak from +35 to +70 MB (docs/PERFORMANCE.md).
+# npm run bench runs its cases with the flags given here.
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=16", "dist/main.js"]

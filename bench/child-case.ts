@@ -5,11 +5,11 @@
  */
 import { fork } from "node:child_process";
 
-export function forkCase<R>(module: string, flag: string, spec: { case: string }, execPath = process.execPath): Promise<R> {
+export function forkCase<R>(module: string, flag: string, spec: { case: string }, execPath = process.execPath, nodeArgs: string[] = []): Promise<R> {
   return new Promise((resolve, reject) => {
     const child = fork(module, [flag, JSON.stringify(spec)], {
       execPath,
-      execArgv: [...process.execArgv, "--expose-gc"],
+      execArgv: [...process.execArgv, ...nodeArgs, "--expose-gc"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     let got: R | undefined;

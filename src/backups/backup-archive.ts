@@ -22,6 +22,7 @@ export interface ArchiveSourceFile {
   /** Entry name to use instead of the one derived from the file name (kept when re-packing). */
   path?: string;
   doc: Pick<FileDoc, "fileName" | "language" | "note" | "tags" | "version" | "createdAt" | "updatedAt" | "sha256">;
+  /** May be a view that the source reuses once the next file is asked for. */
   content: Buffer;
   isLatest: boolean;
 }

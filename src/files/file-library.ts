@@ -167,6 +167,8 @@ export class FileLibrary {
    * from a cursor without contents; contents follow for up to 128 files
    * (about 2 MB) at a time with one query each, so memory stays bounded
    * however large the library, and there is no round trip per file.
+   * Each `content` is a view into one reused buffer: it holds the file only
+   * until the next item is asked for (copy it to keep it).
    */
   async *iterateForBackup(
     userId: number,
@@ -178,6 +180,7 @@ export class FileLibrary {
     let previousName: string | undefined;
     let batch: BackupBatch = { items: [], bytes: 0, skipped: 0 };
     let passedOver = 0;
+    const bytes = new ReusedTextBytes();
     try {
       for await (const doc of cursor) {
         const isLatest = doc.fileName !== previousName;
@@ -191,11 +194,11 @@ export class FileLibrary {
         batch.items.push({ doc, isLatest });
         batch.bytes += doc.contentId ? 0 : doc.size;
         if (batch.items.length >= CONTENT_BATCH_FILES || batch.bytes >= CONTENT_BATCH_BYTES) {
-          yield* this.withContents(userId, batch);
+          yield* this.withContents(userId, batch, bytes);
           batch = { items: [], bytes: 0, skipped: 0 };
         }
       }
-      yield* this.withContents(userId, batch);
+      yield* this.withContents(userId, batch, bytes);
     } finally {
       await cursor.close();
     }
@@ -205,6 +208,7 @@ export class FileLibrary {
   private async *withContents(
     userId: number,
     batch: BackupBatch,
+    bytes: ReusedTextBytes,
   ): AsyncGenerator<{ doc: Omit<FileDoc, "content">; content: Buffer; isLatest: boolean }> {
     if (!batch.items.length) return;
     const inline = await this.batchContents(userId, batch);
@@ -215,7 +219,7 @@ export class FileLibrary {
         ? doc
         : (inline.get(key) ?? (await this.files.findOne({ _id: doc._id, userId }, { projection: { content: 1 } })));
       inline.delete(key); // let each text go once it is in the archive
-      const content = ownBuffer(await this.contents.read(full ?? doc));
+      const content = bytes.encode(await this.contents.read(full ?? doc));
       yield { doc, content, isLatest };
     }
   }
@@ -452,15 +456,20 @@ function byId(userId: number, id: string): Filter<FileDoc> {
 }
 
 /**
- * The UTF-8 bytes of `text` in a buffer of their own. Buffer.from() puts short texts
- * into Node's shared 8 KB pool, and the ZIP writer keeps small pooled buffers (entry
- * names) until the archive ends: every pool slab a name lands in stays alive with the
- * file contents beside it, so a backup's memory grew with its size (~100 MB more at 60,000 files).
+ * Encodes texts into one buffer reused from file to file (grown to the largest file),
+ * so a backup does not allocate a fresh buffer per file: Node 24 frees such
+ * short-lived buffers only in ~64 MB steps (docs/PERFORMANCE.md). Each result is a
+ * view that the next encode() overwrites.
  */
-function ownBuffer(text: string): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  bytes.write(text, "utf8");
-  return bytes;
+class ReusedTextBytes {
+  #bytes = Buffer.allocUnsafeSlow(64 * 1024);
+
+  encode(text: string): Buffer {
+    const length = Buffer.byteLength(text, "utf8");
+    if (length > this.#bytes.length) this.#bytes = Buffer.allocUnsafeSlow(length);
+    this.#bytes.write(text, 0, length, "utf8");
+    return this.#bytes.subarray(0, length);
+  }
 }
 
 function checkName(name: string): void {

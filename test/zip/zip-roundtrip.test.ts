@@ -214,3 +214,27 @@ describe("crc32", () => {
     expect(crc32(data.subarray(500), crc32(data.subarray(0, 500)))).toBe(crc32(data));
   });
 });
+
+describe("ZipWriter with a caller that reuses its buffer", () => {
+  it.each([0, 6])("writes every entry's own bytes when each add() gets the same buffer refilled (level %i)", async (level) => {
+    // The sink keeps the very chunks it is given (no copy), as a slow output stream would.
+    const files = [
+      ...generateCorpus({ files: 40, seed: 11 }).map((f) => ({ name: f.name, data: f.content })),
+      { name: "bin/random.dat", data: randomBytesSeeded(8 * 1024, 5) }, // stored even at level 6
+      { name: "bin/random2.dat", data: randomBytesSeeded(4 * 1024, 6) },
+    ];
+    const scratch = Buffer.alloc(Math.max(...files.map((f) => f.data.length)));
+    const buf = await zipToBuffer(
+      (function* () {
+        for (const f of files) {
+          scratch.fill(0x55);
+          f.data.copy(scratch);
+          yield { name: f.name, data: scratch.subarray(0, f.data.length), modifiedAt: MTIME };
+        }
+      })(),
+      { level },
+    );
+    const zip = await JSZip.loadAsync(buf);
+    for (const f of files) expect(await zip.file(f.name)!.async("nodebuffer")).toEqual(f.data);
+  });
+});

@@ -12,20 +12,16 @@
  * produced piece by piece, e.g. a manifest built while the other entries were
  * written.
  *
- * Compression: entries up to `asyncThreshold` (1 MiB) use `deflateRawSync` on
- * the calling thread. On this project's 60 MB / 10,000-file source corpus
- * that runs at ~0.93× the throughput of bare `deflateRawSync` (bench/zip-bench.ts),
- * well above the 0.7× goal, so no worker threads: they would buy ~1.2× on
- * two cores (PERF-NOTES) at the cost of a second code path, transfer copies
- * and more memory. A 200 KB source file blocks the event loop ~5 ms, 1 MiB
- * ~25 ms; larger entries use async `deflateRaw` on the libuv pool (~15%
- * slower per byte) so one huge file cannot stall the bot.
+ * Compression: every entry goes through one long-lived zlib DeflateRaw stream
+ * (EntryDeflater), reset between entries, on the libuv pool: no entry blocks
+ * the event loop, and its output comes as slices of reused 16 KiB chunks
+ * instead of a fresh input-sized buffer per entry (what Node 24 reclaims
+ * late, see docs/PERFORMANCE.md). An entry that does not shrink is stored.
  *
  * Ownership: `finish()` does not end `out` unless `{ end: true }` — whoever
  * created the stream (e.g. a GridFS upload) decides when it is complete.
  */
 import type { Writable } from "node:stream";
-import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 import { crc32 } from "./crc32.js";
 import { ZipError } from "./zip-errors.js";
@@ -55,7 +51,11 @@ import {
 export interface ZipEntryInput {
   /** Path inside the archive, `/`-separated, relative. Written as given (UTF-8). */
   name: string;
-  /** Entry contents. Must not be modified until the returned promise of `add()` settles. */
+  /**
+   * Entry contents. Must not be modified until the returned promise of `add()` settles;
+   * after that the caller may reuse the buffer (an entry written stored is copied first,
+   * since `out` may still hold what it was given).
+   */
   data: Uint8Array;
   /** Defaults to the time `add()` is called. */
   modifiedAt?: Date;
@@ -79,8 +79,6 @@ export interface ZipWriterOptions {
   level?: number;
   /** Call `out.end()` in `finish()` and wait for its 'finish' event (default false: the caller owns `out`). */
   end?: boolean;
-  /** Entries larger than this many bytes are deflated off the main thread (default 1 MiB). */
-  asyncThreshold?: number;
   /**
    * Write ZIP64 extra fields for every entry and the ZIP64 end records even
    * when nothing overflows (valid per APPNOTE; used by tests to exercise the
@@ -103,13 +101,12 @@ const VERSION_STORE = 10;
 const EXTERNAL_ATTR_FILE = (0o100644 << 16) >>> 0;
 const CD_CHUNK_BYTES = 64 * 1024;
 
-const deflateRawAsync = promisify(zlib.deflateRaw) as (buf: Uint8Array, opts: zlib.ZlibOptions) => Promise<Buffer>;
-
 export class ZipWriter {
   readonly #out: NodeJS.WritableStream | Writable;
   readonly #level: number;
   readonly #endOutput: boolean;
-  readonly #asyncThreshold: number;
+  /** Made at the first entry that is deflated; closed by finish() or a failure. */
+  #deflater: EntryDeflater | undefined;
   readonly #forceZip64: boolean;
   /** Encoded central-directory records; the last one is filled up to #cdUsed. */
   readonly #cd: Buffer[] = [];
@@ -134,7 +131,6 @@ export class ZipWriter {
     this.#out = out;
     this.#level = level;
     this.#endOutput = opts.end ?? false;
-    this.#asyncThreshold = opts.asyncThreshold ?? 1024 * 1024;
     this.#forceZip64 = opts.forceZip64 ?? false;
     out.on("error", this.#onOutError);
   }
@@ -226,6 +222,7 @@ export class ZipWriter {
       if (this.#failure !== undefined) throw this.#failure;
       return task().catch((err: unknown) => {
         this.#failure ??= err;
+        this.#deflater?.close();
         throw err;
       });
     });
@@ -235,20 +232,17 @@ export class ZipWriter {
 
   async #writeEntry(name: string, data: Uint8Array, modifiedAt: Date): Promise<void> {
     const crc = crc32(data);
-    let method = METHOD_STORE;
-    let payload: Uint8Array = data;
     if (this.#level > 0 && data.length > 0) {
-      const compressed =
-        data.length > this.#asyncThreshold
-          ? await deflateRawAsync(data, { level: this.#level })
-          : // One output chunk sized to the input: no 16 KB default chunk per small file.
-            zlib.deflateRawSync(data, { level: this.#level, chunkSize: Math.max(1024, Math.min(data.length + 1024, 1 << 20)) });
-      if (compressed.length < data.length) {
-        method = METHOD_DEFLATE;
-        payload = compressed;
+      this.#deflater ??= new EntryDeflater(this.#level);
+      const compressed = await this.#deflater.deflate(data);
+      let compressedSize = 0;
+      for (const c of compressed) compressedSize += c.length;
+      if (compressedSize < data.length) {
+        return this.#writeEncoded(name, METHOD_DEFLATE, crc, data.length, compressedSize, compressed, modifiedAt);
       }
     }
-    await this.#writeEncoded(name, method, crc, data.length, payload.length, [payload], modifiedAt);
+    // A copy: `out` may hold it after add() settles, when the caller may reuse `data`.
+    await this.#writeEncoded(name, METHOD_STORE, crc, data.length, data.length, [Buffer.from(data)], modifiedAt);
   }
 
   /** Local header, then `payload`; the central-directory record is encoded at once and kept as bytes. */
@@ -406,6 +400,7 @@ export class ZipWriter {
     tail.writeUInt32LE(force || cdOffset >= U32_MAX ? U32_MAX : cdOffset, p + 16);
     tail.writeUInt16LE(0, p + 20); // comment length
     await this.#write(tail);
+    this.#deflater?.close();
 
     if (this.#endOutput) await this.#endOut();
     this.#out.off("error", this.#onOutError);
@@ -441,6 +436,48 @@ export class ZipWriter {
       out.on("error", onError);
       out.on("close", onClose);
     });
+  }
+}
+
+/**
+ * Raw DEFLATE of one entry at a time through one long-lived zlib stream: each
+ * write is compressed to a complete stream (the stream's default flush is
+ * Z_FINISH), then the stream is reset for the next entry. Its output arrives
+ * as slices of 16 KiB chunks that the stream fills one after the other, so a
+ * writer allocates about its compressed size in all, where `deflateRawSync`
+ * would allocate an input-sized buffer per entry: Node 24 frees such
+ * short-lived buffers only in ~64 MB steps, and they made most of a backup's
+ * peak memory there (docs/PERFORMANCE.md). The work runs on the libuv pool,
+ * so a large entry does not block the event loop either.
+ */
+class EntryDeflater {
+  readonly #stream: zlib.DeflateRaw;
+  #out: Buffer[] = [];
+  #error: Error | undefined;
+
+  constructor(level: number) {
+    this.#stream = zlib.createDeflateRaw({ level, flush: zlib.constants.Z_FINISH });
+    this.#stream.on("data", (chunk: Buffer) => this.#out.push(chunk));
+    this.#stream.on("error", (err) => (this.#error ??= err));
+  }
+
+  /** The entry's raw DEFLATE bytes, in order. One call at a time (the writer's queue sees to it). */
+  deflate(data: Uint8Array): Promise<Buffer[]> {
+    return new Promise((resolve, reject) => {
+      if (this.#error) return reject(this.#error);
+      this.#stream.write(data, (err) => {
+        const out = this.#out;
+        this.#out = [];
+        const failure = err ?? this.#error;
+        if (failure) return reject(failure);
+        this.#stream.reset();
+        resolve(out);
+      });
+    });
+  }
+
+  close(): void {
+    this.#stream.close();
   }
 }
 
