@@ -9,7 +9,7 @@ import { FileLibrary } from "./files/file-library.js";
 import { GitHubClient } from "./imports/github.js";
 import { GitHubImporter } from "./imports/github-import.js";
 import type { LibraryLimits } from "./files/file-types.js";
-import { archiveLimits, type SourceLimits } from "./restore/archive-limits.js";
+import { archiveLimits, type SourceLimits } from "./archive/archive-limits.js";
 import { SecretBox } from "./crypto/secret-box.js";
 import { PrivateCopies } from "./privacy/private-copies.js";
 import { RestoreService } from "./restore/restore-service.js";

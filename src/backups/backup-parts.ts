@@ -1,8 +1,8 @@
 import { PassThrough } from "node:stream";
-import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "./backup-archive.js";
-import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "./manifest.js";
+import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../archive/archive-writer.js";
+import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "../archive/manifest.js";
 import { OWN_BACKUP_LIMITS } from "./backup-verify.js";
-import { openZip, type ZipEntry } from "./zip/index.js";
+import { openZip, type ZipEntry } from "../archive/zip/index.js";
 
 export interface ArchivePart {
   fileName: string;

@@ -5,7 +5,7 @@ import { COLLECTIONS } from "../db/collections.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
 import type { Page } from "../files/file-types.js";
-import { writeBackupArchive } from "./backup-archive.js";
+import { writeBackupArchive } from "../archive/archive-writer.js";
 import { splitArchive, type ArchivePart } from "./backup-parts.js";
 import { BackupStore } from "./backup-store.js";
 import {

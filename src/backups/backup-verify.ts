@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { VerifyProblem, VerifyResult } from "./backup-types.js";
-import { entryNameOf, MANIFEST_NAME, parseManifest } from "./manifest.js";
-import { isZipError, openZip, type ZipEntry } from "./zip/index.js";
+import { entryNameOf, MANIFEST_NAME, parseManifest } from "../archive/manifest.js";
+import { isZipError, openZip, type ZipEntry } from "../archive/zip/index.js";
 
 /** Our own backups may be larger than what we accept from strangers. */
 export const OWN_BACKUP_LIMITS = { maxEntries: 1_000_000, maxEntryBytes: 64 * 1024 * 1024, maxTotalBytes: 16 * 1024 ** 3 };

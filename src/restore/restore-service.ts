@@ -4,8 +4,8 @@ import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
 import type { BulkVersionInput, FileSummary } from "../files/file-types.js";
 import { fileNameKey, fileNameProblem } from "../files/text.js";
-import { archiveLimits, type ArchiveLimits, type ArchiveOrigin } from "./archive-limits.js";
-import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "./restore-archive.js";
+import { archiveLimits, type ArchiveLimits, type ArchiveOrigin } from "../archive/archive-limits.js";
+import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "../archive/archive-loader.js";
 import { decisionFor, firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
 import { RestoreJournals } from "./restore-journals.js";
 import {

@@ -7,7 +7,7 @@ import JSZip from "jszip";
 import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupError } from "../../src/backups/backup-types.js";
-import { parseManifest } from "../../src/backups/manifest.js";
+import { parseManifest } from "../../src/archive/manifest.js";
 import { startServices, type TestServices } from "../support/services.js";
 
 let env: TestServices;

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ArchiveError, loadArchive, type LoadedArchive } from "../../src/restore/restore-archive.js";
+import { ArchiveError, loadArchive, type LoadedArchive } from "../../src/archive/archive-loader.js";
 import { buildRawZip, MIB, textEntry, type RawEntry } from "./hostile-zips.js";
 
 const sha = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");

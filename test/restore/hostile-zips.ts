@@ -5,8 +5,8 @@
  */
 import { PassThrough } from "node:stream";
 import * as zlib from "node:zlib";
-import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../../src/backups/backup-archive.js";
-import { MANIFEST_NAME } from "../../src/backups/manifest.js";
+import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../../src/archive/archive-writer.js";
+import { MANIFEST_NAME } from "../../src/archive/manifest.js";
 import { buildRawZip, type RawEntry } from "../zip/raw-zip.js";
 import { zipToBuffer } from "../zip/helpers.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices } from "../../src/app.js";
-import { loadArchive } from "../../src/restore/restore-archive.js";
+import { loadArchive } from "../../src/archive/archive-loader.js";
 import { startServices, type TestServices } from "../support/services.js";
 
 /** Restoring never deletes a backup: each kind has its own retention, and a restore's source and fresh emergency backup are protected. */

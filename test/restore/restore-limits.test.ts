@@ -7,7 +7,7 @@
 import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileError } from "../../src/files/file-types.js";
-import { ArchiveError } from "../../src/restore/restore-archive.js";
+import { ArchiveError } from "../../src/archive/archive-loader.js";
 import { startServices, type TestServices } from "../support/services.js";
 
 let env: TestServices;

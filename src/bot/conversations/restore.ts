@@ -1,7 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import type { BackupService } from "../../backups/backup-service.js";
-import { originOfBackup, type ArchiveOrigin } from "../../restore/archive-limits.js";
-import type { ArchiveHint } from "../../restore/restore-archive.js";
+import type { ArchiveOrigin } from "../../archive/archive-limits.js";
+import { originOfBackup } from "../../backups/backup-types.js";
+import type { ArchiveHint } from "../../archive/archive-loader.js";
 import type { ConflictAction, Decision } from "../../restore/restore-planner.js";
 import { suggestRename } from "../../restore/restore-planner.js";
 import type { RestoreService } from "../../restore/restore-service.js";

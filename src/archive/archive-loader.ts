@@ -11,11 +11,11 @@
  * are fine but not restorable (binaries, history versions, bad names) are
  * listed in `rejected`.
  */
-import { MANIFEST_NAME } from "../backups/manifest.js";
-import { openZip, type ZipEntry } from "../backups/zip/index.js";
+import { MANIFEST_NAME } from "./manifest.js";
+import { openZip, type ZipEntry } from "./zip/index.js";
 import { fromZip } from "./archive-entries.js";
-import { loadManifestArchive } from "./archive-manifest.js";
-import { loadPlainArchive } from "./archive-plain.js";
+import { loadManifestArchive } from "./manifest-loader.js";
+import { loadPlainArchive } from "./plain-loader.js";
 import { ArchiveError, IMPORT_LIMITS, type ArchiveHint, type ImportLimits, type LoadedArchive } from "./archive-types.js";
 
 export {
@@ -32,7 +32,7 @@ export {
   type RejectedEntry,
   type RejectReason,
 } from "./archive-types.js";
-export { detectRepo } from "./archive-plain.js";
+export { detectRepo } from "./plain-loader.js";
 
 /**
  * Validates and loads a whole archive. Throws ArchiveError (codes of ZipError,

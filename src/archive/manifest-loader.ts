@@ -2,8 +2,8 @@
  * Archives with a root metadata.json: our own backups (bodies in ZIP entries)
  * and the older format (bodies in the manifest's `code`).
  */
-import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "../backups/manifest.js";
-import type { ZipEntry } from "../backups/zip/index.js";
+import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "./manifest.js";
+import type { ZipEntry } from "./zip/index.js";
 import { decodeText } from "../files/text.js";
 import {
   cleanTags,

@@ -1,5 +1,5 @@
 /** What `loadArchive` returns, how it fails, and the limits it applies to archives from outside. */
-import type { ZipErrorCode } from "../backups/zip/index.js";
+import type { ZipErrorCode } from "./zip/index.js";
 
 /** One file an archive would put into the library. */
 export interface ArchiveFile {
