@@ -71,8 +71,8 @@ export interface ServiceOptions {
 
 export function createServices(deps: ServiceOptions): Services {
   const files = new FileLibrary({ ...deps, libraryLimits: deps.limits?.library });
-  const backups = new BackupService({ ...deps, files, partBytes: deps.backupPartBytes });
   const limits = archiveLimits({ library: files.limits, upload: deps.limits?.upload, github: deps.limits?.github });
+  const backups = new BackupService({ ...deps, files, partBytes: deps.backupPartBytes, archiveLimits: limits });
   const driveConfig = deps.drive ?? DRIVE_OFF;
   // One box for every secret sealed with TOKEN_ENCRYPTION_KEY: Drive tokens and private-copy passphrases.
   const cipher = deps.secretBox ?? (driveConfig.key ? new SecretBox([driveConfig.key, ...driveConfig.previousKeys]) : undefined);

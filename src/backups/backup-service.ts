@@ -5,6 +5,7 @@ import { COLLECTIONS } from "../db/collections.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
 import type { Page } from "../files/file-types.js";
+import { archiveLimits, type ArchiveLimits } from "../archive/archive-limits.js";
 import { writeBackupArchive } from "../archive/archive-writer.js";
 import { splitArchive, type ArchivePart } from "./backup-parts.js";
 import { BackupStore } from "./backup-store.js";
@@ -17,6 +18,7 @@ import {
   type BackupType,
   type Rating,
   type VerifyResult,
+  originOfBackup,
 } from "./backup-types.js";
 import { verifyArchive } from "./backup-verify.js";
 import { backupsToPrune, DEFAULT_RETENTION_RULES, recentToPrune, type RetentionCandidate, type RetentionRules } from "./retention.js";
@@ -35,6 +37,8 @@ export interface BackupServiceDeps {
   retention?: Partial<RetentionRules>;
   partBytes?: number;
   zipLevel?: number;
+  /** Limits by origin for reading a stored archive back (verify, split); from the library cap otherwise. */
+  archiveLimits?: ArchiveLimits;
 }
 
 /** Full backups of a user's library: a ZIP streamed into GridFS, listed, rated, verified, split and pruned. */
@@ -47,6 +51,7 @@ export class BackupService {
   private readonly now: () => Date;
   private readonly retention: RetentionRules;
   private readonly zipLevel: number;
+  private readonly limits: ArchiveLimits;
 
   constructor(deps: BackupServiceDeps) {
     this.backups = deps.db.collection<BackupDoc>(COLLECTIONS.backups);
@@ -57,6 +62,7 @@ export class BackupService {
     this.retention = { ...DEFAULT_RETENTION_RULES, ...deps.retention };
     this.partBytes = deps.partBytes ?? DEFAULT_PART_BYTES;
     this.zipLevel = deps.zipLevel ?? 6;
+    this.limits = deps.archiveLimits ?? archiveLimits({ library: deps.files.limits });
   }
 
   /**
@@ -191,7 +197,7 @@ export class BackupService {
     if (!doc) throw new BackupError("not_found");
     const bytes = await this.store.read(doc.gridFsId);
     const result: VerifyResult = bytes
-      ? verifyArchive(bytes, doc.sha256, { requireManifest: doc.type !== "imported_zip" && doc.type !== "github_repo_zip" })
+      ? verifyArchive(bytes, { expectedSha256: doc.sha256, limits: this.limits[originOfBackup(doc.type)], requireManifest: originOfBackup(doc.type) === "own" })
       : { ok: false, fileCount: 0, totalSize: 0, problems: [{ kind: "stored_bytes_missing" }] };
     await this.backups.updateOne({ _id: doc._id, userId }, { $set: { verifiedAt: this.now(), verifyOk: result.ok } });
     this.events.emit(result.ok ? "backup_verified" : "backup_verify_failed", result.ok ? "info" : "error", {
@@ -232,6 +238,7 @@ export class BackupService {
       baseName: fileName.replace(/\.zip$/, ""),
       header: { backupId: backup.id, type: backup.type, createdAt: backup.createdAt, userId },
       level: this.zipLevel,
+      limits: this.limits[originOfBackup(backup.type)],
     });
   }
 
