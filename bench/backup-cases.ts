@@ -71,7 +71,7 @@ async function open(uri: string, dbName: string): Promise<{ database: Database; 
 
 async function drain(services: Services, userId: number): Promise<number> {
   let n = 0;
-  for await (const _ of services.files.iterateForBackup(userId, { withHistory: false })) n++;
+  for await (const _ of services.bulk.iterateForBackup(userId, { withHistory: false })) n++;
   return n;
 }
 

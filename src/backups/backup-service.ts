@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { ObjectId, type Collection, type Db } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
+import type { LibraryBulk } from "../files/library-bulk.js";
 import type { Page } from "../files/file-types.js";
 import { archiveLimits, type ArchiveLimits } from "../archive/archive-limits.js";
 import { writeBackupArchive } from "../archive/archive-writer.js";
@@ -32,6 +32,7 @@ export const DEFAULT_PART_BYTES = 45 * 1024 * 1024;
 export interface BackupServiceDeps {
   db: Db;
   files: FileLibrary;
+  bulk: LibraryBulk;
   events: Events;
   clock?: () => Date;
   retention?: Partial<RetentionRules>;
@@ -46,7 +47,7 @@ export class BackupService {
   readonly backups: Collection<BackupDoc>;
   readonly store: BackupStore;
   readonly partBytes: number;
-  private readonly files: FileLibrary;
+  private readonly bulk: LibraryBulk;
   private readonly events: Events;
   private readonly now: () => Date;
   private readonly retention: RetentionRules;
@@ -56,7 +57,7 @@ export class BackupService {
   constructor(deps: BackupServiceDeps) {
     this.backups = deps.db.collection<BackupDoc>(COLLECTIONS.backups);
     this.store = new BackupStore(deps.db);
-    this.files = deps.files;
+    this.bulk = deps.bulk;
     this.events = deps.events;
     this.now = deps.clock ?? (() => new Date());
     this.retention = { ...DEFAULT_RETENTION_RULES, ...deps.retention };
@@ -82,7 +83,7 @@ export class BackupService {
     try {
       const totals = await writeBackupArchive(
         upload.input,
-        this.files.iterateForBackup(userId, { withHistory }),
+        this.bulk.iterateForBackup(userId, { withHistory }),
         { backupId: id.toHexString(), type, createdAt, userId },
         { level: this.zipLevel },
       );
@@ -325,8 +326,4 @@ function isObjectIdHex(id: string): boolean {
 export function backupFileName(createdAt: Date): string {
   const iso = createdAt.toISOString();
   return `codevault-backup-${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}.zip`;
-}
-
-export function sha256Of(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }

@@ -2,6 +2,7 @@ import { ObjectId, type Db } from "mongodb";
 import type { BackupService } from "../backups/backup-service.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
+import type { LibraryBulk } from "../files/library-bulk.js";
 import type { BulkVersionInput, FileSummary } from "../files/file-types.js";
 import { fileNameKey, fileNameProblem } from "../files/text.js";
 import { archiveLimits, type ArchiveLimits, type ArchiveOrigin } from "../archive/archive-limits.js";
@@ -16,7 +17,6 @@ import {
   type RestoreResult,
 } from "./restore-types.js";
 
-export { JOURNALS } from "./restore-journals.js";
 /** Conflict cards carried into the conversation; more than this are decided with "apply to all". */
 const MAX_CARDS = 200;
 const MAX_DIFF_LINE = 120;
@@ -30,6 +30,7 @@ const MAX_DIFF_LINE = 120;
 export class RestoreService {
   private readonly journal: RestoreJournals;
   private readonly files: FileLibrary;
+  private readonly bulk: LibraryBulk;
   private readonly backups: BackupService;
   private readonly events: Events;
   private readonly limits: ArchiveLimits;
@@ -37,6 +38,7 @@ export class RestoreService {
   constructor(deps: {
     db: Db;
     files: FileLibrary;
+    bulk: LibraryBulk;
     backups: BackupService;
     events: Events;
     clock?: () => Date;
@@ -49,6 +51,7 @@ export class RestoreService {
   }) {
     this.journal = new RestoreJournals(deps);
     this.files = deps.files;
+    this.bulk = deps.bulk;
     this.backups = deps.backups;
     this.events = deps.events;
     this.limits = deps.archiveLimits ?? archiveLimits({ library: deps.files.limits });
@@ -73,7 +76,7 @@ export class RestoreService {
     const fresh = plan.new.flatMap((f) => [f, ...(f.history ?? [])]);
     if (fresh.length) await this.files.checkRoom(userId, fresh.length, fresh.reduce((sum, f) => sum + f.size, 0));
     const shown = plan.conflicts.slice(0, MAX_CARDS);
-    const currents = await this.files.readContents(
+    const currents = await this.bulk.readContents(
       userId,
       shown.map((c) => c.current.id),
     );
@@ -126,7 +129,7 @@ export class RestoreService {
     const archive = loadArchive(bytes, this.limits[opts.origin ?? "upload"], hint);
     const { plan, library } = await this.plan(userId, archive);
     // Names the library has held before (now deleted) keep their own history: see operations().
-    const held = await this.files.maxVersions(
+    const held = await this.bulk.maxVersions(
       userId,
       plan.new.filter((f) => f.history?.length).map((f) => f.name),
     );
@@ -157,7 +160,7 @@ export class RestoreService {
     const { beforeBatch, finished } = await this.journal.begin(userId, restoreId, emergency.id);
     let retrying = false;
     try {
-      await this.files.addVersionsInBulk(userId, inputs, restoreId, { beforeBatch });
+      await this.bulk.addVersionsInBulk(userId, inputs, restoreId, { beforeBatch });
       await this.journal.complete(userId, restoreId, withoutEmergency(result));
     } catch (err) {
       this.events.emit("restore_failed", "error", { userId, files: inputs.length, error: (err as Error).message });
@@ -194,7 +197,7 @@ export class RestoreService {
 
   private async plan(userId: number, archive: LoadedArchive): Promise<{ plan: RestorePlan<ArchiveFile, FileSummary>; library: FileSummary[] }> {
     // Case-only and NFC/NFD twins of archive names are conflicts too (restore-planner.ts).
-    const library = await this.files.latestOf(userId, await this.files.liveNamesLike(userId, archive.files.map((f) => f.name)));
+    const library = await this.bulk.latestOf(userId, await this.bulk.liveNamesLike(userId, archive.files.map((f) => f.name)));
     const plan = planRestore(archive.files, library, archive.rejected);
     return { plan, library };
   }

@@ -38,7 +38,7 @@ describe("fields from an archive", () => {
       ]),
     ]);
     await env.services.restore.apply(user, bytes, {});
-    const stored = await env.services.files.files.find({ userId: user }, { sort: { fileName: 1 } }).toArray();
+    const stored = await env.db.collection("files").find({ userId: user }, { sort: { fileName: 1 } }).toArray();
     expect(stored.map((d) => [d.fileName, d.language])).toEqual([
       ["a.py", "python"],
       ["b.js", "javascript"],
@@ -58,7 +58,7 @@ describe("names that collide elsewhere", () => {
 
     const result = await env.services.restore.apply(user, bytes, { defaultAction: "replace" });
     expect(result).toMatchObject({ new: 1, replaced: 1 });
-    expect((await env.services.files.liveNames(user)).sort()).toEqual(["caf\u00e9.py", "readme.md"]);
+    expect((await env.db.collection("files").distinct("fileName", { userId: user, deletedAt: { $exists: false } })).sort()).toEqual(["caf\u00e9.py", "readme.md"]);
     const latest = await env.services.files.getLatest(user, "readme.md");
     expect(await env.services.files.readContent(user, latest!.id)).toBe("# theirs\n");
   });
@@ -68,6 +68,6 @@ describe("names that collide elsewhere", () => {
     await env.services.files.save(user, { fileName: "Notes.txt", content: "a\n" });
     const result = await env.services.restore.apply(user, buildRawZip([textEntry("notes.txt", "b\n")]), {});
     expect(result).toMatchObject({ restored: 0, skipped: 1 });
-    expect(await env.services.files.liveNames(user)).toEqual(["Notes.txt"]);
+    expect(await env.db.collection("files").distinct("fileName", { userId: user, deletedAt: { $exists: false } })).toEqual(["Notes.txt"]);
   });
 });

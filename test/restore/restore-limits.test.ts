@@ -22,11 +22,11 @@ async function seed(userId: number, count: number, versions = 1): Promise<void> 
   for (let v = 1; v <= versions; v++) {
     for (let i = 0; i < count; i++) inputs.push({ fileName: `src/f${i}.py`, content: `# f${i} v${v}\n`, tags: [], note: "" });
   }
-  await env.services.files.addVersionsInBulk(userId, inputs, new ObjectId());
+  await env.services.bulk.addVersionsInBulk(userId, inputs, new ObjectId());
 }
 
 async function liveCount(userId: number): Promise<number> {
-  return env.services.files.files.countDocuments({ userId, deletedAt: { $exists: false } });
+  return env.db.collection("files").countDocuments({ userId, deletedAt: { $exists: false } });
 }
 
 describe("a library past 10,000 files", () => {
