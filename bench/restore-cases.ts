@@ -144,7 +144,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
     try {
       const services = createServices({ db: client.db(spec.dbName), events: new Events(createLogger("silent")) });
       // Warm-up: the same kind of restore (into nothing / of unchanged files) for a small user.
-      await services.restore.apply(spec.warmUserId, warmZip, {});
+      await services.restore.applyBytes(spec.warmUserId, warmZip, {});
 
       const started = new Map<number, string>();
       const tally = new Map<string, CommandTally>();
@@ -166,7 +166,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       client.on("commandSucceeded", onEnd);
       client.on("commandFailed", onEnd);
       const t = performance.now();
-      const result = await services.restore.apply(spec.userId, zip, {});
+      const result = await services.restore.applyBytes(spec.userId, zip, {});
       const ms = performance.now() - t;
       const peak = probe.end();
       client.off("commandStarted", onStart);

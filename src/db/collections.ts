@@ -15,6 +15,9 @@ export const COLLECTIONS = {
   fileContentsBucket: "file_contents",
   restoreJournals: "restore_journals",
   userSettings: "user_settings",
+  /** ZIPs sent for restore, staged for an hour (restore/staged-uploads.ts): documents and their GridFS bucket. */
+  stagedUploads: "staged_uploads",
+  stagedUploadBucket: "staged_upload_bytes",
   /** Agenda's jobs (the Drive backup schedules). */
   jobs: "agendaJobs",
 } as const;
@@ -29,5 +32,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(COLLECTIONS.sessions).createIndex({ key: 1 }, { name: "key", unique: true });
   await db.collection(COLLECTIONS.conversations).createIndex({ key: 1 }, { name: "key", unique: true });
   await db.collection(COLLECTIONS.restoreJournals).createIndex({ status: 1, heartbeatAt: 1 }, { name: "status_heartbeat" });
+  await db.collection(COLLECTIONS.stagedUploads).createIndex({ lastUsedAt: 1 }, { name: "expire", expireAfterSeconds: 3600 });
   await db.collection(COLLECTIONS.files).createIndex({ userId: 1, restoreId: 1 }, { name: "user_restore", sparse: true });
 }

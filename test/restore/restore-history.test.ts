@@ -27,7 +27,7 @@ describe("restoring a backup made with history", () => {
 
     // Another account (or this one on a new server) restores it into an empty library.
     const fresh = 901;
-    const result = await env.services.restore.apply(fresh, bytes, {});
+    const result = await env.services.restore.applyBytes(fresh, bytes, {});
     expect(result).toMatchObject({ restored: 2, new: 2, olderVersions: 2, rejected: 0 });
     expect(await versions(fresh, "app.py")).toEqual([
       [1, "v1\n"],
@@ -40,7 +40,7 @@ describe("restoring a backup made with history", () => {
     const returning = 902;
     const { file: mine } = await files.save(returning, { fileName: "app.py", content: "mine\n" });
     await files.remove(returning, mine.id);
-    const again = await env.services.restore.apply(returning, bytes, {});
+    const again = await env.services.restore.applyBytes(returning, bytes, {});
     expect(again).toMatchObject({ new: 2, olderVersions: 0 });
     expect(await versions(returning, "app.py")).toEqual([
       [1, "mine\n"],
@@ -63,7 +63,7 @@ describe("restoring a backup made with history", () => {
       throw new Error("disk full"); // after every version went in
     };
     try {
-      await expect(env.services.restore.apply(target, bytes, {})).rejects.toMatchObject({ code: "apply_failed" });
+      await expect(env.services.restore.applyBytes(target, bytes, {})).rejects.toMatchObject({ code: "apply_failed" });
     } finally {
       bulk.addVersionsInBulk = original;
     }

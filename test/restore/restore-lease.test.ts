@@ -49,7 +49,7 @@ describe("restore journal lease", () => {
       });
     const service = new RestoreService({ db: env.db, files, bulk: wrapped, backups: env.services.backups, events: env.events });
     const zip = await plainZip(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.py`, `v = ${i}`])));
-    await expect(service.apply(user, zip, {})).rejects.toMatchObject({ code: "apply_failed" });
+    await expect(service.applyBytes(user, zip, {})).rejects.toMatchObject({ code: "apply_failed" });
     expect((await files.list(user)).items.map((f) => f.fileName)).toEqual(["keep.py"]);
   });
 });
