@@ -15,7 +15,7 @@
 import { Writable } from "node:stream";
 import * as zlib from "node:zlib";
 import { createServices, type Services } from "../src/app.js";
-import { writeBackupArchive, type ArchiveSourceFile } from "../src/backups/backup-archive.js";
+import { writeBackupArchive, type ArchiveSourceFile } from "../src/archive/archive-writer.js";
 import { connectDatabase, type Database } from "../src/db/connect.js";
 import { Events } from "../src/events.js";
 import { createLogger } from "../src/logger.js";
@@ -71,7 +71,7 @@ async function open(uri: string, dbName: string): Promise<{ database: Database; 
 
 async function drain(services: Services, userId: number): Promise<number> {
   let n = 0;
-  for await (const _ of services.files.iterateForBackup(userId, { withHistory: false })) n++;
+  for await (const _ of services.bulk.iterateForBackup(userId, { withHistory: false })) n++;
   return n;
 }
 

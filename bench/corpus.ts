@@ -8,7 +8,7 @@
  * so it compresses like real code (~3.5× at DEFLATE level 6), not like
  * random bytes or one repeated string. Same `seed` → same bytes.
  */
-import type { ArchiveSourceFile } from "../src/backups/backup-archive.js";
+import type { ArchiveSourceFile } from "../src/archive/archive-writer.js";
 import { sha256Hex } from "../src/files/content-store.js";
 import { detectLanguage } from "../src/files/language.js";
 

@@ -15,7 +15,7 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { MongoClient } from "mongodb";
 import { createServices } from "../src/app.js";
-import { writeBackupArchive } from "../src/backups/backup-archive.js";
+import { writeBackupArchive } from "../src/archive/archive-writer.js";
 import { ensureIndexes } from "../src/db/collections.js";
 import { Events } from "../src/events.js";
 import { createLogger } from "../src/logger.js";

@@ -10,7 +10,7 @@ import { fork } from "node:child_process";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import JSZip from "jszip";
-import { ZipWriter } from "../src/backups/zip/zip-writer.js";
+import { ZipWriter } from "../src/archive/zip/index.js";
 import { generateCorpus } from "./corpus.js";
 import { startRssProbe } from "./rss-probe.js";
 

@@ -20,7 +20,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { fileURLToPath } from "node:url";
-import { writeBackupArchive } from "../src/backups/backup-archive.js";
+import { writeBackupArchive } from "../src/archive/archive-writer.js";
 import { decryptStream, encryptStream } from "../src/privacy/age-codec.js";
 import { generateKey } from "../src/privacy/age-keys.js";
 import { readWhole } from "../src/privacy/byte-streams.js";

@@ -18,10 +18,10 @@ import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import { MongoClient, type CommandFailedEvent, type CommandStartedEvent, type CommandSucceededEvent } from "mongodb";
 import { createServices } from "../src/app.js";
-import { openZip, type ZipEntry } from "../src/backups/zip/index.js";
+import { openZip, type ZipEntry } from "../src/archive/zip/index.js";
 import { Events } from "../src/events.js";
 import { createLogger } from "../src/logger.js";
-import { loadArchive } from "../src/restore/restore-archive.js";
+import { loadArchive } from "../src/archive/archive-loader.js";
 import type { RestoreResult } from "../src/restore/restore-types.js";
 import { serveCase } from "./child-case.js";
 import { startRssProbe } from "./rss-probe.js";
@@ -144,7 +144,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
     try {
       const services = createServices({ db: client.db(spec.dbName), events: new Events(createLogger("silent")) });
       // Warm-up: the same kind of restore (into nothing / of unchanged files) for a small user.
-      await services.restore.apply(spec.warmUserId, warmZip, {});
+      await services.restore.applyBytes(spec.warmUserId, warmZip, {});
 
       const started = new Map<number, string>();
       const tally = new Map<string, CommandTally>();
@@ -166,7 +166,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       client.on("commandSucceeded", onEnd);
       client.on("commandFailed", onEnd);
       const t = performance.now();
-      const result = await services.restore.apply(spec.userId, zip, {});
+      const result = await services.restore.applyBytes(spec.userId, zip, {});
       const ms = performance.now() - t;
       const peak = probe.end();
       client.off("commandStarted", onStart);

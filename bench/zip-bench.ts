@@ -16,8 +16,7 @@ import * as path from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import * as zlib from "node:zlib";
-import { openZip } from "../src/backups/zip/zip-reader.js";
-import { ZipWriter } from "../src/backups/zip/zip-writer.js";
+import { openZip, ZipWriter } from "../src/archive/zip/index.js";
 import { loadCorpus, saveCorpus } from "./corpus-cache.js";
 import { generateCorpus, type CorpusFile } from "./corpus.js";
 

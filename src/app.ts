@@ -6,10 +6,11 @@ import type { Events } from "./events.js";
 import { BackupService } from "./backups/backup-service.js";
 import type { RetentionRules } from "./backups/retention.js";
 import { FileLibrary } from "./files/file-library.js";
+import { LibraryBulk } from "./files/library-bulk.js";
 import { GitHubClient } from "./imports/github.js";
 import { GitHubImporter } from "./imports/github-import.js";
 import type { LibraryLimits } from "./files/file-types.js";
-import { archiveLimits, type SourceLimits } from "./restore/archive-limits.js";
+import { archiveLimits, type SourceLimits } from "./archive/archive-limits.js";
 import { SecretBox } from "./crypto/secret-box.js";
 import { PrivateCopies } from "./privacy/private-copies.js";
 import { RestoreService } from "./restore/restore-service.js";
@@ -24,6 +25,7 @@ import type { RetryPolicy } from "./drive/retry.js";
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
 export interface Services {
   files: FileLibrary;
+  bulk: LibraryBulk;
   settings: UserSettings;
   backups: BackupService;
   restore: RestoreService;
@@ -71,8 +73,9 @@ export interface ServiceOptions {
 
 export function createServices(deps: ServiceOptions): Services {
   const files = new FileLibrary({ ...deps, libraryLimits: deps.limits?.library });
-  const backups = new BackupService({ ...deps, files, partBytes: deps.backupPartBytes });
+  const bulk = new LibraryBulk({ ...deps, libraryLimits: files.limits });
   const limits = archiveLimits({ library: files.limits, upload: deps.limits?.upload, github: deps.limits?.github });
+  const backups = new BackupService({ ...deps, files, bulk, partBytes: deps.backupPartBytes, archiveLimits: limits });
   const driveConfig = deps.drive ?? DRIVE_OFF;
   // One box for every secret sealed with TOKEN_ENCRYPTION_KEY: Drive tokens and private-copy passphrases.
   const cipher = deps.secretBox ?? (driveConfig.key ? new SecretBox([driveConfig.key, ...driveConfig.previousKeys]) : undefined);
@@ -93,9 +96,10 @@ export function createServices(deps: ServiceOptions): Services {
     driveAuth,
     drive,
     files,
+    bulk,
     settings: new UserSettings(deps),
     backups,
-    restore: new RestoreService({ ...deps, files, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits }),
+    restore: new RestoreService({ ...deps, files, bulk, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits }),
     github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github }),
     privacy: new PrivateCopies({ ...deps, secretBox: cipher }),
   };

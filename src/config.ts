@@ -216,7 +216,7 @@ export interface Config extends StorageConfig {
   scheduler: { pollMs: number; defaultTimezone: string; retryBaseMs: number };
   /**
    * The library cap, and what archives from outside may hold. Our own backups
-   * are read with limits that follow the library cap (restore/archive-limits.ts).
+   * are read with limits that follow the library cap (archive/archive-limits.ts).
    */
   limits: {
     library: { maxVersions: number; maxBytes: number };

@@ -1,8 +1,9 @@
 import { PassThrough } from "node:stream";
-import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "./backup-archive.js";
-import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "./manifest.js";
-import { OWN_BACKUP_LIMITS } from "./backup-verify.js";
-import { openZip, type ZipEntry } from "./zip/index.js";
+import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../archive/archive-writer.js";
+import { readEntry } from "../archive/archive-entries.js";
+import { ArchiveError, openArchive, unlistedEntries, type ImportLimits } from "../archive/archive-loader.js";
+import { entryNameOf, MANIFEST_NAME, matchesManifest, type ParsedManifestFile } from "../archive/manifest.js";
+import type { ZipEntry } from "../archive/zip/index.js";
 
 export interface ArchivePart {
   fileName: string;
@@ -21,17 +22,20 @@ const PART_OVERHEAD = 4096;
  */
 export async function splitArchive(
   bytes: Buffer,
-  opts: { partBytes: number; baseName: string; header: Omit<ArchiveHeader, "part">; level: number },
+  opts: { partBytes: number; baseName: string; header: Omit<ArchiveHeader, "part">; level: number; limits?: Partial<ImportLimits> },
 ): Promise<ArchivePart[]> {
-  const entries = new Map(openZip(bytes, OWN_BACKUP_LIMITS).map((e) => [e.name, e]));
-  const manifest = parseManifest(entries.get(MANIFEST_NAME)?.read().toString("utf8") ?? "");
-  if (!manifest) throw new Error("backup has no readable metadata.json");
+  const opened = openArchive(bytes, opts.limits);
+  const manifest = opened.manifest;
+  if (!manifest) throw new ArchiveError("manifest_invalid", "Only a backup with metadata.json can be split", MANIFEST_NAME);
+  const entries = new Map(opened.entries.map((e) => [e.name, e]));
+  // Entries left out of the parts are still read: a damaged archive is refused, as a restore would refuse it.
+  for (const entry of unlistedEntries(opened)) readEntry(entry);
 
   const groups: { file: ParsedManifestFile; entry: ZipEntry }[][] = [[]];
   let used = PART_OVERHEAD;
   for (const file of manifest.files) {
     const entry = entries.get(entryNameOf(file));
-    if (!entry) throw new Error(`backup lists ${entryNameOf(file)} but does not hold it`);
+    if (!entry) throw new ArchiveError("manifest_missing_file", "Manifest lists a file the archive does not hold", entryNameOf(file));
     const cost = entry.compressedSize + ENTRY_OVERHEAD + 2 * Buffer.byteLength(entry.name) + manifestCost(file);
     if (used + cost > opts.partBytes && groups.at(-1)!.length > 0) {
       groups.push([]);
@@ -53,11 +57,14 @@ export async function splitArchive(
   return parts;
 }
 
+/** A file re-packed as it was listed; bytes that are not the listed ones refuse the split (a part must restore). */
 function toSource({ file, entry }: { file: ParsedManifestFile; entry: ZipEntry }): ArchiveSourceFile {
+  const content = readEntry(entry);
+  if (!matchesManifest(file, content)) throw new ArchiveError("checksum_mismatch", "An entry does not match its manifest sha256", entry.name);
   return {
     path: entry.name,
     isLatest: !file.history,
-    content: entry.read(),
+    content,
     doc: {
       fileName: file.file_name,
       language: file.programming_language,

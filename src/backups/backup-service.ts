@@ -1,11 +1,12 @@
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { ObjectId, type Collection, type Db } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
+import type { LibraryBulk } from "../files/library-bulk.js";
 import type { Page } from "../files/file-types.js";
-import { writeBackupArchive } from "./backup-archive.js";
+import { archiveLimits, type ArchiveLimits } from "../archive/archive-limits.js";
+import { writeBackupArchive } from "../archive/archive-writer.js";
 import { splitArchive, type ArchivePart } from "./backup-parts.js";
 import { BackupStore } from "./backup-store.js";
 import {
@@ -17,6 +18,7 @@ import {
   type BackupType,
   type Rating,
   type VerifyResult,
+  originOfBackup,
 } from "./backup-types.js";
 import { verifyArchive } from "./backup-verify.js";
 import { backupsToPrune, DEFAULT_RETENTION_RULES, recentToPrune, type RetentionCandidate, type RetentionRules } from "./retention.js";
@@ -30,11 +32,14 @@ export const DEFAULT_PART_BYTES = 45 * 1024 * 1024;
 export interface BackupServiceDeps {
   db: Db;
   files: FileLibrary;
+  bulk: LibraryBulk;
   events: Events;
   clock?: () => Date;
   retention?: Partial<RetentionRules>;
   partBytes?: number;
   zipLevel?: number;
+  /** Limits by origin for reading a stored archive back (verify, split); from the library cap otherwise. */
+  archiveLimits?: ArchiveLimits;
 }
 
 /** Full backups of a user's library: a ZIP streamed into GridFS, listed, rated, verified, split and pruned. */
@@ -42,21 +47,23 @@ export class BackupService {
   readonly backups: Collection<BackupDoc>;
   readonly store: BackupStore;
   readonly partBytes: number;
-  private readonly files: FileLibrary;
+  private readonly bulk: LibraryBulk;
   private readonly events: Events;
   private readonly now: () => Date;
   private readonly retention: RetentionRules;
   private readonly zipLevel: number;
+  private readonly limits: ArchiveLimits;
 
   constructor(deps: BackupServiceDeps) {
     this.backups = deps.db.collection<BackupDoc>(COLLECTIONS.backups);
     this.store = new BackupStore(deps.db);
-    this.files = deps.files;
+    this.bulk = deps.bulk;
     this.events = deps.events;
     this.now = deps.clock ?? (() => new Date());
     this.retention = { ...DEFAULT_RETENTION_RULES, ...deps.retention };
     this.partBytes = deps.partBytes ?? DEFAULT_PART_BYTES;
     this.zipLevel = deps.zipLevel ?? 6;
+    this.limits = deps.archiveLimits ?? archiveLimits({ library: deps.files.limits });
   }
 
   /**
@@ -76,7 +83,7 @@ export class BackupService {
     try {
       const totals = await writeBackupArchive(
         upload.input,
-        this.files.iterateForBackup(userId, { withHistory }),
+        this.bulk.iterateForBackup(userId, { withHistory }),
         { backupId: id.toHexString(), type, createdAt, userId },
         { level: this.zipLevel },
       );
@@ -191,7 +198,7 @@ export class BackupService {
     if (!doc) throw new BackupError("not_found");
     const bytes = await this.store.read(doc.gridFsId);
     const result: VerifyResult = bytes
-      ? verifyArchive(bytes, doc.sha256, { requireManifest: doc.type !== "imported_zip" && doc.type !== "github_repo_zip" })
+      ? verifyArchive(bytes, { expectedSha256: doc.sha256, limits: this.limits[originOfBackup(doc.type)], requireManifest: originOfBackup(doc.type) === "own" })
       : { ok: false, fileCount: 0, totalSize: 0, problems: [{ kind: "stored_bytes_missing" }] };
     await this.backups.updateOne({ _id: doc._id, userId }, { $set: { verifiedAt: this.now(), verifyOk: result.ok } });
     this.events.emit(result.ok ? "backup_verified" : "backup_verify_failed", result.ok ? "info" : "error", {
@@ -232,6 +239,7 @@ export class BackupService {
       baseName: fileName.replace(/\.zip$/, ""),
       header: { backupId: backup.id, type: backup.type, createdAt: backup.createdAt, userId },
       level: this.zipLevel,
+      limits: this.limits[originOfBackup(backup.type)],
     });
   }
 
@@ -318,8 +326,4 @@ function isObjectIdHex(id: string): boolean {
 export function backupFileName(createdAt: Date): string {
   const iso = createdAt.toISOString();
   return `codevault-backup-${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}.zip`;
-}
-
-export function sha256Of(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }

@@ -1,4 +1,5 @@
 import type { ObjectId } from "mongodb";
+import type { ArchiveOrigin } from "../archive/archive-limits.js";
 
 export const BACKUP_TYPES = ["full_backup", "github_repo_zip", "google_drive_backup", "imported_zip", "emergency"] as const;
 export type BackupType = (typeof BACKUP_TYPES)[number];
@@ -109,3 +110,10 @@ export type VerifyProblem =
   | { kind: "file_missing"; name: string }
   | { kind: "file_mismatch"; name: string }
   | { kind: "stored_bytes_missing" };
+
+/** Where a stored backup came from: ours, or an archive from outside kept as it came. */
+export function originOfBackup(type: BackupType): ArchiveOrigin {
+  if (type === "github_repo_zip") return "github";
+  if (type === "imported_zip") return "upload";
+  return "own";
+}

@@ -1,72 +1,76 @@
 import { createHash } from "node:crypto";
+import { isArchiveError, openArchive, unlistedEntries, type ImportLimits } from "../archive/archive-loader.js";
+import { readEntry } from "../archive/archive-entries.js";
+import { entryNameOf, matchesManifest } from "../archive/manifest.js";
 import type { VerifyProblem, VerifyResult } from "./backup-types.js";
-import { entryNameOf, MANIFEST_NAME, parseManifest } from "./manifest.js";
-import { isZipError, openZip, type ZipEntry } from "./zip/index.js";
 
-/** Our own backups may be larger than what we accept from strangers. */
-export const OWN_BACKUP_LIMITS = { maxEntries: 1_000_000, maxEntryBytes: 64 * 1024 * 1024, maxTotalBytes: 16 * 1024 ** 3 };
 const MAX_PROBLEMS = 20;
 
+export interface VerifyOptions {
+  /** The sha256 recorded for the ZIP when it was stored. */
+  expectedSha256?: string;
+  /** The limits of the archive's origin (archive-limits.ts); the import limits otherwise. */
+  limits?: Partial<ImportLimits>;
+  /** False for an archive kept as it came (a GitHub repository, an imported ZIP): every entry must read back intact. */
+  requireManifest?: boolean;
+}
+
 /**
- * Checks a stored backup: the ZIP's sha256 against what was recorded, the
- * archive structure, metadata.json, and each listed file's size and sha256.
+ * Checks a stored backup: the ZIP's sha256 against what was recorded, then opens it
+ * through the archive loader (structure, limits, metadata.json) and compares each
+ * listed file's size and sha256, reporting each problem instead of stopping at the first.
  */
-export function verifyArchive(bytes: Buffer, expectedSha256?: string, opts: { requireManifest?: boolean } = {}): VerifyResult {
+export function verifyArchive(bytes: Buffer, opts: VerifyOptions = {}): VerifyResult {
   const problems: VerifyProblem[] = [];
-  if (expectedSha256 && createHash("sha256").update(bytes).digest("hex") !== expectedSha256) {
+  if (opts.expectedSha256 && createHash("sha256").update(bytes).digest("hex") !== opts.expectedSha256) {
     problems.push({ kind: "zip_sha256_mismatch" });
   }
-  let entries: Map<string, ZipEntry>;
+  let opened;
   try {
-    entries = new Map(openZip(bytes, OWN_BACKUP_LIMITS).map((e) => [e.name, e]));
+    opened = openArchive(bytes, opts.limits);
   } catch (err) {
-    if (!isZipError(err)) throw err;
-    problems.push({ kind: "archive_invalid", code: err.code, entry: err.entryName });
+    if (!isArchiveError(err)) throw err;
+    problems.push(err.code === "manifest_invalid" ? { kind: "manifest_invalid" } : { kind: "archive_invalid", code: err.code, entry: err.entry });
     return { ok: false, fileCount: 0, totalSize: 0, problems };
   }
-  const manifestEntry = entries.get(MANIFEST_NAME);
-  if (!manifestEntry && opts.requireManifest === false) return verifyPlain([...entries.values()], problems);
-  if (!manifestEntry) {
+  const { entries, manifest } = opened;
+  if (!manifest) {
+    if (opts.requireManifest === false) return verifyPlain(entries, problems);
     problems.push({ kind: "manifest_missing" });
     return { ok: false, fileCount: 0, totalSize: 0, problems };
   }
-  const manifest = readEntry(manifestEntry, problems) && parseManifest(manifestEntry.read().toString("utf8"));
-  if (!manifest) {
-    problems.push({ kind: "manifest_invalid" });
-    return { ok: false, fileCount: 0, totalSize: 0, problems };
-  }
+  const byName = new Map(entries.map((e) => [e.name, e]));
   let totalSize = 0;
   for (const file of manifest.files) {
     if (problems.length >= MAX_PROBLEMS) break;
     const name = entryNameOf(file);
-    const entry = entries.get(name);
+    const entry = byName.get(name);
     if (!entry) {
       problems.push({ kind: "file_missing", name });
       continue;
     }
-    let data: Buffer;
-    try {
-      data = entry.read();
-    } catch (err) {
-      if (!isZipError(err)) throw err;
-      problems.push({ kind: "archive_invalid", code: err.code, entry: name });
-      continue;
-    }
+    const data = readOrReport(entry, problems);
+    if (!data) continue;
     totalSize += data.length;
-    if (data.length !== file.size || createHash("sha256").update(data).digest("hex") !== file.sha256) {
+    if (!matchesManifest(file, data)) {
       problems.push({ kind: "file_mismatch", name });
     }
+  }
+  // Damage anywhere refuses a restore, so verify reads the rest too.
+  for (const entry of unlistedEntries(opened)) {
+    if (problems.length >= MAX_PROBLEMS) break;
+    readOrReport(entry, problems);
   }
   return { ok: problems.length === 0, fileCount: manifest.files.length, totalSize, problems };
 }
 
-/** An archive kept as it came (a GitHub repository, an imported ZIP): every entry must read back intact. */
-function verifyPlain(entries: ZipEntry[], problems: VerifyProblem[]): VerifyResult {
+/** An archive kept as it came: every entry must read back intact. */
+function verifyPlain(entries: Parameters<typeof readOrReport>[0][], problems: VerifyProblem[]): VerifyResult {
   let fileCount = 0;
   let totalSize = 0;
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    if (readEntry(entry, problems)) {
+    if (readOrReport(entry, problems)) {
       fileCount++;
       totalSize += entry.size;
     }
@@ -74,13 +78,12 @@ function verifyPlain(entries: ZipEntry[], problems: VerifyProblem[]): VerifyResu
   return { ok: problems.length === 0, fileCount, totalSize, problems };
 }
 
-function readEntry(entry: ZipEntry, problems: VerifyProblem[]): boolean {
+function readOrReport(entry: Parameters<typeof readEntry>[0], problems: VerifyProblem[]): Buffer | undefined {
   try {
-    entry.read();
-    return true;
+    return readEntry(entry);
   } catch (err) {
-    if (!isZipError(err)) throw err;
+    if (!isArchiveError(err)) throw err;
     problems.push({ kind: "archive_invalid", code: err.code, entry: entry.name });
-    return false;
+    return undefined;
   }
 }

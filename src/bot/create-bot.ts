@@ -96,7 +96,7 @@ export function createBot(deps: BotDeps) {
   app.use(createConversation(saveCodeConversation({ files: deps.files, download }), SAVE_CODE));
   app.use(createConversation(editFileConversation({ files: deps.files }), EDIT_FILE));
   app.use(createConversation(backupNoteConversation({ backups: deps.backups }), BACKUP_NOTE));
-  app.use(createConversation(restoreConversation({ backups: deps.backups, restore: deps.restore, download }), RESTORE));
+  app.use(createConversation(restoreConversation({ restore: deps.restore, download }), RESTORE));
 
   app.use(startFeature());
   app.use(filesFeature({ files: deps.files }));

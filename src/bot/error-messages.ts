@@ -4,7 +4,7 @@ import { DriveError } from "../drive/drive-errors.js";
 import { FileError } from "../files/file-types.js";
 import { MAX_NOTE_LENGTH } from "../files/tags.js";
 import { GitHubError } from "../imports/github.js";
-import { ArchiveError } from "../restore/restore-archive.js";
+import { ArchiveError } from "../archive/archive-loader.js";
 import { RestoreError } from "../restore/restore-types.js";
 import { raw, type MessageVars, type Translate } from "./html.js";
 import { DownloadTooLargeError } from "./telegram-files.js";

@@ -18,40 +18,16 @@ export interface LibraryStats {
   backupZipBytes: number;
 }
 
-const LIVE = { deletedAt: { $exists: false } };
-
 /** Whole-database counts; aggregations only (no contents read, no per-user loops). */
-export async function collectStats({ files, backups }: Services): Promise<LibraryStats> {
-  const opts = { allowDiskUse: true };
-  const [users] = await files.files.aggregate<{ n: number }>([{ $group: { _id: "$userId" } }, { $count: "n" }], opts).toArray();
-  const [latest] = await files.files
-    .aggregate<{ n: number; bytes: number }>(
-      [
-        { $match: LIVE },
-        { $project: { userId: 1, fileName: 1, version: 1, size: 1 } },
-        { $sort: { userId: 1, fileName: 1, version: -1 } },
-        { $group: { _id: { userId: "$userId", fileName: "$fileName" }, size: { $first: "$size" } } },
-        { $group: { _id: null, n: { $sum: 1 }, bytes: { $sum: "$size" } } },
-      ],
-      opts,
-    )
-    .toArray();
-  const [versions] = await files.files
-    .aggregate<{ n: number; bytes: number }>([{ $match: LIVE }, { $group: { _id: null, n: { $sum: 1 }, bytes: { $sum: "$size" } } }], opts)
-    .toArray();
-  const deletedVersions = await files.files.countDocuments({ deletedAt: { $exists: true } });
+export async function collectStats({ bulk, backups }: Services): Promise<LibraryStats> {
+  const library = await bulk.totals();
   const [stored] = await backups.backups
     .aggregate<{ n: number; files: number; zip: number }>([
       { $group: { _id: null, n: { $sum: 1 }, files: { $sum: "$totalSize" }, zip: { $sum: "$zipSize" } } },
     ])
     .toArray();
   return {
-    users: users?.n ?? 0,
-    files: latest?.n ?? 0,
-    fileBytes: latest?.bytes ?? 0,
-    versions: versions?.n ?? 0,
-    versionBytes: versions?.bytes ?? 0,
-    deletedVersions,
+    ...library,
     backups: stored?.n ?? 0,
     backupFileBytes: stored?.files ?? 0,
     backupZipBytes: stored?.zip ?? 0,

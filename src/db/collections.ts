@@ -11,6 +11,15 @@ export const COLLECTIONS = {
   backupBucket: "backups",
   /** One document per user who connected Google Drive; tokens only ever encrypted. */
   driveAccounts: "drive_accounts",
+  /** GridFS bucket for file contents over the inline limit. */
+  fileContentsBucket: "file_contents",
+  restoreJournals: "restore_journals",
+  userSettings: "user_settings",
+  /** ZIPs sent for restore, staged for an hour (restore/staged-uploads.ts): documents and their GridFS bucket. */
+  stagedUploads: "staged_uploads",
+  stagedUploadBucket: "staged_upload_bytes",
+  /** Agenda's jobs (the Drive backup schedules). */
+  jobs: "agendaJobs",
 } as const;
 
 /** Creates the indexes the queries rely on. Safe to run at every start. */
@@ -22,6 +31,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(COLLECTIONS.backups).createIndex({ userId: 1, createdAt: -1 }, { name: "user_created" });
   await db.collection(COLLECTIONS.sessions).createIndex({ key: 1 }, { name: "key", unique: true });
   await db.collection(COLLECTIONS.conversations).createIndex({ key: 1 }, { name: "key", unique: true });
-  await db.collection("restore_journals").createIndex({ status: 1, heartbeatAt: 1 }, { name: "status_heartbeat" });
+  await db.collection(COLLECTIONS.restoreJournals).createIndex({ status: 1, heartbeatAt: 1 }, { name: "status_heartbeat" });
+  await db.collection(COLLECTIONS.stagedUploads).createIndex({ lastUsedAt: 1 }, { name: "expire", expireAfterSeconds: 3600 });
   await db.collection(COLLECTIONS.files).createIndex({ userId: 1, restoreId: 1 }, { name: "user_restore", sparse: true });
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { GridFSBucket, type Db, type ObjectId } from "mongodb";
+import { COLLECTIONS } from "../db/collections.js";
 import type { FileDoc } from "./file-types.js";
 
 /** Content up to this many bytes is kept inside the file's document (MongoDB caps a document at 16 MB). */
 export const INLINE_CONTENT_LIMIT = 4 * 1024 * 1024;
-export const CONTENT_BUCKET = "file_contents";
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
@@ -15,7 +15,7 @@ export class ContentStore {
   private readonly bucket: GridFSBucket;
 
   constructor(db: Db) {
-    this.bucket = new GridFSBucket(db, { bucketName: CONTENT_BUCKET });
+    this.bucket = new GridFSBucket(db, { bucketName: COLLECTIONS.fileContentsBucket });
   }
 
   /** The fields to put on a new document for this text. */

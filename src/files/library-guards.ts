@@ -1,6 +1,7 @@
 /** Queries behind the library's two guards: the size cap and "no two live names a file system would confuse". */
 import type { Collection } from "mongodb";
-import type { FileDoc } from "./file-types.js";
+import type { Events } from "../events.js";
+import { FileError, type FileDoc, type LibraryLimits } from "./file-types.js";
 import { fileNameKey } from "./text.js";
 
 /** Live versions (history included) and their bytes. */
@@ -34,4 +35,23 @@ export async function liveTwinOf(files: Collection<FileDoc>, userId: number, fil
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Throws library_full when adding `versions` versions of `bytes` bytes would pass
+ * the cap: one rule for a single save and for bulk writes.
+ */
+export async function checkRoom(
+  files: Collection<FileDoc>,
+  limits: LibraryLimits,
+  events: Events,
+  userId: number,
+  versions: number,
+  bytes: number,
+): Promise<void> {
+  const used = await libraryUsage(files, userId);
+  if (used.versions + versions > limits.maxVersions || used.bytes + bytes > limits.maxBytes) {
+    events.emit("library_full", "warn", { userId, versions: used.versions, bytes: used.bytes });
+    throw new FileError("library_full");
+  }
 }

@@ -1,6 +1,6 @@
 import type { BackupService } from "../backups/backup-service.js";
 import type { BackupSummary } from "../backups/backup-types.js";
-import { loadArchive, type ImportLimits } from "../restore/restore-archive.js";
+import { loadArchive, type ImportLimits } from "../archive/archive-loader.js";
 import type { GitHubClient, RepoRef } from "./github.js";
 
 /**

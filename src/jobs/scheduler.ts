@@ -1,3 +1,4 @@
+import { COLLECTIONS } from "../db/collections.js";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { MongoBackend } from "@agendajs/mongo-backend";
@@ -12,7 +13,7 @@ import { SchedulerMetrics } from "./scheduler-metrics.js";
 import { runSelfCheck } from "./self-check-job.js";
 import { RunInterrupted, UploadJobs } from "./upload-job.js";
 
-export const JOBS_COLLECTION = "agendaJobs";
+export const JOBS_COLLECTION = COLLECTIONS.jobs;
 const OUR_JOBS = Object.values(JOB);
 /** A job due longer ago than this and not started makes /health say "degraded". */
 export const OVERDUE_GRACE_MS = 10 * 60 * 1000;

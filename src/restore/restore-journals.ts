@@ -1,10 +1,10 @@
+import { COLLECTIONS } from "../db/collections.js";
 import { randomUUID } from "node:crypto";
 import { ObjectId, type Collection, type Db } from "mongodb";
 import type { Events } from "../events.js";
-import type { FileLibrary } from "../files/file-library.js";
+import type { LibraryBulk } from "../files/library-bulk.js";
 import { RestoreError, type RestoreJournal } from "./restore-types.js";
 
-export const JOURNALS = "restore_journals";
 
 /**
  * The journal of each restore owns the truth about it: `applying` while versions go
@@ -15,7 +15,7 @@ export const JOURNALS = "restore_journals";
  */
 export class RestoreJournals {
   private readonly journals: Collection<RestoreJournal>;
-  private readonly files: FileLibrary;
+  private readonly bulk: LibraryBulk;
   private readonly events: Events;
   private readonly now: () => Date;
   private readonly leaseMs: number;
@@ -28,14 +28,14 @@ export class RestoreJournals {
 
   constructor(deps: {
     db: Db;
-    files: FileLibrary;
+    bulk: LibraryBulk;
     events: Events;
     clock?: () => Date;
     leaseMs?: number;
     rollbackRetry?: { firstMs: number; maxMs: number };
   }) {
-    this.journals = deps.db.collection<RestoreJournal>(JOURNALS);
-    this.files = deps.files;
+    this.journals = deps.db.collection<RestoreJournal>(COLLECTIONS.restoreJournals);
+    this.bulk = deps.bulk;
     this.events = deps.events;
     this.now = deps.clock ?? (() => new Date());
     this.leaseMs = deps.leaseMs ?? 30_000;
@@ -101,7 +101,7 @@ export class RestoreJournals {
         { $set: { status: "rolling_back", heartbeatAt: this.now(), instanceId: this.instanceId } },
       );
     }
-    const removed = await this.files.removeRestored(userId, restoreId);
+    const removed = await this.bulk.removeRestored(userId, restoreId);
     const done = await this.journals.updateOne(
       { _id: restoreId, userId, status: { $in: ["applying", "rolling_back"] } },
       { $set: { status: "rolled_back", finishedAt: this.now() } },

@@ -2,12 +2,15 @@ import { ObjectId, type Db } from "mongodb";
 import type { BackupService } from "../backups/backup-service.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
+import type { LibraryBulk } from "../files/library-bulk.js";
 import type { BulkVersionInput, FileSummary } from "../files/file-types.js";
 import { fileNameKey, fileNameProblem } from "../files/text.js";
-import { archiveLimits, type ArchiveLimits, type ArchiveOrigin } from "./archive-limits.js";
-import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "./restore-archive.js";
+import { archiveLimits, type ArchiveLimits, type ArchiveOrigin } from "../archive/archive-limits.js";
+import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "../archive/archive-loader.js";
 import { decisionFor, firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
 import { RestoreJournals } from "./restore-journals.js";
+import { StagedUploads } from "./staged-uploads.js";
+import { originOfBackup, type BackupSummary } from "../backups/backup-types.js";
 import {
   RestoreError,
   type ConflictCard,
@@ -16,7 +19,6 @@ import {
   type RestoreResult,
 } from "./restore-types.js";
 
-export { JOURNALS } from "./restore-journals.js";
 /** Conflict cards carried into the conversation; more than this are decided with "apply to all". */
 const MAX_CARDS = 200;
 const MAX_DIFF_LINE = 120;
@@ -27,16 +29,22 @@ const MAX_DIFF_LINE = 120;
  * Restores only ever add versions, so rollback (now or after a crash) is exact:
  * remove what this restore added.
  */
+/** What a restore reads: a stored backup, or a ZIP the user sent, staged once (staged-uploads.ts). */
+export type RestoreSource = { backupId: string } | { uploadId: string };
+
 export class RestoreService {
   private readonly journal: RestoreJournals;
   private readonly files: FileLibrary;
+  private readonly bulk: LibraryBulk;
   private readonly backups: BackupService;
   private readonly events: Events;
   private readonly limits: ArchiveLimits;
+  private readonly uploads: StagedUploads;
 
   constructor(deps: {
     db: Db;
     files: FileLibrary;
+    bulk: LibraryBulk;
     backups: BackupService;
     events: Events;
     clock?: () => Date;
@@ -46,9 +54,13 @@ export class RestoreService {
     rollbackRetry?: { firstMs: number; maxMs: number };
     /** Limits per archive origin (archive-limits.ts); default: the defaults, own backups following the library cap. */
     archiveLimits?: ArchiveLimits;
+    /** Where uploaded archives are staged; one over the same database otherwise. */
+    uploads?: StagedUploads;
   }) {
+    this.uploads = deps.uploads ?? new StagedUploads(deps);
     this.journal = new RestoreJournals(deps);
     this.files = deps.files;
+    this.bulk = deps.bulk;
     this.backups = deps.backups;
     this.events = deps.events;
     this.limits = deps.archiveLimits ?? archiveLimits({ library: deps.files.limits });
@@ -64,8 +76,59 @@ export class RestoreService {
     this.journal.onDeferredRollback(listener);
   }
 
-  /** Validates the whole archive (throws ArchiveError) and shows what a restore would change. */
-  async preview(userId: number, bytes: Buffer, hint?: ArchiveHint, origin: ArchiveOrigin = "upload"): Promise<RestorePreview> {
+  /** Validates the whole archive from its source (throws ArchiveError) and shows what a restore would change. */
+  async preview(userId: number, source: RestoreSource): Promise<RestorePreview> {
+    const { bytes, hint, origin } = await this.read(userId, source);
+    return this.previewBytes(userId, bytes, hint, origin);
+  }
+
+  /**
+   * Restores from the source with the user's decisions. A stored backup being restored
+   * is protected from the emergency backup's retention.
+   */
+  async apply(userId: number, source: RestoreSource, decisions: RestoreDecisions): Promise<RestoreResult> {
+    const { bytes, hint, origin } = await this.read(userId, source);
+    const sourceBackupId = "backupId" in source ? source.backupId : undefined;
+    return this.applyBytes(userId, bytes, decisions, hint, { sourceBackupId, origin });
+  }
+
+  /**
+   * Keeps an uploaded archive as an imported backup instead of restoring it: validated first,
+   * recorded with its files' count and total size (history included), then the staged upload goes.
+   */
+  async keepUpload(userId: number, uploadId: string): Promise<BackupSummary> {
+    const { bytes, fileName } = await this.uploads.read(userId, uploadId);
+    const archive = loadArchive(bytes, this.limits.upload);
+    const versions = archive.files.flatMap((f) => [f, ...(f.history ?? [])]);
+    const kept = await this.backups.storeImported(userId, bytes, {
+      type: "imported_zip",
+      fileCount: archive.files.length,
+      totalSize: versions.reduce((sum, f) => sum + f.size, 0),
+      source: fileName,
+    });
+    await this.uploads.discard(userId, uploadId);
+    return kept;
+  }
+
+  /** Stages a ZIP the user sent, once, for the steps of one restore: returns its upload id (owner-scoped, expiring). */
+  stageUpload(userId: number, bytes: Buffer, fileName: string): Promise<string> {
+    return this.uploads.stage(userId, bytes, fileName);
+  }
+
+  /** The restore that used an upload is over: its staged bytes go now rather than at expiry. */
+  endUpload(userId: number, uploadId: string): Promise<void> {
+    return this.uploads.discard(userId, uploadId);
+  }
+
+  /** The archive bytes a source names, with the limits of where they come from. */
+  private async read(userId: number, source: RestoreSource): Promise<{ bytes: Buffer; hint?: ArchiveHint; origin: ArchiveOrigin }> {
+    if ("uploadId" in source) return { bytes: (await this.uploads.read(userId, source.uploadId)).bytes, origin: "upload" };
+    const { bytes, backup } = await this.backups.download(userId, source.backupId);
+    return { bytes, hint: backup.repo ? repoHint(backup.repo) : undefined, origin: originOfBackup(backup.type) };
+  }
+
+  /** Validates archive bytes already in hand (throws ArchiveError) and shows what a restore would change. */
+  async previewBytes(userId: number, bytes: Buffer, hint?: ArchiveHint, origin: ArchiveOrigin = "upload"): Promise<RestorePreview> {
     await this.journal.ensureNoneUnfinished(userId);
     const archive = loadArchive(bytes, this.limits[origin], hint);
     const { plan, library } = await this.plan(userId, archive);
@@ -73,7 +136,7 @@ export class RestoreService {
     const fresh = plan.new.flatMap((f) => [f, ...(f.history ?? [])]);
     if (fresh.length) await this.files.checkRoom(userId, fresh.length, fresh.reduce((sum, f) => sum + f.size, 0));
     const shown = plan.conflicts.slice(0, MAX_CARDS);
-    const currents = await this.files.readContents(
+    const currents = await this.bulk.readContents(
       userId,
       shown.map((c) => c.current.id),
     );
@@ -115,7 +178,7 @@ export class RestoreService {
    * `sourceBackupId`: the stored backup being restored, which the emergency backup's retention must not prune.
    * `origin`: where the archive comes from, which decides its limits (archive-limits.ts); default "upload".
    */
-  async apply(
+  async applyBytes(
     userId: number,
     bytes: Buffer,
     decisions: RestoreDecisions,
@@ -126,7 +189,7 @@ export class RestoreService {
     const archive = loadArchive(bytes, this.limits[opts.origin ?? "upload"], hint);
     const { plan, library } = await this.plan(userId, archive);
     // Names the library has held before (now deleted) keep their own history: see operations().
-    const held = await this.files.maxVersions(
+    const held = await this.bulk.maxVersions(
       userId,
       plan.new.filter((f) => f.history?.length).map((f) => f.name),
     );
@@ -157,7 +220,7 @@ export class RestoreService {
     const { beforeBatch, finished } = await this.journal.begin(userId, restoreId, emergency.id);
     let retrying = false;
     try {
-      await this.files.addVersionsInBulk(userId, inputs, restoreId, { beforeBatch });
+      await this.bulk.addVersionsInBulk(userId, inputs, restoreId, { beforeBatch });
       await this.journal.complete(userId, restoreId, withoutEmergency(result));
     } catch (err) {
       this.events.emit("restore_failed", "error", { userId, files: inputs.length, error: (err as Error).message });
@@ -194,7 +257,7 @@ export class RestoreService {
 
   private async plan(userId: number, archive: LoadedArchive): Promise<{ plan: RestorePlan<ArchiveFile, FileSummary>; library: FileSummary[] }> {
     // Case-only and NFC/NFD twins of archive names are conflicts too (restore-planner.ts).
-    const library = await this.files.latestOf(userId, await this.files.liveNamesLike(userId, archive.files.map((f) => f.name)));
+    const library = await this.bulk.latestOf(userId, await this.bulk.liveNamesLike(userId, archive.files.map((f) => f.name)));
     const plan = planRestore(archive.files, library, archive.rejected);
     return { plan, library };
   }
@@ -249,4 +312,10 @@ function withoutEmergency(result: RestoreResult): Omit<RestoreResult, "emergency
 
 function toInput(file: ArchiveFile, fileName: string): BulkVersionInput {
   return { fileName, content: file.content, language: file.language, tags: file.tags, note: file.note };
+}
+
+/** How a GitHub backup's zipball folder splits (`owner-repo-sha`), from the repository it recorded. */
+function repoHint(repo: { name: string; branch?: string }): ArchiveHint {
+  const [owner, name] = repo.name.includes("/") ? repo.name.split("/") : [undefined, repo.name];
+  return { owner, repo: name, ref: repo.branch };
 }

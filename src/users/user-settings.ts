@@ -1,3 +1,4 @@
+import { COLLECTIONS } from "../db/collections.js";
 import type { Collection, Db } from "mongodb";
 
 export const SUPPORTED_LOCALES = ["en", "he"] as const;
@@ -18,7 +19,7 @@ export class UserSettings {
   private readonly collection: Collection<SettingsDoc>;
 
   constructor(deps: { db: Db }) {
-    this.collection = deps.db.collection<SettingsDoc>("user_settings");
+    this.collection = deps.db.collection<SettingsDoc>(COLLECTIONS.userSettings);
   }
 
   async getLocale(userId: number): Promise<Locale | undefined> {

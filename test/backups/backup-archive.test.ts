@@ -6,8 +6,8 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
-import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../../src/backups/backup-archive.js";
-import { parseManifest, type Manifest, type ManifestFile } from "../../src/backups/manifest.js";
+import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../../src/archive/archive-writer.js";
+import { parseManifest, type Manifest, type ManifestFile } from "../../src/archive/manifest.js";
 
 const AT = new Date("2025-01-15T10:30:00Z");
 const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");

@@ -7,7 +7,7 @@ import JSZip from "jszip";
 import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupError } from "../../src/backups/backup-types.js";
-import { parseManifest } from "../../src/backups/manifest.js";
+import { parseManifest } from "../../src/archive/manifest.js";
 import { startServices, type TestServices } from "../support/services.js";
 
 let env: TestServices;
@@ -95,7 +95,7 @@ describe("BackupService.create", () => {
     const user = 103;
     for (let i = 0; i < 30; i++) await files.save(user, { fileName: `f${String(i).padStart(2, "0")}.txt`, content: randomBytes(40_000).toString("base64") });
     // A later file whose content lives in GridFS but whose bytes are gone: reading it fails mid-archive.
-    await files.files.insertOne({
+    await env.db.collection("files").insertOne({
       _id: new ObjectId(),
       userId: user,
       fileName: "zz-broken.txt",

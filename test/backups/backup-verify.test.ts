@@ -5,21 +5,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { verifyArchive } from "../../src/backups/backup-verify.js";
-import { backupToBuffer, buildRawZip, textEntry } from "../restore/hostile-zips.js";
+import { backupToBuffer, buildRawZip, listed, textEntry } from "../restore/hostile-zips.js";
 
 const sha = (data: string): string => createHash("sha256").update(data).digest("hex");
-const listed = (file_name: string, content: string, extra: Record<string, unknown> = {}) => ({
-  file_name,
-  programming_language: "python",
-  note: "",
-  tags: [],
-  version: 1,
-  created_at: "2025-01-01T00:00:00.000Z",
-  updated_at: "2025-01-01T00:00:00.000Z",
-  size: Buffer.byteLength(content),
-  sha256: sha(content),
-  ...extra,
-});
 const backup = (files: unknown[], entries: { name: string; body: string }[]): Buffer =>
   buildRawZip([...entries.map((e) => textEntry(e.name, e.body)), textEntry("metadata.json", JSON.stringify({ version: "1.0", files }))]);
 

@@ -37,7 +37,7 @@ describe("events", () => {
     expect(event("backup_verified")[0]).toMatchObject({ userId: user, fileCount: 1, totalSize: 32 });
     expect(event("backup_deleted")[0]).toMatchObject({ userId: user, count: 1 });
 
-    await services.restore.apply(user, await backupZip({ "n.py": `x = "${SECRET}"` }), { defaultAction: "replace" });
+    await services.restore.applyBytes(user, await backupZip({ "n.py": `x = "${SECRET}"` }), { defaultAction: "replace" });
     expect(event("restore_started")[0]).toMatchObject({ userId: user, files: 1 });
     expect(event("restore_completed")[0]).toMatchObject({ userId: user, restored: 1, new: 1, replaced: 0 });
 

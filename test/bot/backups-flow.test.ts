@@ -159,7 +159,7 @@ describe("backups through the bot", () => {
   it("a failure while creating tells the user and leaves nothing behind", async () => {
     const user = h.fake.user(306);
     await h.services.files.save(306, { fileName: "ok.txt", content: "fine" });
-    await h.services.files.files.insertOne({
+    await h.db.collection("files").insertOne({
       _id: new ObjectId(), userId: 306, fileName: "zz.txt", language: "text", contentId: new ObjectId(),
       sha256: sha("x"), size: 1, tags: [], note: "", version: 1, createdAt: new Date(), updatedAt: new Date(),
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FileLibrary } from "../../src/files/file-library.js";
+import type { FileDoc } from "../../src/files/file-types.js";
+import type { LibraryBulk } from "../../src/files/library-bulk.js";
 import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
 import type { FakeUser, SentMessage } from "../support/fake-telegram/index.js";
 import { backupZip, legacyZip, plainZip } from "../support/zip-fixtures.js";
@@ -17,7 +18,7 @@ const texts = (user: FakeUser, n: number) => h.fake.sent(user.id).slice(-n).map(
 
 /** A library snapshot: every version of every file, content included. */
 async function snapshot(userId: number) {
-  const docs = await h.services.files.files.find({ userId }, { sort: { fileName: 1, version: 1 } }).toArray();
+  const docs = await h.db.collection<FileDoc>("files").find({ userId }, { sort: { fileName: 1, version: 1 } }).toArray();
   return docs.map((d) => ({ name: d.fileName, version: d.version, sha: d.sha256, deleted: !!d.deletedAt }));
 }
 async function content(userId: number, name: string) {
@@ -141,12 +142,12 @@ describe("restore conversation", () => {
     const backup = await setUpChangedLibrary(408);
     const before = await snapshot(408);
     const files = h.services.files;
-    const failing = Object.create(files) as FileLibrary;
+    const failing = Object.create(h.services.bulk) as LibraryBulk;
     failing.addVersionsInBulk = async (userId, inputs, restoreId) => {
-      await files.addVersionsInBulk(userId, inputs.slice(0, 1), restoreId); // some writes land…
+      await h.services.bulk.addVersionsInBulk(userId, inputs.slice(0, 1), restoreId); // some writes land…
       throw new Error("disk full"); // …then the rest fail
     };
-    h.bot = h.newBot({ restore: new (h.services.restore.constructor as never as typeof import("../../src/restore/restore-service.js").RestoreService)({ db: h.db, files: failing, backups: h.services.backups, events: h.events }) }).bot;
+    h.bot = h.newBot({ restore: new (h.services.restore.constructor as never as typeof import("../../src/restore/restore-service.js").RestoreService)({ db: h.db, files, bulk: failing, backups: h.services.backups, events: h.events }) }).bot;
     await h.send(user.pressButtonByText(await startRestoreFromBackup(user, backup.id), "♻️ Replace all"));
     expect(last(user).text).toBe("⚠️ The restore failed part-way, so I rolled everything back: your library is exactly as it was before. Please try again.");
     expect(await snapshot(408)).toEqual(before);

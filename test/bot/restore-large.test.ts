@@ -23,13 +23,13 @@ async function seed(userId: number, count: number, versions: number): Promise<vo
   for (let v = 1; v <= versions; v++) {
     for (let i = 0; i < count; i++) inputs.push({ fileName: `lib/m${i}.ts`, content: `export const v = ${v}; // ${i}\n`, tags: [], note: "" });
   }
-  await h.services.files.addVersionsInBulk(userId, inputs, new ObjectId());
+  await h.services.bulk.addVersionsInBulk(userId, inputs, new ObjectId());
 }
 
 /** Backs the library up, loses every file (as on a new server), restores the stored backup through ♻️ Restore. */
 async function backUpLoseAndRestore(user: FakeUser, withHistory: boolean): Promise<string[]> {
   const backup = await h.services.backups.create(user.id, { withHistory });
-  await h.services.files.files.deleteMany({ userId: user.id });
+  await h.db.collection("files").deleteMany({ userId: user.id });
   await h.send(user.sendText("/restore"));
   await h.send(user.pressButton(last(user), `b:rs:${backup.id}`));
   const preview = last(user);
@@ -47,7 +47,7 @@ describe("a library past 10,000 files restores through the bot", () => {
     await seed(user.id, 10_001, 1);
     const [done] = await backUpLoseAndRestore(user, false);
     expect(done).toMatch(/^✅ Restored 10,?001 files: 10,?001 new/);
-    expect(await h.services.files.files.countDocuments({ userId: user.id })).toBe(10_001);
+    expect(await h.db.collection("files").countDocuments({ userId: user.id })).toBe(10_001);
   }, 180_000);
 
   it("with history (20,002 versions)", async () => {
@@ -56,7 +56,7 @@ describe("a library past 10,000 files restores through the bot", () => {
     const [done] = await backUpLoseAndRestore(user, true);
     expect(done).toMatch(/^✅ Restored 10,?001 files/);
     expect(done).toMatch(/10,?001 earlier versions from the backup came back/);
-    expect(await h.services.files.files.countDocuments({ userId: user.id })).toBe(20_002);
+    expect(await h.db.collection("files").countDocuments({ userId: user.id })).toBe(20_002);
   }, 180_000);
 });
 
@@ -73,6 +73,6 @@ describe("the library cap through the bot", () => {
     await capped.send(user.sendDocument(Buffer.from("b = 1\n"), "b.py"));
     await capped.send(user.sendDocument(Buffer.from("c = 1\n"), "c.py"));
     expect(capped.fake.lastSent(user.id)!.text).toMatch(/^Your library is full/);
-    expect(await capped.services.files.liveNames(user.id)).toHaveLength(2);
+    expect(await capped.db.collection("files").distinct("fileName", { userId: user.id, deletedAt: { $exists: false } })).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import { MongoClient, type Db } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices } from "../../src/app.js";
-import type { FileLibrary } from "../../src/files/file-library.js";
+import type { LibraryBulk } from "../../src/files/library-bulk.js";
 import { RestoreService } from "../../src/restore/restore-service.js";
 import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
 import type { FakeUser } from "../support/fake-telegram/index.js";
@@ -32,10 +32,10 @@ const zip = () => plainZip(Object.fromEntries(Array.from({ length: 8 }, (_, i) =
 /** A restore service over the cut-able connection that cuts it before its third batch of two. */
 function restoreCutMidway(): RestoreService {
   const base = createServices({ db: cutDb, events: h.events });
-  const files = Object.create(base.files) as FileLibrary;
+  const bulk = Object.create(base.bulk) as LibraryBulk;
   let batch = 0;
-  files.addVersionsInBulk = (userId, inputs, restoreId, opts = {}) =>
-    base.files.addVersionsInBulk(userId, inputs, restoreId, {
+  bulk.addVersionsInBulk = (userId, inputs, restoreId, opts = {}) =>
+    base.bulk.addVersionsInBulk(userId, inputs, restoreId, {
       ...opts,
       batchSize: 2,
       beforeBatch: async () => {
@@ -44,7 +44,7 @@ function restoreCutMidway(): RestoreService {
       },
     });
   // The background retry waits long here, so the state in between can be looked at.
-  return new RestoreService({ db: cutDb, files, backups: base.backups, events: h.events, rollbackRetry: { firstMs: 60_000, maxMs: 60_000 } });
+  return new RestoreService({ db: cutDb, files: base.files, bulk, backups: base.backups, events: h.events, rollbackRetry: { firstMs: 60_000, maxMs: 60_000 } });
 }
 
 describe("restore through the bot when things fail", () => {
@@ -76,7 +76,7 @@ describe("restore through the bot when things fail", () => {
     services.backups.create = async () => {
       throw new Error("GridFS is full");
     };
-    h.bot = h.newBot({ restore: new RestoreService({ db: h.db, files: services.files, backups: services.backups, events: h.events }) }).bot;
+    h.bot = h.newBot({ restore: new RestoreService({ db: h.db, files: services.files, bulk: services.bulk, backups: services.backups, events: h.events }) }).bot;
     await h.send(user.sendDocument(await zip(), "sources.zip"));
     await h.send(user.pressButtonByText(last(user), "♻️ Restore"));
     expect(last(user).text).toBe(

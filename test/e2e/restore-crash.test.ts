@@ -8,7 +8,6 @@ import { COLLECTIONS, ensureIndexes } from "../../src/db/collections.js";
 import { Events } from "../../src/events.js";
 import type { FileDoc } from "../../src/files/file-types.js";
 import { createLogger } from "../../src/logger.js";
-import { JOURNALS } from "../../src/restore/restore-service.js";
 import type { RestoreJournal } from "../../src/restore/restore-types.js";
 import { createFakeTelegram, type FakeServer } from "../support/fake-telegram/index.js";
 import { startMongoTestServer, type MongoTestServer } from "../support/mongo-server/server.js";
@@ -128,7 +127,7 @@ describe("crash safety of a restore (the real process, SIGKILL mid-restore)", ()
     user.pressButtonByText(await preview, "♻️ Restore");
 
     // 4. Kill it between two batches: the journal says "applying" and only part of the versions are in.
-    const journals = db.collection<RestoreJournal>(JOURNALS);
+    const journals = db.collection<RestoreJournal>(COLLECTIONS.restoreJournals);
     const files = db.collection<FileDoc>(COLLECTIONS.files);
     let restoreId: ObjectId | undefined;
     let seenAtKill = 0;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileError } from "../../src/files/file-types.js";
+import { FileError, type FileDoc } from "../../src/files/file-types.js";
 import { INLINE_CONTENT_LIMIT } from "../../src/files/content-store.js";
 import { startServices, type TestServices } from "../support/services.js";
 
@@ -120,13 +120,13 @@ describe("FileLibrary", () => {
     await files.save(user, { fileName: "readme.md", content: "# a" });
     await expect(files.save(user, { fileName: "README.md", content: "# b" })).rejects.toMatchObject({ code: "name_twin" });
     await expect(files.save(user, { fileName: "CAFE\u0301.PY", content: "3" })).rejects.toMatchObject({ code: "name_twin" });
-    expect(await files.liveNames(user)).toEqual(expect.arrayContaining(["caf\u00e9.py", "readme.md"]));
-    expect(await files.liveNames(user)).toHaveLength(2);
+    expect(await env.db.collection("files").distinct("fileName", { userId: user, deletedAt: { $exists: false } })).toEqual(expect.arrayContaining(["caf\u00e9.py", "readme.md"]));
+    expect(await env.db.collection("files").distinct("fileName", { userId: user, deletedAt: { $exists: false } })).toHaveLength(2);
     // Once the twin is deleted the other spelling is free; another user is never affected.
     await files.remove(user, (await files.getLatest(user, "readme.md"))!.id);
     const readme = (await files.versions(user, "readme.md"))[0];
     expect(readme).toBeUndefined();
-    const gone = await files.files.findOne({ userId: user, fileName: "readme.md" });
+    const gone = await env.db.collection<FileDoc>("files").findOne({ userId: user, fileName: "readme.md" });
     expect((await files.save(user, { fileName: "README.md", content: "# b" })).status).toBe("created");
     expect(await files.undoRemove(user, gone!._id.toHexString())).toBeUndefined(); // its twin holds the name now
     expect((await files.save(4712, { fileName: "README.MD", content: "# c" })).status).toBe("created");
@@ -157,7 +157,7 @@ describe("FileLibrary", () => {
     await files.remove(user, gone.file.id);
     const bobs = await files.save(BOB, { fileName: "bob.py", content: "bob\n" });
 
-    const got = await files.readContents(user, [small.file.id, large.file.id, gone.file.id, bobs.file.id, "not-an-id"]);
+    const got = await env.services.bulk.readContents(user, [small.file.id, large.file.id, gone.file.id, bobs.file.id, "not-an-id"]);
     expect([...got.keys()].sort()).toEqual([small.file.id, large.file.id].sort());
     expect(got.get(small.file.id)).toBe("small\n");
     expect(got.get(large.file.id)).toBe(big);

@@ -4,8 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ArchiveError, loadArchive, type LoadedArchive } from "../../src/restore/restore-archive.js";
-import { buildRawZip, MIB, textEntry, type RawEntry } from "./hostile-zips.js";
+import { ArchiveError, loadArchive, type LoadedArchive } from "../../src/archive/archive-loader.js";
+import { buildRawZip, listed, MIB, textEntry, type RawEntry } from "./hostile-zips.js";
 
 const sha = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 const names = (a: LoadedArchive): string[] => a.files.map((f) => f.name);
@@ -32,18 +32,6 @@ const unixEntry = (name: string, mode: number, content: string): RawEntry => ({
 /** An old Windows tool: host 0 (MS-DOS), no UTF-8 flag, backslashes, CP437 bytes. */
 const dosEntry = (name: Buffer | string, content = "x\n"): RawEntry => ({ name, content: Buffer.from(content), flags: 0, versionMadeBy: 0x0014 });
 
-const listed = (file_name: string, content: string, extra: Record<string, unknown> = {}) => ({
-  file_name,
-  programming_language: "python",
-  note: "",
-  tags: [],
-  version: 1,
-  created_at: "2025-01-01T00:00:00.000Z",
-  updated_at: "2025-01-02T00:00:00.000Z",
-  size: Buffer.byteLength(content),
-  sha256: sha(content),
-  ...extra,
-});
 const manifestEntry = (files: unknown[]): RawEntry => textEntry("metadata.json", JSON.stringify({ version: "1.0", backup_type: "full_backup", files }));
 
 describe("names as other tools write them", () => {

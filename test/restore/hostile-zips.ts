@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * Fixture builders for restore-archive tests: valid archives through our own
  * writers, hostile ones through the raw builder of test/zip (every field under
@@ -5,8 +6,8 @@
  */
 import { PassThrough } from "node:stream";
 import * as zlib from "node:zlib";
-import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../../src/backups/backup-archive.js";
-import { MANIFEST_NAME } from "../../src/backups/manifest.js";
+import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../../src/archive/archive-writer.js";
+import { MANIFEST_NAME } from "../../src/archive/manifest.js";
 import { buildRawZip, type RawEntry } from "../zip/raw-zip.js";
 import { zipToBuffer } from "../zip/helpers.js";
 
@@ -92,3 +93,21 @@ export function overlappingBomb(copies = 50): Buffer {
   const name = (i: number): string => `f${String(i).padStart(3, "0")}.txt`;
   return buildRawZip(Array.from({ length: copies }, (_, i) => ({ name: name(i), content, ...(i > 0 ? { localHeaderOf: 0 } : {}) })));
 }
+
+/** A manifest file entry as our backups write it, for `content`. */
+export const listed = (file_name: string, content: string | Buffer, extra: Record<string, unknown> = {}) => ({
+  file_name,
+  programming_language: "python",
+  note: "",
+  tags: [],
+  version: 1,
+  created_at: "2025-01-01T00:00:00.000Z",
+  updated_at: "2025-01-01T00:00:00.000Z",
+  size: Buffer.byteLength(content),
+  sha256: createHash("sha256").update(content).digest("hex"),
+  ...extra,
+});
+
+/** A codevault archive built raw: `entries` then metadata.json listing `files`. */
+export const rawBackup = (files: unknown[], entries: RawEntry[]): Buffer =>
+  buildRawZip([...entries, textEntry("metadata.json", JSON.stringify({ version: "1.0", backup_type: "full_backup", files }))]);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ArchiveSourceFile } from "../../src/backups/backup-archive.js";
+import type { ArchiveSourceFile } from "../../src/archive/archive-writer.js";
 import {
   ArchiveError,
   loadArchive,
@@ -9,7 +9,7 @@ import {
   type ArchiveHint,
   type ImportLimits,
   type LoadedArchive,
-} from "../../src/restore/restore-archive.js";
+} from "../../src/archive/archive-loader.js";
 import {
   backupToBuffer,
   bombEntry,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FileDoc } from "../../src/files/file-types.js";
 import { startServices, type TestServices } from "../support/services.js";
 
 let env: TestServices;
@@ -9,7 +10,7 @@ afterAll(() => env?.stop());
 
 /** Every version of a user's file, oldest first: [version, content]. */
 async function versions(userId: number, fileName: string): Promise<[number, string][]> {
-  const docs = await env.services.files.files.find({ userId, fileName }, { sort: { version: 1 } }).toArray();
+  const docs = await env.db.collection<FileDoc>("files").find({ userId, fileName }, { sort: { version: 1 } }).toArray();
   return docs.map((d) => [d.version, d.content ?? "(in GridFS)"]);
 }
 
@@ -26,7 +27,7 @@ describe("restoring a backup made with history", () => {
 
     // Another account (or this one on a new server) restores it into an empty library.
     const fresh = 901;
-    const result = await env.services.restore.apply(fresh, bytes, {});
+    const result = await env.services.restore.applyBytes(fresh, bytes, {});
     expect(result).toMatchObject({ restored: 2, new: 2, olderVersions: 2, rejected: 0 });
     expect(await versions(fresh, "app.py")).toEqual([
       [1, "v1\n"],
@@ -39,7 +40,7 @@ describe("restoring a backup made with history", () => {
     const returning = 902;
     const { file: mine } = await files.save(returning, { fileName: "app.py", content: "mine\n" });
     await files.remove(returning, mine.id);
-    const again = await env.services.restore.apply(returning, bytes, {});
+    const again = await env.services.restore.applyBytes(returning, bytes, {});
     expect(again).toMatchObject({ new: 2, olderVersions: 0 });
     expect(await versions(returning, "app.py")).toEqual([
       [1, "mine\n"],
@@ -55,16 +56,16 @@ describe("restoring a backup made with history", () => {
     const { bytes } = await env.services.backups.download(owner, backup.id);
 
     const target = 904;
-    const files = env.services.files;
-    const original = files.addVersionsInBulk.bind(files);
-    files.addVersionsInBulk = async (userId, inputs, restoreId, opts) => {
+    const bulk = env.services.bulk;
+    const original = bulk.addVersionsInBulk.bind(bulk);
+    bulk.addVersionsInBulk = async (userId, inputs, restoreId, opts) => {
       await original(userId, inputs, restoreId, opts);
       throw new Error("disk full"); // after every version went in
     };
     try {
-      await expect(env.services.restore.apply(target, bytes, {})).rejects.toMatchObject({ code: "apply_failed" });
+      await expect(env.services.restore.applyBytes(target, bytes, {})).rejects.toMatchObject({ code: "apply_failed" });
     } finally {
-      files.addVersionsInBulk = original;
+      bulk.addVersionsInBulk = original;
     }
     expect(await versions(target, "lib.py")).toEqual([]);
   });

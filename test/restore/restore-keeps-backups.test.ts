@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices } from "../../src/app.js";
-import { loadArchive } from "../../src/restore/restore-archive.js";
+import { loadArchive } from "../../src/archive/archive-loader.js";
 import { startServices, type TestServices } from "../support/services.js";
 
 /** Restoring never deletes a backup: each kind has its own retention, and a restore's source and fresh emergency backup are protected. */
@@ -40,7 +40,7 @@ describe("restoring a backup never deletes a backup", () => {
     }
     const oldest = made[0]!;
     const { bytes } = await services.backups.download(user, oldest);
-    const result = await services.restore.apply(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: oldest });
+    const result = await services.restore.applyBytes(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: oldest });
     expect(result).toMatchObject({ replaced: 1 });
     expect(await latestContent(services, user, "app.py")).toBe("print(1)\n");
 
@@ -64,7 +64,7 @@ describe("restoring a backup never deletes a backup", () => {
     clock.now += 60 * 24 * HOUR; // all five are older than the 30 days every emergency backup is kept
     const oldest = emergencies[0]!;
     const { bytes } = await services.backups.download(user, oldest);
-    const result = await services.restore.apply(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: oldest });
+    const result = await services.restore.applyBytes(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: oldest });
     expect(await latestContent(services, user, "lib.py")).toBe("x = 0\n");
 
     // The newest 5 are the rule, so the new one would push the oldest out; it is the source, so it stays.
@@ -119,7 +119,7 @@ describe("the emergency backup a restore takes", () => {
     const source = await services.backups.create(user);
     await services.files.save(user, { fileName: "main.py", content: "print('v3')\n" });
     const { bytes } = await services.backups.download(user, source.id);
-    const result = await services.restore.apply(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: source.id });
+    const result = await services.restore.applyBytes(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: source.id });
 
     const emergency = await services.backups.get(user, result.emergencyBackupId!);
     expect(emergency).toMatchObject({ type: "emergency", withHistory: true });

@@ -7,7 +7,7 @@
 import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileError } from "../../src/files/file-types.js";
-import { ArchiveError } from "../../src/restore/restore-archive.js";
+import { ArchiveError } from "../../src/archive/archive-loader.js";
 import { startServices, type TestServices } from "../support/services.js";
 
 let env: TestServices;
@@ -22,11 +22,11 @@ async function seed(userId: number, count: number, versions = 1): Promise<void> 
   for (let v = 1; v <= versions; v++) {
     for (let i = 0; i < count; i++) inputs.push({ fileName: `src/f${i}.py`, content: `# f${i} v${v}\n`, tags: [], note: "" });
   }
-  await env.services.files.addVersionsInBulk(userId, inputs, new ObjectId());
+  await env.services.bulk.addVersionsInBulk(userId, inputs, new ObjectId());
 }
 
 async function liveCount(userId: number): Promise<number> {
-  return env.services.files.files.countDocuments({ userId, deletedAt: { $exists: false } });
+  return env.db.collection("files").countDocuments({ userId, deletedAt: { $exists: false } });
 }
 
 describe("a library past 10,000 files", () => {
@@ -38,15 +38,15 @@ describe("a library past 10,000 files", () => {
     const { bytes } = await env.services.backups.download(owner, backup.id);
 
     const fresh = 7002;
-    const preview = await env.services.restore.preview(fresh, bytes, undefined, "own");
+    const preview = await env.services.restore.previewBytes(fresh, bytes, undefined, "own");
     expect(preview.counts).toMatchObject({ new: 10_001, rejected: 0 });
-    const result = await env.services.restore.apply(fresh, bytes, {}, undefined, { origin: "own" });
+    const result = await env.services.restore.applyBytes(fresh, bytes, {}, undefined, { origin: "own" });
     expect(result).toMatchObject({ restored: 10_001, new: 10_001 });
     expect(await liveCount(fresh)).toBe(10_001);
     const last = await env.services.files.getLatest(fresh, "src/f10000.py");
     expect(last && (await env.services.files.readContent(fresh, last.id))).toBe("# f10000 v1\n");
 
-    await expect(env.services.restore.preview(7003, bytes, undefined, "upload")).rejects.toMatchObject({
+    await expect(env.services.restore.previewBytes(7003, bytes, undefined, "upload")).rejects.toMatchObject({
       constructor: ArchiveError,
       code: "too_many_entries",
     });
@@ -58,7 +58,7 @@ describe("a library past 10,000 files", () => {
     const backup = await env.services.backups.create(owner, { withHistory: true });
     const { bytes } = await env.services.backups.download(owner, backup.id);
     const fresh = 7012;
-    const result = await env.services.restore.apply(fresh, bytes, {}, undefined, { origin: "own" });
+    const result = await env.services.restore.applyBytes(fresh, bytes, {}, undefined, { origin: "own" });
     expect(result).toMatchObject({ new: 6_000, olderVersions: 6_000, rejected: 0 });
     expect(await liveCount(fresh)).toBe(12_000);
     const history = await env.services.files.versions(fresh, "src/f5999.py");
@@ -96,8 +96,8 @@ describe("the library cap", () => {
     const { bytes } = await backups.download(source, (await backups.create(source)).id);
     const target = 7202;
     for (const name of ["x.py", "y.py", "z.py"]) await files.save(target, { fileName: name, content: name });
-    await expect(restore.preview(target, bytes, undefined, "own")).rejects.toMatchObject({ code: "library_full" });
-    await expect(restore.apply(target, bytes, {}, undefined, { origin: "own" })).rejects.toMatchObject({ code: "library_full" });
+    await expect(restore.previewBytes(target, bytes, undefined, "own")).rejects.toMatchObject({ code: "library_full" });
+    await expect(restore.applyBytes(target, bytes, {}, undefined, { origin: "own" })).rejects.toMatchObject({ code: "library_full" });
     expect(await files.usage(target)).toEqual({ versions: 3, bytes: 12 });
     expect((await backups.list(target)).items.filter((b) => b.type === "emergency")).toEqual([]);
   });

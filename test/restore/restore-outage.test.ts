@@ -1,7 +1,7 @@
 import { MongoClient, ObjectId, type Db } from "mongodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createServices, type Services } from "../../src/app.js";
-import type { FileLibrary } from "../../src/files/file-library.js";
+import type { LibraryBulk } from "../../src/files/library-bulk.js";
 import { RestoreService } from "../../src/restore/restore-service.js";
 import { RestoreError } from "../../src/restore/restore-types.js";
 import { startServices, type TestServices } from "../support/services.js";
@@ -38,10 +38,10 @@ const journals = () => env.db.collection("restore_journals");
 /** Services over the cut-able connection; `onBatch` runs before each bulk batch (2 versions each). */
 function servicesThroughProxy(onBatch: (batch: number) => void, leaseMs = 60_000) {
   const base = createServices({ db: cutDb, events: env.events });
-  const files = Object.create(base.files) as FileLibrary;
+  const bulk = Object.create(base.bulk) as LibraryBulk;
   let batch = 0;
-  files.addVersionsInBulk = (userId, inputs, restoreId, opts = {}) =>
-    base.files.addVersionsInBulk(userId, inputs, restoreId, {
+  bulk.addVersionsInBulk = (userId, inputs, restoreId, opts = {}) =>
+    base.bulk.addVersionsInBulk(userId, inputs, restoreId, {
       ...opts,
       batchSize: 2,
       beforeBatch: async () => {
@@ -51,13 +51,14 @@ function servicesThroughProxy(onBatch: (batch: number) => void, leaseMs = 60_000
     });
   const restore = new RestoreService({
     db: cutDb,
-    files,
+    files: base.files,
+    bulk,
     backups: base.backups,
     events: env.events,
     leaseMs,
     rollbackRetry: { firstMs: 50, maxMs: 200 },
   });
-  return { ...base, files, restore } satisfies Services;
+  return { ...base, bulk, restore } satisfies Services;
 }
 
 /** Every version of the user's files (read over the direct connection). */
@@ -87,7 +88,7 @@ describe("a MongoDB outage mid-restore", () => {
     const undone: number[] = [];
     services.restore.onDeferredRollback((u) => undone.push(u));
 
-    const failure = await services.restore.apply(user, await archive(), {}).catch((err: unknown) => err);
+    const failure = await services.restore.applyBytes(user, await archive(), {}).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(RestoreError);
     expect((failure as RestoreError).code).toBe("rollback_pending");
 
@@ -99,8 +100,8 @@ describe("a MongoDB outage mid-restore", () => {
 
     // Another instance (or this user again) cannot start a new restore on top of the half-done one.
     const other = createServices({ db: env.db, events: env.events });
-    await expect(other.restore.preview(user, await archive())).rejects.toMatchObject({ code: "previous_restore_pending" });
-    await expect(other.restore.apply(user, await archive(), {})).rejects.toMatchObject({ code: "previous_restore_pending" });
+    await expect(other.restore.previewBytes(user, await archive())).rejects.toMatchObject({ code: "previous_restore_pending" });
+    await expect(other.restore.applyBytes(user, await archive(), {})).rejects.toMatchObject({ code: "previous_restore_pending" });
 
     // The database comes back: the background retry finishes the rollback and says so.
     proxy.heal();
@@ -111,7 +112,7 @@ describe("a MongoDB outage mid-restore", () => {
     expect(await env.db.collection("backups").countDocuments({ userId: user, type: "emergency" })).toBe(1);
 
     // Now a restore starts again, and the files count as new (not "unchanged" half-restored leftovers).
-    const again = await other.restore.apply(user, await archive(), {});
+    const again = await other.restore.applyBytes(user, await archive(), {});
     expect(again).toMatchObject({ new: 8, unchanged: 0 });
   }, 30_000);
 
@@ -121,15 +122,15 @@ describe("a MongoDB outage mid-restore", () => {
     const before = await snapshot(user);
     // A restore whose process died half-way (another instance, no heartbeat for long).
     const restoreId = new ObjectId();
-    await env.services.files.addVersionsInBulk(user, [{ fileName: "half.py", content: "x\n", tags: [], note: "" }], restoreId);
+    await env.services.bulk.addVersionsInBulk(user, [{ fileName: "half.py", content: "x\n", tags: [], note: "" }], restoreId);
     const old = new Date(Date.now() - 600_000);
     await journals().insertOne({ _id: restoreId, userId: user, status: "applying", startedAt: old, instanceId: "dead", heartbeatAt: old });
 
     const leaseMs = 300;
     const services = servicesThroughProxy(() => {}, leaseMs);
-    const removeRestored = services.files.removeRestored.bind(services.files);
+    const removeRestored = services.bulk.removeRestored.bind(services.bulk);
     let attempts = 0;
-    services.files.removeRestored = async (u, id) => {
+    services.bulk.removeRestored = async (u, id) => {
       if (++attempts === 1) proxy.cut(); // the outage starts right after the journal was claimed
       return removeRestored(u, id);
     };
@@ -148,7 +149,7 @@ describe("a MongoDB outage mid-restore", () => {
   it("recovery also rolls back this instance's own journals that nothing is working on any more", async () => {
     const user = 1402;
     const restoreId = new ObjectId();
-    await env.services.files.addVersionsInBulk(user, [{ fileName: "own.py", content: "x\n", tags: [], note: "" }], restoreId);
+    await env.services.bulk.addVersionsInBulk(user, [{ fileName: "own.py", content: "x\n", tags: [], note: "" }], restoreId);
     const service = createServices({ db: env.db, events: env.events, restoreLeaseMs: 1000 }).restore;
     const old = new Date(Date.now() - 60_000);
     await journals().insertOne({ _id: restoreId, userId: user, status: "rolling_back", startedAt: old, instanceId: service.instanceId, heartbeatAt: old });
@@ -166,8 +167,8 @@ describe("a failed emergency backup", () => {
     services.backups.create = async () => {
       throw new Error("GridFS is full");
     };
-    const restore = new RestoreService({ db: env.db, files: services.files, backups: services.backups, events: env.events });
-    await expect(restore.apply(user, await archive(), {})).rejects.toMatchObject({ code: "emergency_failed" });
+    const restore = new RestoreService({ db: env.db, files: services.files, bulk: services.bulk, backups: services.backups, events: env.events });
+    await expect(restore.applyBytes(user, await archive(), {})).rejects.toMatchObject({ code: "emergency_failed" });
     expect(await snapshot(user)).toEqual(before);
     expect(await journals().countDocuments({ userId: user })).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
-import { writeBackupArchive, type ArchiveSourceFile } from "../../src/backups/backup-archive.js";
-import { ZipWriter } from "../../src/backups/zip/index.js";
+import { writeBackupArchive, type ArchiveSourceFile } from "../../src/archive/archive-writer.js";
+import { ZipWriter } from "../../src/archive/zip/index.js";
 
 /** Collects what a writer streams into one Buffer. */
 export async function collect(write: (out: PassThrough) => Promise<unknown>): Promise<Buffer> {

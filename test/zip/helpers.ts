@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
-import { ZipWriter, type ZipEntryInput, type ZipWriterOptions } from "../../src/backups/zip/zip-writer.js";
+import { ZipWriter, type ZipEntryInput, type ZipWriterOptions } from "../../src/archive/zip/zip-writer.js";
 
 const execFileAsync = promisify(execFile);
 

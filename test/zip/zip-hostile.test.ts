@@ -1,7 +1,7 @@
 import * as zlib from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ZipError, type ZipErrorCode } from "../../src/backups/zip/zip-errors.js";
-import { openZip, readAllEntries, verifyZip, type ZipLimits } from "../../src/backups/zip/zip-reader.js";
+import { ZipError, type ZipErrorCode } from "../../src/archive/zip/zip-errors.js";
+import { openZip, readAllEntries, verifyZip, type ZipLimits } from "../../src/archive/zip/zip-reader.js";
 import { randomBytesSeeded, zipToBuffer } from "./helpers.js";
 import { buildRawZip, type RawEntry } from "./raw-zip.js";
 

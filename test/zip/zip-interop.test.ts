@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openZip, readAllEntries } from "../../src/backups/zip/zip-reader.js";
+import { openZip, readAllEntries } from "../../src/archive/zip/zip-reader.js";
 import { randomBytesSeeded } from "./helpers.js";
 
 const execFileAsync = promisify(execFile);

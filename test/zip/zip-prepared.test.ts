@@ -5,10 +5,10 @@ import { Writable } from "node:stream";
 import * as zlib from "node:zlib";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crc32 } from "../../src/backups/zip/crc32.js";
-import { crc32Combine } from "../../src/backups/zip/zip-format.js";
-import { openZip } from "../../src/backups/zip/zip-reader.js";
-import { ZipWriter, type ZipWriterOptions } from "../../src/backups/zip/zip-writer.js";
+import { crc32 } from "../../src/archive/zip/crc32.js";
+import { crc32Combine } from "../../src/archive/zip/zip-format.js";
+import { openZip } from "../../src/archive/zip/zip-reader.js";
+import { ZipWriter, type ZipWriterOptions } from "../../src/archive/zip/zip-writer.js";
 import { randomBytesSeeded, unzipTest } from "./helpers.js";
 
 let dir: string;

@@ -5,9 +5,9 @@ import { Writable } from "node:stream";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus } from "../../bench/corpus.js";
-import { crc32, crc32Portable } from "../../src/backups/zip/crc32.js";
-import { openZip, readAllEntries } from "../../src/backups/zip/zip-reader.js";
-import { ZipWriter, type ZipEntryInput } from "../../src/backups/zip/zip-writer.js";
+import { crc32, crc32Portable } from "../../src/archive/zip/crc32.js";
+import { openZip, readAllEntries } from "../../src/archive/zip/zip-reader.js";
+import { ZipWriter, type ZipEntryInput } from "../../src/archive/zip/zip-writer.js";
 import { randomBytesSeeded, unzipPrint, unzipTest, zipToBuffer } from "./helpers.js";
 
 let dir: string;

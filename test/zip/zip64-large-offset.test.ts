@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZipWriter } from "../../src/backups/zip/zip-writer.js";
+import { ZipWriter } from "../../src/archive/zip/zip-writer.js";
 import { unzipPrint, unzipTest } from "./helpers.js";
 
 const ZERO = Buffer.alloc(64 * 1024 * 1024);

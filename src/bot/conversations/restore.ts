@@ -1,10 +1,7 @@
 import { InlineKeyboard } from "grammy";
-import type { BackupService } from "../../backups/backup-service.js";
-import { originOfBackup, type ArchiveOrigin } from "../../restore/archive-limits.js";
-import type { ArchiveHint } from "../../restore/restore-archive.js";
 import type { ConflictAction, Decision } from "../../restore/restore-planner.js";
 import { suggestRename } from "../../restore/restore-planner.js";
-import type { RestoreService } from "../../restore/restore-service.js";
+import type { RestoreService, RestoreSource as ServiceSource } from "../../restore/restore-service.js";
 import type { ConflictCard, RestoreDecisions, RestorePreview } from "../../restore/restore-types.js";
 import { cb, patterns, restoreChoicePattern } from "../callback-data.js";
 import type { BotConversation, InnerContext } from "../context.js";
@@ -19,12 +16,11 @@ export const RESTORE = "restore";
 export type RestoreSource = { kind: "backup"; backupId: string } | { kind: "upload"; fileId: string; fileName: string };
 
 export interface RestoreDeps {
-  backups: BackupService;
   restore: RestoreService;
   download: { apiRoot: string; fetch: FetchLike };
 }
 
-type Loaded = { ok: true; preview: RestorePreview } | { ok: false; error: ErrorInfo };
+type Loaded = { ok: true; preview: RestorePreview; from: ServiceSource } | { ok: false; error: ErrorInfo };
 
 /** A known service error as plain JSON for the replay log; a missing backup means the source is gone. */
 function restoreFailure(err: unknown): { ok: false; error: ErrorInfo } {
@@ -48,27 +44,22 @@ export function restoreConversation(deps: RestoreDeps) {
     const userId = ctx.from!.id;
 
     // Bot API calls stay outside external() (the conversation records them); the byte download goes inside.
-    const locate = async () => {
-      if (source.kind !== "upload") return undefined;
-      const file = await ctx.api.getFile(source.fileId);
-      return { path: file.file_path ?? "", size: file.file_size ?? 0 };
-    };
-    const load = async (file: { path: string; size: number } | undefined): Promise<{ bytes: Buffer; hint?: ArchiveHint; origin: ArchiveOrigin }> => {
-      if (source.kind === "upload") {
-        if (!file || file.size > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
-        return { bytes: await downloadFilePath(ctx.api.token, file.path, deps.download), origin: "upload" };
-      }
-      const { bytes, backup } = await deps.backups.download(userId, source.backupId);
-      return { bytes, hint: backup.repo ? repoHint(backup.repo) : undefined, origin: originOfBackup(backup.type) };
-    };
-
+    // An upload is downloaded from Telegram once and staged; every later step names it by its upload id.
     await ctx.replyWithChatAction("typing");
-    const located = await locate();
+    const file = source.kind === "upload" ? await ctx.api.getFile(source.fileId) : undefined;
     const loaded = await conversation.external(async (): Promise<Loaded> => {
+      let from: ServiceSource | undefined;
       try {
-        const { bytes, hint, origin } = await load(located);
-        return { ok: true, preview: await deps.restore.preview(userId, bytes, hint, origin) };
+        if (source.kind === "upload") {
+          if (!file || (file.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
+          const bytes = await downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
+          from = { uploadId: await deps.restore.stageUpload(userId, bytes, source.fileName) };
+        } else {
+          from = { backupId: source.backupId };
+        }
+        return { ok: true, preview: await deps.restore.preview(userId, from), from };
       } catch (err) {
+        if (from && "uploadId" in from) await deps.restore.endUpload(userId, from.uploadId).catch(() => {});
         return restoreFailure(err);
       }
     });
@@ -76,7 +67,8 @@ export function restoreConversation(deps: RestoreDeps) {
       await ctx.reply(errorText(ctx.t, loaded.error));
       return;
     }
-    const preview = loaded.preview;
+    const { preview, from } = loaded;
+    const end = () => ("uploadId" in from ? conversation.external(() => deps.restore.endUpload(userId, from.uploadId)) : Promise.resolve());
 
     // A ZIP the user sent that is a backup (ours or an older bot's): restore it, or keep it as a backup?
     if (source.kind === "upload" && preview.format !== "plain") {
@@ -89,16 +81,17 @@ export function restoreConversation(deps: RestoreDeps) {
           .text(ctx.t("btn-cancel"), cb.restoreChoice("cancel")),
       });
       const choice = await waitChoice(conversation, restoreChoicePattern(["files", "keep", "cancel"]));
-      if (choice === "cancel") return cancelled(ctx);
-      if (choice === "keep") {
-        const again = await locate();
+      if (choice === "cancel") return end().then(() => cancelled(ctx));
+      if (choice === "keep" && "uploadId" in from) {
         const kept = await conversation.external(async () => {
-          const { bytes } = await load(again);
-          const total = preview.counts.new + preview.counts.unchanged + preview.counts.conflicts;
-          const b = await deps.backups.storeImported(userId, bytes, { type: "imported_zip", fileCount: total, totalSize: bytes.length, source: source.fileName });
-          return { fileCount: b.fileCount, zipSize: b.zipSize };
+          try {
+            const b = await deps.restore.keepUpload(userId, from.uploadId);
+            return { ok: true as const, fileCount: b.fileCount, zipSize: b.zipSize };
+          } catch (err) {
+            return restoreFailure(err);
+          }
         });
-        await ctx.reply(ctx.t("import-kept", { count: kept.fileCount, size: formatBytes(kept.zipSize) }));
+        await ctx.reply(kept.ok ? ctx.t("import-kept", { count: kept.fileCount, size: formatBytes(kept.zipSize) }) : errorText(ctx.t, kept.error));
         return;
       }
     }
@@ -106,6 +99,7 @@ export function restoreConversation(deps: RestoreDeps) {
     const { counts } = preview;
     const summary = ctx.t("restore-preview", counts) + rejectedList(ctx, preview);
     if (counts.new === 0 && counts.conflicts === 0) {
+      await end();
       await ctx.reply(ctx.t("restore-nothing") + "\n\n" + summary);
       return;
     }
@@ -120,7 +114,7 @@ export function restoreConversation(deps: RestoreDeps) {
     kb.text(ctx.t("btn-cancel"), cb.restoreChoice("cancel"));
     await ctx.reply(summary, { reply_markup: kb });
     const mode = await waitChoice(conversation, restoreChoicePattern(["ask", "replace", "skip", "rename", "go", "cancel"]));
-    if (mode === "cancel") return cancelled(ctx);
+    if (mode === "cancel") return end().then(() => cancelled(ctx));
 
     const decisions: RestoreDecisions = {};
     if (mode === "replace" || mode === "skip" || mode === "rename") decisions.defaultAction = mode;
@@ -154,14 +148,14 @@ export function restoreConversation(deps: RestoreDeps) {
 
     await ctx.reply(ctx.t("restore-applying"));
     await ctx.replyWithChatAction("typing");
-    const source2 = await locate();
     const outcome = await conversation.external(async () => {
       try {
-        const { bytes, hint, origin } = await load(source2);
-        const sourceBackupId = source.kind === "backup" ? source.backupId : undefined;
-        return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint, { sourceBackupId, origin }) };
+        return { ok: true as const, result: await deps.restore.apply(userId, from, decisions) };
       } catch (err) {
         return restoreFailure(err);
+      } finally {
+        // Whatever the outcome; if the database cannot remove it now, the staged upload expires within the hour.
+        if ("uploadId" in from) await deps.restore.endUpload(userId, from.uploadId).catch(() => {});
       }
     });
     if (!outcome.ok) {
@@ -271,9 +265,4 @@ function rejectedList(ctx: InnerContext, preview: RestorePreview): string {
 
 async function cancelled(ctx: InnerContext): Promise<void> {
   await ctx.reply(ctx.t("cancel-done"));
-}
-
-function repoHint(repo: { name: string; branch?: string }): ArchiveHint {
-  const [owner, name] = repo.name.includes("/") ? repo.name.split("/") : [undefined, repo.name];
-  return { owner, repo: name, ref: repo.branch };
 }

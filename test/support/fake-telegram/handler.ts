@@ -89,6 +89,7 @@ async function callMethod(state: FakeState, req: Request, url: URL, method: stri
 }
 
 function download(state: FakeState, filePath: string): Response {
+  state.downloads.push(filePath);
   const file = state.filesByPath.get(filePath);
   if (file === undefined) return errorResponse(notFound());
   return new Response(new Uint8Array(file.bytes), {

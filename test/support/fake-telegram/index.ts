@@ -76,6 +76,8 @@ export interface FakeTelegram {
   pendingUpdates(): Update[];
   /** Every API call the bot made (file bytes summarized), oldest first. */
   calls(method?: string): ApiCall[];
+  /** File paths the bot downloaded (GET /file/...), oldest first. */
+  downloads(): string[];
   /** The next call(s) of `method` fail with this error (HTTP status = error_code) or a dropped connection. */
   failNext(method: string, error: FakeApiError | { network: true }, opts?: { times?: number }): void;
   /** Polls `predicate` every 10 ms; rejects after `timeoutMs` (default 5000). */
@@ -151,6 +153,7 @@ export function createFakeTelegram(opts: FakeTelegramOptions = {}): FakeTelegram
     allCommands: () => Object.fromEntries([...state.commands].map(([k, v]) => [k, structuredClone(v)])),
     chatActions: (chatId) => state.chatActions.filter((a) => chatId === undefined || a.chat_id === chatId).map((a) => a.action),
     pendingUpdates: () => structuredClone(state.updates),
+    downloads: () => [...state.downloads],
     calls: (method) =>
       structuredClone(state.calls.filter((c) => method === undefined || c.method.toLowerCase() === method.toLowerCase())),
     failNext(method, error, o = {}) {

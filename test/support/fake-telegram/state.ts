@@ -106,6 +106,8 @@ export class FakeState {
   readonly openCallbackQueries = new Set<string>();
   readonly failures = new Map<string, Failure[]>();
   readonly calls: ApiCall[] = [];
+  /** File paths downloaded through /file/bot<token>/<path>, oldest first. */
+  readonly downloads: string[] = [];
   readonly chatActions: { chat_id: number; action: string }[] = [];
   webhookUrl = "";
   private fileCounter = 0;

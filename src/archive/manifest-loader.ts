@@ -2,8 +2,7 @@
  * Archives with a root metadata.json: our own backups (bodies in ZIP entries)
  * and the older format (bodies in the manifest's `code`).
  */
-import { entryNameOf, MANIFEST_NAME, parseManifest, type ParsedManifestFile } from "../backups/manifest.js";
-import type { ZipEntry } from "../backups/zip/index.js";
+import { entryNameOf, type ParsedManifestFile } from "./manifest.js";
 import { decodeText } from "../files/text.js";
 import {
   cleanTags,
@@ -19,7 +18,7 @@ import {
   toArchiveFile,
   type EntryText,
 } from "./archive-entries.js";
-import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type RejectedEntry, type RejectReason } from "./archive-types.js";
+import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type OpenedArchive, type RejectedEntry, type RejectReason } from "./archive-types.js";
 
 /** JSON strings may hold lone surrogates, which are not text and would not survive UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -41,14 +40,8 @@ interface EntryCheck {
   keep: boolean;
 }
 
-export function loadManifestArchive(entries: ZipEntry[], manifestEntry: ZipEntry, lim: ImportLimits): LoadedArchive {
-  if (manifestEntry.size > lim.maxManifestBytes) {
-    throw new ArchiveError("manifest_too_large", `Manifest declares ${manifestEntry.size} bytes, the limit is ${lim.maxManifestBytes}`, MANIFEST_NAME);
-  }
-  const manifestBytes = readEntry(manifestEntry);
-  const manifestText = decodeText(manifestBytes);
-  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
-  if (!manifest) throw new ArchiveError("manifest_invalid", "Manifest is not valid JSON of the expected shape", MANIFEST_NAME);
+export function loadManifestArchive(opened: Required<OpenedArchive>, lim: ImportLimits): LoadedArchive {
+  const { entries, manifestEntry, manifestBytes, manifest } = opened;
   const format = manifest.files.some((f) => f.code !== undefined) ? "legacy_manifest" : "codevault";
 
   // 1. From the manifest alone: what is imported, what is rejected, what each entry must satisfy.

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 export const MANIFEST_NAME = "metadata.json";
@@ -155,4 +156,9 @@ export function parseManifest(text: string): ParsedManifest | undefined {
 /** The ZIP entry that holds a manifest file's body. */
 export function entryNameOf(file: Pick<ManifestFile, "file_name" | "path">): string {
   return file.path ?? file.file_name;
+}
+
+/** Whether an entry's bytes are the ones a manifest file lists (size and sha256). */
+export function matchesManifest(file: Pick<ManifestFile, "size" | "sha256">, data: Buffer): boolean {
+  return data.length === file.size && createHash("sha256").update(data).digest("hex") === file.sha256;
 }

@@ -5,7 +5,6 @@
  * - `upload`: a ZIP someone sent (or kept as an imported backup): a stranger's archive.
  * - `github`: a repository archive downloaded by /github (or kept as one).
  */
-import type { BackupType } from "../backups/backup-types.js";
 import { MAX_FILE_BYTES } from "../files/file-library.js";
 import { DEFAULT_LIBRARY_LIMITS, type LibraryLimits } from "../files/file-types.js";
 import { IMPORT_LIMITS, type ImportLimits } from "./archive-types.js";
@@ -40,11 +39,4 @@ export function archiveLimits(
     upload: outside(opts.upload),
     github: outside(opts.github),
   };
-}
-
-/** Where a stored backup came from: ours, or an archive from outside kept as it came. */
-export function originOfBackup(type: BackupType): ArchiveOrigin {
-  if (type === "github_repo_zip") return "github";
-  if (type === "imported_zip") return "upload";
-  return "own";
 }

@@ -1,5 +1,6 @@
 /** What `loadArchive` returns, how it fails, and the limits it applies to archives from outside. */
-import type { ZipErrorCode } from "../backups/zip/index.js";
+import type { ParsedManifest } from "./manifest.js";
+import type { ZipEntry, ZipErrorCode } from "./zip/index.js";
 
 /** One file an archive would put into the library. */
 export interface ArchiveFile {
@@ -125,3 +126,11 @@ export const IMPORT_LIMITS: Readonly<ImportLimits> = Object.freeze({
   maxTotalBytes: 256 * 1024 * 1024,
   maxManifestBytes: 8 * 1024 * 1024,
 });
+
+/** An archive opened under its limits, with its metadata.json (if any) parsed and checked; entries not yet read. */
+export interface OpenedArchive {
+  entries: ZipEntry[];
+  manifestEntry?: ZipEntry;
+  manifestBytes?: Buffer;
+  manifest?: ParsedManifest;
+}

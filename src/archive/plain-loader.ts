@@ -3,7 +3,7 @@
  * every text file is imported under its path, a single top-level folder is
  * taken as a repository and stripped from the names.
  */
-import type { ZipEntry } from "../backups/zip/index.js";
+import type { ZipEntry } from "./zip/index.js";
 import {
   cleanTags,
   entryText,

@@ -1,0 +1,99 @@
+import { GridFSBucket, ObjectId, type Collection, type Db } from "mongodb";
+import { COLLECTIONS } from "../db/collections.js";
+import { RestoreError } from "./restore-types.js";
+
+/** An uploaded archive is kept this long after it was last used, then it is gone. */
+export const STAGED_UPLOAD_TTL_MS = 60 * 60 * 1000;
+
+/** One staged upload: its bytes are in the GridFS bucket `staged_uploads`, under `bytesId`. */
+interface StagedUploadDoc {
+  _id: ObjectId;
+  userId: number;
+  fileName: string;
+  size: number;
+  bytesId: ObjectId;
+  /** Moved on at every use; a TTL index removes the document an hour later, sweep() the bytes. */
+  lastUsedAt: Date;
+}
+
+/**
+ * ZIPs a user sent for restore or import, staged once in MongoDB so each restore
+ * step reads them by id (`{ uploadId }`) instead of downloading them again.
+ * Every read checks the owner; an upload not used for an hour is gone.
+ */
+export class StagedUploads {
+  private readonly docs: Collection<StagedUploadDoc>;
+  private readonly bucket: GridFSBucket;
+  private readonly now: () => Date;
+  private readonly ttlMs: number;
+
+  constructor(deps: { db: Db; clock?: () => Date; stagedUploadTtlMs?: number }) {
+    this.docs = deps.db.collection<StagedUploadDoc>(COLLECTIONS.stagedUploads);
+    this.bucket = new GridFSBucket(deps.db, { bucketName: COLLECTIONS.stagedUploadBucket });
+    this.now = deps.clock ?? (() => new Date());
+    this.ttlMs = deps.stagedUploadTtlMs ?? STAGED_UPLOAD_TTL_MS;
+  }
+
+  /** Stores the bytes and returns the upload id; expired uploads of anyone are swept first. */
+  async stage(userId: number, bytes: Buffer, fileName: string): Promise<string> {
+    await this.sweep();
+    const bytesId = new ObjectId();
+    const upload = this.bucket.openUploadStreamWithId(bytesId, fileName, { metadata: { userId } });
+    await new Promise<void>((resolve, reject) => {
+      upload.once("error", reject);
+      upload.once("finish", () => resolve());
+      upload.end(bytes);
+    });
+    const doc: StagedUploadDoc = { _id: new ObjectId(), userId, fileName, size: bytes.length, bytesId, lastUsedAt: this.now() };
+    await this.docs.insertOne(doc);
+    return doc._id.toHexString();
+  }
+
+  /** The user's staged upload (and marks it used); another user's, an unknown or an expired id → RestoreError source_missing. */
+  async read(userId: number, uploadId: string): Promise<{ bytes: Buffer; fileName: string }> {
+    const doc = await this.live(userId, uploadId);
+    if (!doc) throw new RestoreError("source_missing");
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of this.bucket.openDownloadStream(doc.bytesId)) chunks.push(chunk as Buffer);
+    } catch (err) {
+      throw new RestoreError("source_missing", { cause: err });
+    }
+    await this.docs.updateOne({ _id: doc._id, userId }, { $set: { lastUsedAt: this.now() } });
+    return { bytes: Buffer.concat(chunks), fileName: doc.fileName };
+  }
+
+  /** Removes the user's staged upload (the restore is over); unknown ids are ignored. */
+  async discard(userId: number, uploadId: string): Promise<void> {
+    if (!ObjectId.isValid(uploadId)) return;
+    const doc = await this.docs.findOneAndDelete({ _id: new ObjectId(uploadId), userId });
+    if (doc) await this.bucket.delete(doc.bytesId).catch(() => {});
+  }
+
+  /**
+   * Removes uploads not used within the TTL, and bytes whose document is gone
+   * (the TTL index removed it). Returns how many uploads' bytes were removed.
+   */
+  async sweep(): Promise<number> {
+    let removed = 0;
+    const cutoff = new Date(this.now().getTime() - this.ttlMs);
+    for (const doc of await this.docs.find({ lastUsedAt: { $lt: cutoff } }).toArray()) {
+      await this.docs.deleteOne({ _id: doc._id });
+      await this.bucket.delete(doc.bytesId).catch(() => {});
+      removed++;
+    }
+    const held = new Set((await this.docs.find({}, { projection: { bytesId: 1 } }).toArray()).map((d) => d.bytesId.toHexString()));
+    for (const file of await this.bucket.find({ uploadDate: { $lt: cutoff } }).toArray()) {
+      if (held.has(file._id.toHexString())) continue;
+      await this.bucket.delete(file._id).catch(() => {});
+      removed++;
+    }
+    return removed;
+  }
+
+  private async live(userId: number, uploadId: string): Promise<StagedUploadDoc | null> {
+    if (!ObjectId.isValid(uploadId) || !/^[0-9a-f]{24}$/i.test(uploadId)) return null;
+    const cutoff = new Date(this.now().getTime() - this.ttlMs);
+    return this.docs.findOne({ _id: new ObjectId(uploadId), userId, lastUsedAt: { $gte: cutoff } });
+  }
+}
