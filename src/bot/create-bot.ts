@@ -1,4 +1,5 @@
 import { conversations, createConversation } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
 import { Bot, session, type ApiClientOptions, type Context, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Events } from "../events.js";
@@ -27,6 +28,7 @@ import { errorReporter } from "./error-boundary.js";
 import { createI18n, translations } from "./i18n.js";
 import { installApiTransformers } from "./api-transformers.js";
 import type { FetchLike } from "./telegram-files.js";
+import { UpdatesInFlight } from "./in-flight.js";
 
 export interface BotDeps {
   token: string;
@@ -63,6 +65,12 @@ export function createBot(deps: BotDeps) {
   const userKey = (ctx: Context) => ctx.from?.id.toString();
 
   installApiTransformers(bot.api);
+
+  // Updates run concurrently (@grammyjs/runner); those of one chat and one user stay in order,
+  // which sessions and conversations rely on. Counted first, so a shutdown knows what is in flight.
+  const inFlight = new UpdatesInFlight();
+  bot.use(inFlight.middleware);
+  bot.use(sequentialize((ctx: Context) => [ctx.chat?.id, ctx.from?.id].filter((id) => id !== undefined).map(String)));
 
   // One error handler: the boundary covers every plugin and feature (polling and webhooks alike);
   // bot.catch is the last resort for anything thrown outside it.
@@ -117,5 +125,5 @@ export function createBot(deps: BotDeps) {
   // A button from an old message or forged data: say so instead of doing nothing.
   app.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("button-expired"), show_alert: true }));
 
-  return { bot, i18n };
+  return { bot, i18n, inFlight };
 }
