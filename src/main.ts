@@ -45,6 +45,7 @@ async function main(config: Config): Promise<void> {
     restoreLeaseMs: config.restoreLeaseMs,
     limits: config.limits,
     drive: config.drive,
+    heavyJobs: config.concurrency.heavyJobs,
   });
   const storage = createBotStorage(database.db);
   const { bot, i18n, inFlight } = createBot({
@@ -117,7 +118,7 @@ async function main(config: Config): Promise<void> {
     // Bounded whatever Telegram or MongoDB do: after the grace period the process exits anyway,
     // naming what it left undone (updates not finished are delivered again after a restart).
     const deadline = setTimeout(() => {
-      logger.error({ updatesInFlight: inFlight.size }, "grace period over: exiting with work left undone");
+      logger.error({ updatesInFlight: inFlight.size, heavyJobs: services.heavyJobs.stats }, "grace period over: exiting with work left undone");
       process.exit(1);
     }, graceMs);
     try {
@@ -125,12 +126,13 @@ async function main(config: Config): Promise<void> {
       await polling?.stop(); // aborts the long poll; no further getUpdates
       await http.close();
       await inFlight.idle();
+      await services.heavyJobs.idle(); // backups, restores and imports started by updates already answered
       await database.close();
       clearTimeout(deadline);
       logger.info("stopped cleanly");
       process.exit(0);
     } catch (err) {
-      logger.error({ err: (err as Error).message, updatesInFlight: inFlight.size }, "error during shutdown");
+      logger.error({ err: (err as Error).message, updatesInFlight: inFlight.size, heavyJobs: services.heavyJobs.stats }, "error during shutdown");
       process.exit(1);
     }
   };

@@ -29,6 +29,8 @@ import { createI18n, translations } from "./i18n.js";
 import { installApiTransformers } from "./api-transformers.js";
 import type { FetchLike } from "./telegram-files.js";
 import { UpdatesInFlight } from "./in-flight.js";
+import { heavyStarter } from "./heavy-work.js";
+import type { HeavyJobs } from "../work/heavy-jobs.js";
 
 export interface BotDeps {
   token: string;
@@ -49,6 +51,7 @@ export interface BotDeps {
   drive: DriveService;
   /** How often an upload's progress message is edited at most (default 3 s; tests use 0). */
   driveProgressEveryMs?: number;
+  heavyJobs: HeavyJobs;
   storage: {
     sessions: StorageAdapter<SessionData>;
     conversations: StorageAdapter<unknown>;
@@ -77,6 +80,7 @@ export function createBot(deps: BotDeps) {
   const reportError = errorReporter({ logger: deps.logger, events: deps.events, i18n, defaultLocale: deps.defaultLocale });
   bot.catch(reportError);
   const app = bot.errorBoundary(reportError);
+  const startHeavy = heavyStarter(deps.heavyJobs, reportError);
   app.use(translations(i18n));
   app.use(allowList(deps.allowedUserIds));
   app.use(session({ initial: initialSession, storage: deps.storage.sessions, getSessionKey: userKey }));
@@ -104,13 +108,12 @@ export function createBot(deps: BotDeps) {
   app.use(createConversation(saveCodeConversation({ files: deps.files, download }), SAVE_CODE));
   app.use(createConversation(editFileConversation({ files: deps.files }), EDIT_FILE));
   app.use(createConversation(backupNoteConversation({ backups: deps.backups }), BACKUP_NOTE));
-  app.use(createConversation(restoreConversation({ backups: deps.backups, restore: deps.restore, download }), RESTORE));
+  app.use(createConversation(restoreConversation({ backups: deps.backups, restore: deps.restore, heavyJobs: deps.heavyJobs, download }), RESTORE));
 
   app.use(startFeature());
   app.use(filesFeature({ files: deps.files }));
-  app.use(backupsFeature({ backups: deps.backups }));
+  app.use(backupsFeature({ backups: deps.backups, startHeavy }));
   app.use(languageFeature({ settings: deps.settings }));
-  app.use(restoreFeature({ backups: deps.backups, github: deps.github }));
   app.use(
     driveFeature({
       driveAuth: deps.driveAuth,
@@ -120,6 +123,7 @@ export function createBot(deps: BotDeps) {
       progressEveryMs: deps.driveProgressEveryMs,
     }),
   );
+  app.use(restoreFeature({ backups: deps.backups, github: deps.github, startHeavy }));
   app.use(saveFeature({ files: deps.files, download }));
 
   // A button from an old message or forged data: say so instead of doing nothing.

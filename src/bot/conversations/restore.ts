@@ -11,6 +11,8 @@ import type { BotConversation, InnerContext } from "../context.js";
 import { errorText, knownError, type ErrorInfo } from "../error-messages.js";
 import { clip, formatBytes, formatDate } from "../format.js";
 import { raw } from "../html.js";
+import type { HeavyJobKind, HeavyJobs } from "../../work/heavy-jobs.js";
+import { lineMessage } from "../heavy-work.js";
 import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "../telegram-files.js";
 
 export const RESTORE = "restore";
@@ -21,6 +23,8 @@ export type RestoreSource = { kind: "backup"; backupId: string } | { kind: "uplo
 export interface RestoreDeps {
   backups: BackupService;
   restore: RestoreService;
+  /** Analysing, applying and keeping an archive are heavy jobs: one per user, a few at once, the rest in line. */
+  heavyJobs: HeavyJobs;
   download: { apiRoot: string; fetch: FetchLike };
 }
 
@@ -46,6 +50,8 @@ const ACTIONS = new Map<string, ConflictAction>([
 export function restoreConversation(deps: RestoreDeps) {
   return async function restore(conversation: BotConversation, ctx: InnerContext, source: RestoreSource) {
     const userId = ctx.from!.id;
+    // Inside external() only: the result is recorded, so a replay neither queues nor runs it again.
+    const heavy = <T>(kind: HeavyJobKind, work: () => Promise<T>) => deps.heavyJobs.run(userId, kind, work, lineMessage(ctx));
 
     // Bot API calls stay outside external() (the conversation records them); the byte download goes inside.
     const locate = async () => {
@@ -66,8 +72,10 @@ export function restoreConversation(deps: RestoreDeps) {
     const located = await locate();
     const loaded = await conversation.external(async (): Promise<Loaded> => {
       try {
-        const { bytes, hint, origin } = await load(located);
-        return { ok: true, preview: await deps.restore.preview(userId, bytes, hint, origin) };
+        return await heavy("restore", async () => {
+          const { bytes, hint, origin } = await load(located);
+          return { ok: true as const, preview: await deps.restore.preview(userId, bytes, hint, origin) };
+        });
       } catch (err) {
         return restoreFailure(err);
       }
@@ -93,11 +101,23 @@ export function restoreConversation(deps: RestoreDeps) {
       if (choice === "keep") {
         const again = await locate();
         const kept = await conversation.external(async () => {
-          const { bytes } = await load(again);
-          const total = preview.counts.new + preview.counts.unchanged + preview.counts.conflicts;
-          const b = await deps.backups.storeImported(userId, bytes, { type: "imported_zip", fileCount: total, totalSize: bytes.length, source: source.fileName });
-          return { fileCount: b.fileCount, zipSize: b.zipSize };
+          try {
+            return await heavy("import", async () => {
+              const { bytes } = await load(again);
+              const total = preview.counts.new + preview.counts.unchanged + preview.counts.conflicts;
+              const b = await deps.backups.storeImported(userId, bytes, { type: "imported_zip", fileCount: total, totalSize: bytes.length, source: source.fileName });
+              return { ok: true as const, fileCount: b.fileCount, zipSize: b.zipSize };
+            });
+          } catch (err) {
+            const info = knownError(err);
+            if (!info) throw err;
+            return { ok: false as const, error: info };
+          }
         });
+        if (!kept.ok) {
+          await ctx.reply(errorText(ctx.t, kept.error));
+          return;
+        }
         await ctx.reply(ctx.t("import-kept", { count: kept.fileCount, size: formatBytes(kept.zipSize) }));
         return;
       }
@@ -157,9 +177,11 @@ export function restoreConversation(deps: RestoreDeps) {
     const source2 = await locate();
     const outcome = await conversation.external(async () => {
       try {
-        const { bytes, hint, origin } = await load(source2);
-        const sourceBackupId = source.kind === "backup" ? source.backupId : undefined;
-        return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint, { sourceBackupId, origin }) };
+        return await heavy("restore", async () => {
+          const { bytes, hint, origin } = await load(source2);
+          const sourceBackupId = source.kind === "backup" ? source.backupId : undefined;
+          return { ok: true as const, result: await deps.restore.apply(userId, bytes, decisions, hint, { sourceBackupId, origin }) };
+        });
       } catch (err) {
         return restoreFailure(err);
       }
