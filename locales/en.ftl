@@ -458,3 +458,4 @@ heavy-job-import = import
 heavy-job-upload = Drive upload
 heavy-queued = ⏳ You're number { $position } in line — others' backups are running. I'll start yours as soon as it is your turn.
 heavy-your-turn = ▶️ Your turn: starting now.
+flood-slow-down = 🐢 Slow down a little — you sent too many messages at once, so I skipped some of them. Wait a minute, then go on.

@@ -56,6 +56,7 @@ async function main(config: Config): Promise<void> {
     logger,
     events,
     storage,
+    userUpdatesPerMinute: config.concurrency.userUpdatesPerMinute,
     ...services,
   });
   await bot.init();

@@ -30,6 +30,7 @@ import { installApiTransformers } from "./api-transformers.js";
 import type { FetchLike } from "./telegram-files.js";
 import { UpdatesInFlight } from "./in-flight.js";
 import { heavyStarter } from "./heavy-work.js";
+import { floodLimit } from "./flood-limit.js";
 import type { HeavyJobs } from "../work/heavy-jobs.js";
 
 export interface BotDeps {
@@ -52,6 +53,8 @@ export interface BotDeps {
   /** How often an upload's progress message is edited at most (default 3 s; tests use 0). */
   driveProgressEveryMs?: number;
   heavyJobs: HeavyJobs;
+  /** Updates one user may send per minute; more are dropped with one warning. Unset: no limit. */
+  userUpdatesPerMinute?: number;
   storage: {
     sessions: StorageAdapter<SessionData>;
     conversations: StorageAdapter<unknown>;
@@ -73,6 +76,7 @@ export function createBot(deps: BotDeps) {
   // which sessions and conversations rely on. Counted first, so a shutdown knows what is in flight.
   const inFlight = new UpdatesInFlight();
   bot.use(inFlight.middleware);
+  if (deps.userUpdatesPerMinute) bot.use(floodLimit({ perMinute: deps.userUpdatesPerMinute, i18n, logger: deps.logger }));
   bot.use(sequentialize((ctx: Context) => [ctx.chat?.id, ctx.from?.id].filter((id) => id !== undefined).map(String)));
 
   // One error handler: the boundary covers every plugin and feature (polling and webhooks alike);
