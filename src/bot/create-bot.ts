@@ -124,6 +124,7 @@ export function createBot(deps: BotDeps) {
       drive: deps.drive,
       backups: deps.backups,
       events: deps.events,
+      heavyJobs: deps.heavyJobs,
       progressEveryMs: deps.driveProgressEveryMs,
     }),
   );
