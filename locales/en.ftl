@@ -449,3 +449,13 @@ drive-disconnect-done = 🚪 Disconnected. codevault's access was revoked at Goo
 drive-disconnect-local = 🚪 Disconnected here. Google could not be reached to revoke the access, so remove codevault at myaccount.google.com/permissions.
 drive-disconnect-none = Drive is not connected.
 backup-on-drive = ☁️ On Google Drive (checked) since { $date }
+## Many users at once: heavy jobs one at a time per user, a few at once for everyone
+heavy-busy = ⏳ One thing at a time — your { $job } is still running. Try again once it is done.
+heavy-job-backup = backup
+heavy-job-verify = backup check
+heavy-job-restore = restore
+heavy-job-import = import
+heavy-job-upload = Drive upload
+heavy-queued = ⏳ You're number { $position } in line — others' backups are running. I'll start yours as soon as it is your turn.
+heavy-your-turn = ▶️ Your turn: starting now.
+flood-slow-down = 🐢 Slow down a little — you sent too many messages at once, so I skipped some of them. Wait a minute, then go on.

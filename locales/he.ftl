@@ -456,3 +456,13 @@ drive-disconnect-done = 🚪 נותק. הגישה של codevault בוטלה אצ
 drive-disconnect-local = 🚪 נותק כאן. לא הצלחתי להגיע ל-Google כדי לבטל את הגישה, לכן הסירו את codevault ב-myaccount.google.com/permissions.
 drive-disconnect-none = Drive לא מחובר.
 backup-on-drive = ☁️ ב-Google Drive (נבדק) מאז { $date }
+## Many users at once: heavy jobs one at a time per user, a few at once for everyone
+heavy-busy = ⏳ דבר אחד בכל פעם — עדיין פועל אצלך: { $job }. אפשר לנסות שוב כשזה יסתיים.
+heavy-job-backup = גיבוי
+heavy-job-verify = בדיקת גיבוי
+heavy-job-restore = שחזור
+heavy-job-import = ייבוא
+heavy-job-upload = העלאה ל-Drive
+heavy-queued = ⏳ אתה מספר { $position } בתור — גיבויים של אחרים רצים כרגע. אתחיל את שלך ברגע שיגיע תורך.
+heavy-your-turn = ▶️ הגיע תורך: מתחיל עכשיו.
+flood-slow-down = 🐢 לאט לאט — שלחת יותר מדי הודעות בבת אחת, אז דילגתי על חלק מהן. המתן דקה ואז המשך.

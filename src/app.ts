@@ -21,6 +21,7 @@ import { DriveAccounts } from "./drive/drive-accounts.js";
 import { DriveAuth } from "./drive/drive-auth.js";
 import { DriveService } from "./drive/drive-service.js";
 import type { RetryPolicy } from "./drive/retry.js";
+import { HeavyJobs } from "./work/heavy-jobs.js";
 
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
 export interface Services {
@@ -33,6 +34,7 @@ export interface Services {
   privacy: PrivateCopies;
   driveAuth: DriveAuth;
   drive: DriveService;
+  heavyJobs: HeavyJobs;
 }
 
 /** Drive is off (not set up) unless the config names an OAuth client. */
@@ -69,6 +71,8 @@ export interface ServiceOptions {
   scryptWorkFactor?: number;
   drive?: DriveConfig;
   driveTuning?: DriveTuning;
+  /** Heavy jobs (create, verify, restore, import) running at once for the process; default: the cores. */
+  heavyJobs?: number;
 }
 
 export function createServices(deps: ServiceOptions): Services {
@@ -102,6 +106,7 @@ export function createServices(deps: ServiceOptions): Services {
     restore: new RestoreService({ ...deps, files, bulk, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits }),
     github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github }),
     privacy: new PrivateCopies({ ...deps, secretBox: cipher }),
+    heavyJobs: new HeavyJobs({ slots: deps.heavyJobs }),
   };
 }
 

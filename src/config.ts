@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import type { RetentionRules } from "./backups/retention.js";
 import { canonicalTimeZone, isTimeZone } from "./jobs/time-zones.js";
@@ -162,6 +163,10 @@ const fields = z
     UPLOAD_MAX_MB: between("the most MB an uploaded ZIP may unpack to", 1, 65_536).default(256),
     GITHUB_MAX_ENTRIES: between("the most entries a GitHub repository archive may have", 1, 1_000_000).default(10_000),
     GITHUB_MAX_MB: between("the most MB a GitHub repository archive may unpack to", 1, 65_536).default(256),
+    BOT_MAX_CONCURRENT_UPDATES: between("the most updates the bot handles at once", 1, 10_000).default(100),
+    HEAVY_JOBS: between("heavy jobs (backup, verify, restore, import) running at once", 1, 1024).optional(),
+    USER_MAX_UPDATES_PER_MINUTE: between("messages and button presses one user may send per minute before the rest are skipped", 1, 100_000).default(60),
+    SHUTDOWN_GRACE_SECONDS: between("seconds a shutdown waits for work in flight before exiting anyway", 1, 600).default(10),
   });
 
 const schema = fields
@@ -214,6 +219,8 @@ export interface Config extends StorageConfig {
   github: { apiRoot: string; token?: string };
   restoreLeaseMs: number;
   scheduler: { pollMs: number; defaultTimezone: string; retryBaseMs: number };
+  /** How many updates run at once (polling), and how long a stop waits for them. */
+  concurrency: { maxUpdates: number; shutdownGraceMs: number; heavyJobs: number; userUpdatesPerMinute: number };
   /**
    * The library cap, and what archives from outside may hold. Our own backups
    * are read with limits that follow the library cap (archive/archive-limits.ts).
@@ -260,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultTimezone: canonicalTimeZone(c.DEFAULT_TIMEZONE),
       retryBaseMs: c.DRIVE_RETRY_BASE_SECONDS * 1000,
     },
+    concurrency: { maxUpdates: c.BOT_MAX_CONCURRENT_UPDATES, shutdownGraceMs: c.SHUTDOWN_GRACE_SECONDS * 1000, heavyJobs: c.HEAVY_JOBS ?? availableParallelism(), userUpdatesPerMinute: c.USER_MAX_UPDATES_PER_MINUTE },
     github: { apiRoot: c.GITHUB_API_ROOT, ...(c.GITHUB_TOKEN ? { token: c.GITHUB_TOKEN } : {}) },
     limits: {
       library: { maxVersions: c.LIBRARY_MAX_VERSIONS, maxBytes: c.LIBRARY_MAX_MB * MB },

@@ -3,6 +3,7 @@ import { webhookCallback } from "grammy";
 import { createBotStorage, createServices } from "./app.js";
 import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/create-bot.js";
+import { startPolling } from "./bot/polling.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { ensureIndexes } from "./db/collections.js";
 import { connectDatabase, DatabaseUnavailableError } from "./db/connect.js";
@@ -44,9 +45,10 @@ async function main(config: Config): Promise<void> {
     restoreLeaseMs: config.restoreLeaseMs,
     limits: config.limits,
     drive: config.drive,
+    heavyJobs: config.concurrency.heavyJobs,
   });
   const storage = createBotStorage(database.db);
-  const { bot, i18n } = createBot({
+  const { bot, i18n, inFlight } = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
     defaultLocale: config.defaultLocale,
@@ -54,6 +56,7 @@ async function main(config: Config): Promise<void> {
     logger,
     events,
     storage,
+    userUpdatesPerMinute: config.concurrency.userUpdatesPerMinute,
     ...services,
   });
   await bot.init();
@@ -97,32 +100,40 @@ async function main(config: Config): Promise<void> {
   });
   logger.info({ port: http.port }, "http server listening (/health, /metrics)");
 
-  let polling: Promise<void> | undefined;
+  let polling: ReturnType<typeof startPolling> | undefined;
   if (config.webhook) {
     await bot.api.setWebhook(new URL(webhookPath, config.webhook.url).toString(), { secret_token: config.webhook.secret });
     logger.info("receiving updates by webhook");
   } else {
     await bot.api.deleteWebhook();
-    polling = bot.start({ onStart: (me) => events.emit("bot_started", "info", { username: me.username, mode: "polling" }) });
+    polling = startPolling(bot, { maxConcurrent: config.concurrency.maxUpdates, events });
+    events.emit("bot_started", "info", { username: bot.botInfo.username, mode: "polling", maxConcurrentUpdates: config.concurrency.maxUpdates });
   }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down: no new updates, finishing the ones in flight");
+    const graceMs = config.concurrency.shutdownGraceMs;
+    logger.info({ graceMs, signal }, "shutting down: no new updates, finishing the ones in flight");
+    // Bounded whatever Telegram or MongoDB do: after the grace period the process exits anyway,
+    // naming what it left undone (updates not finished are delivered again after a restart).
+    const deadline = setTimeout(() => {
+      logger.error({ updatesInFlight: inFlight.size, heavyJobs: services.heavyJobs.stats }, "grace period over: exiting with work left undone");
+      process.exit(1);
+    }, graceMs);
     try {
       clearInterval(recovery);
-      if (polling) {
-        await bot.stop();
-        await polling; // resolves once the batch being handled is done
-      }
+      await polling?.stop(); // aborts the long poll; no further getUpdates
       await http.close();
+      await inFlight.idle();
+      await services.heavyJobs.idle(); // backups, restores and imports started by updates already answered
       await database.close();
+      clearTimeout(deadline);
       logger.info("stopped cleanly");
       process.exit(0);
     } catch (err) {
-      logger.error({ err: (err as Error).message }, "error during shutdown");
+      logger.error({ err: (err as Error).message, updatesInFlight: inFlight.size, heavyJobs: services.heavyJobs.stats }, "error during shutdown");
       process.exit(1);
     }
   };
@@ -130,12 +141,11 @@ async function main(config: Config): Promise<void> {
   // and a second one must not kill the process half-way through the shutdown.
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  if (polling) {
-    polling.catch((err: Error) => {
-      logger.fatal({ err: err.message }, "polling stopped with an error");
-      process.exit(1);
-    });
-  }
+  // Polling ends by itself only on an error it cannot retry (a revoked token, another instance polling).
+  polling?.task()?.catch((err: Error) => {
+    logger.fatal({ err: scrubSecrets(err.message) }, "polling stopped with an error");
+    process.exit(1);
+  });
 }
 
 loadDotenv({ quiet: true });

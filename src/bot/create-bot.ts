@@ -1,4 +1,5 @@
 import { conversations, createConversation } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
 import { Bot, session, type ApiClientOptions, type Context, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Events } from "../events.js";
@@ -27,6 +28,10 @@ import { errorReporter } from "./error-boundary.js";
 import { createI18n, translations } from "./i18n.js";
 import { installApiTransformers } from "./api-transformers.js";
 import type { FetchLike } from "./telegram-files.js";
+import { UpdatesInFlight } from "./in-flight.js";
+import { heavyStarter } from "./heavy-work.js";
+import { floodLimit } from "./flood-limit.js";
+import type { HeavyJobs } from "../work/heavy-jobs.js";
 
 export interface BotDeps {
   token: string;
@@ -47,6 +52,9 @@ export interface BotDeps {
   drive: DriveService;
   /** How often an upload's progress message is edited at most (default 3 s; tests use 0). */
   driveProgressEveryMs?: number;
+  heavyJobs: HeavyJobs;
+  /** Updates one user may send per minute; more are dropped with one warning. Unset: no limit. */
+  userUpdatesPerMinute?: number;
   storage: {
     sessions: StorageAdapter<SessionData>;
     conversations: StorageAdapter<unknown>;
@@ -64,11 +72,19 @@ export function createBot(deps: BotDeps) {
 
   installApiTransformers(bot.api);
 
+  // Updates run concurrently (@grammyjs/runner); those of one chat and one user stay in order,
+  // which sessions and conversations rely on. Counted first, so a shutdown knows what is in flight.
+  const inFlight = new UpdatesInFlight();
+  bot.use(inFlight.middleware);
+  if (deps.userUpdatesPerMinute) bot.use(floodLimit({ perMinute: deps.userUpdatesPerMinute, i18n, logger: deps.logger }));
+  bot.use(sequentialize((ctx: Context) => [ctx.chat?.id, ctx.from?.id].filter((id) => id !== undefined).map(String)));
+
   // One error handler: the boundary covers every plugin and feature (polling and webhooks alike);
   // bot.catch is the last resort for anything thrown outside it.
   const reportError = errorReporter({ logger: deps.logger, events: deps.events, i18n, defaultLocale: deps.defaultLocale });
   bot.catch(reportError);
   const app = bot.errorBoundary(reportError);
+  const startHeavy = heavyStarter(deps.heavyJobs, reportError);
   app.use(translations(i18n));
   app.use(allowList(deps.allowedUserIds));
   app.use(session({ initial: initialSession, storage: deps.storage.sessions, getSessionKey: userKey }));
@@ -96,26 +112,27 @@ export function createBot(deps: BotDeps) {
   app.use(createConversation(saveCodeConversation({ files: deps.files, download }), SAVE_CODE));
   app.use(createConversation(editFileConversation({ files: deps.files }), EDIT_FILE));
   app.use(createConversation(backupNoteConversation({ backups: deps.backups }), BACKUP_NOTE));
-  app.use(createConversation(restoreConversation({ restore: deps.restore, download }), RESTORE));
+  app.use(createConversation(restoreConversation({ restore: deps.restore, heavyJobs: deps.heavyJobs, download }), RESTORE));
 
   app.use(startFeature());
   app.use(filesFeature({ files: deps.files }));
-  app.use(backupsFeature({ backups: deps.backups }));
+  app.use(backupsFeature({ backups: deps.backups, startHeavy }));
   app.use(languageFeature({ settings: deps.settings }));
-  app.use(restoreFeature({ backups: deps.backups, github: deps.github }));
   app.use(
     driveFeature({
       driveAuth: deps.driveAuth,
       drive: deps.drive,
       backups: deps.backups,
       events: deps.events,
+      heavyJobs: deps.heavyJobs,
       progressEveryMs: deps.driveProgressEveryMs,
     }),
   );
+  app.use(restoreFeature({ backups: deps.backups, github: deps.github, startHeavy }));
   app.use(saveFeature({ files: deps.files, download }));
 
   // A button from an old message or forged data: say so instead of doing nothing.
   app.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: ctx.t("button-expired"), show_alert: true }));
 
-  return { bot, i18n };
+  return { bot, i18n, inFlight };
 }

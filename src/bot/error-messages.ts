@@ -8,6 +8,7 @@ import { ArchiveError } from "../archive/archive-loader.js";
 import { RestoreError } from "../restore/restore-types.js";
 import { raw, type MessageVars, type Translate } from "./html.js";
 import { DownloadTooLargeError } from "./telegram-files.js";
+import { HeavyJobBusyError } from "../work/heavy-jobs.js";
 
 /**
  * The one mapping from service errors to what the user is told. Handlers and the error
@@ -16,7 +17,8 @@ import { DownloadTooLargeError } from "./telegram-files.js";
 export type ErrorInfo =
   | { kind: "file" | "backup" | "restore" | "github" | "drive"; code: string }
   | { kind: "archive"; code: string; entry?: string }
-  | { kind: "download_too_large" };
+  | { kind: "download_too_large" }
+  | { kind: "busy"; running: string };
 
 /** A service error we have words for, as plain JSON; undefined for anything else (a bug, an outage). */
 export function knownError(error: unknown): ErrorInfo | undefined {
@@ -27,6 +29,7 @@ export function knownError(error: unknown): ErrorInfo | undefined {
   if (error instanceof ArchiveError) return error.entry === undefined ? { kind: "archive", code: error.code } : { kind: "archive", code: error.code, entry: error.entry };
   if (error instanceof DownloadTooLargeError) return { kind: "download_too_large" };
   if (error instanceof DriveError) return { kind: "drive", code: error.code };
+  if (error instanceof HeavyJobBusyError) return { kind: "busy", running: error.running };
   return undefined;
 }
 
@@ -56,6 +59,8 @@ export function errorText(t: Translate, info: ErrorInfo, vars: MessageVars = {})
     case "drive":
       // One sentence per DriveError code (and "backup_failed" when the backup to upload could not be made).
       return translated(t, `drive-reason-${info.code}`, {}) ?? t("drive-reason-unexpected");
+    case "busy":
+      return t("heavy-busy", { job: raw(translated(t, `heavy-job-${info.running}`, {}) ?? info.running) });
   }
 }
 

@@ -10,7 +10,7 @@ export interface BotHarness extends TestServices {
   /** Builds a bot instance over the same database and fake Telegram (a "restart" is just another call). */
   newBot(overrides?: Partial<Services>): ReturnType<typeof createBot>;
   bot: ReturnType<typeof createBot>["bot"];
-  /** Hands an update to the current bot, as polling would. */
+  /** Hands an update to the current bot, as polling would, and waits for the heavy jobs it started in the background. */
   send(update: Update): Promise<void>;
 }
 
@@ -42,7 +42,10 @@ export async function startBotHarness(
     fake,
     newBot,
     bot: first.bot,
-    send: (update) => harness.bot.handleUpdate(update),
+    send: async (update) => {
+      await harness.bot.handleUpdate(update);
+      await env.services.heavyJobs.idle();
+    },
   };
   return harness;
 }

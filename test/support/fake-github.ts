@@ -6,7 +6,8 @@ import { createServer, type Server } from "node:http";
  */
 export async function startFakeGitHub(repos: Record<string, Buffer>, opts: { token?: string } = {}) {
   const requests: { url: string; authorization?: string }[] = [];
-  const server: Server = createServer((req, res) => {
+  const gates = new Map<string, { reached: () => void; opened: Promise<void> }>();
+  const server: Server = createServer(async (req, res) => {
     const url = req.url ?? "/";
     requests.push({ url, authorization: req.headers.authorization });
     const api = /^\/repos\/([^/]+)\/([^/]+)\/zipball(?:\/(.+))?$/.exec(url);
@@ -22,7 +23,13 @@ export async function startFakeGitHub(repos: Record<string, Buffer>, opts: { tok
     }
     const download = /^\/codeload\/([^/]+)\//.exec(url);
     if (download) {
-      const bytes = repos[decodeURIComponent(download[1]!)]!;
+      const key = decodeURIComponent(download[1]!);
+      const gate = gates.get(key);
+      if (gate) {
+        gate.reached();
+        await gate.opened;
+      }
+      const bytes = repos[key]!;
       res.writeHead(200, { "content-type": "application/zip", "content-length": bytes.length }).end(bytes);
       return;
     }
@@ -33,6 +40,18 @@ export async function startFakeGitHub(repos: Record<string, Buffer>, opts: { tok
   return {
     apiRoot: `http://127.0.0.1:${port}`,
     requests,
+    /**
+     * Holds the download of `repo` ("owner/name") until `open()`: a slow download the test
+     * controls. `reached` resolves once the bot is waiting on it.
+     */
+    hold(repo: string) {
+      let open!: () => void;
+      let reached!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      const isReached = new Promise<void>((r) => (reached = r));
+      gates.set(repo, { reached, opened });
+      return { reached: isReached, open: () => (gates.delete(repo), open()) };
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

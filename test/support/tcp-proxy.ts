@@ -19,6 +19,8 @@ export interface TcpProxy {
   cut(): void;
   heal(): void;
   readonly isCut: boolean;
+  /** Connections refused since the proxy was cut (someone kept trying). */
+  refusedConnections(): number;
   /** Connection pairs still open on either side. */
   openConnections(): number;
   /** Resolves once no connection is open through the proxy. */
@@ -36,9 +38,11 @@ export async function startTcpProxy(targetUri: string): Promise<TcpProxy> {
   const target = parseTarget(targetUri);
   const pairs = new Set<Pair>();
   let isCut = false;
+  let refused = 0;
 
   const server = net.createServer((client) => {
     if (isCut) {
+      refused++;
       client.resetAndDestroy();
       return;
     }
@@ -81,6 +85,7 @@ export async function startTcpProxy(targetUri: string): Promise<TcpProxy> {
     heal() {
       isCut = false;
     },
+    refusedConnections: () => refused,
     openConnections: () => pairs.size,
     async waitUntilIdle(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -8,6 +8,8 @@ import type { BotConversation, InnerContext } from "../context.js";
 import { errorText, knownError, type ErrorInfo } from "../error-messages.js";
 import { clip, formatBytes, formatDate } from "../format.js";
 import { raw } from "../html.js";
+import type { HeavyJobKind, HeavyJobs } from "../../work/heavy-jobs.js";
+import { lineMessage } from "../heavy-work.js";
 import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "../telegram-files.js";
 
 export const RESTORE = "restore";
@@ -17,6 +19,8 @@ export type RestoreSource = { kind: "backup"; backupId: string } | { kind: "uplo
 
 export interface RestoreDeps {
   restore: RestoreService;
+  /** Analysing, applying and keeping an archive are heavy jobs: one per user, a few at once, the rest in line. */
+  heavyJobs: HeavyJobs;
   download: { apiRoot: string; fetch: FetchLike };
 }
 
@@ -42,6 +46,8 @@ const ACTIONS = new Map<string, ConflictAction>([
 export function restoreConversation(deps: RestoreDeps) {
   return async function restore(conversation: BotConversation, ctx: InnerContext, source: RestoreSource) {
     const userId = ctx.from!.id;
+    // Inside external() only: the result is recorded, so a replay neither queues nor runs it again.
+    const heavy = <T>(kind: HeavyJobKind, work: () => Promise<T>) => deps.heavyJobs.run(userId, kind, work, lineMessage(ctx));
 
     // Bot API calls stay outside external() (the conversation records them); the byte download goes inside.
     // An upload is downloaded from Telegram once and staged; every later step names it by its upload id.
@@ -50,14 +56,16 @@ export function restoreConversation(deps: RestoreDeps) {
     const loaded = await conversation.external(async (): Promise<Loaded> => {
       let from: ServiceSource | undefined;
       try {
-        if (source.kind === "upload") {
-          if (!file || (file.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
-          const bytes = await downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
-          from = { uploadId: await deps.restore.stageUpload(userId, bytes, source.fileName) };
-        } else {
-          from = { backupId: source.backupId };
-        }
-        return { ok: true, preview: await deps.restore.preview(userId, from), from };
+        return await heavy("restore", async () => {
+          if (source.kind === "upload") {
+            if (!file || (file.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
+            const bytes = await downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
+            from = { uploadId: await deps.restore.stageUpload(userId, bytes, source.fileName) };
+          } else {
+            from = { backupId: source.backupId };
+          }
+          return { ok: true as const, preview: await deps.restore.preview(userId, from), from };
+        });
       } catch (err) {
         if (from && "uploadId" in from) await deps.restore.endUpload(userId, from.uploadId).catch(() => {});
         return restoreFailure(err);
@@ -85,7 +93,7 @@ export function restoreConversation(deps: RestoreDeps) {
       if (choice === "keep" && "uploadId" in from) {
         const kept = await conversation.external(async () => {
           try {
-            const b = await deps.restore.keepUpload(userId, from.uploadId);
+            const b = await heavy("import", () => deps.restore.keepUpload(userId, from.uploadId));
             return { ok: true as const, fileCount: b.fileCount, zipSize: b.zipSize };
           } catch (err) {
             return restoreFailure(err);
@@ -150,7 +158,7 @@ export function restoreConversation(deps: RestoreDeps) {
     await ctx.replyWithChatAction("typing");
     const outcome = await conversation.external(async () => {
       try {
-        return { ok: true as const, result: await deps.restore.apply(userId, from, decisions) };
+        return { ok: true as const, result: await heavy("restore", () => deps.restore.apply(userId, from, decisions)) };
       } catch (err) {
         return restoreFailure(err);
       } finally {

@@ -7,6 +7,7 @@ import { ownedBackup } from "../owned.js";
 import { BACKUP_NOTE } from "../conversations/backup-note.js";
 import { formatBytes, formatDate } from "../format.js";
 import { raw } from "../html.js";
+import type { StartHeavy } from "../heavy-work.js";
 import {
   backupDetailKeyboard,
   backupListKeyboard,
@@ -20,7 +21,7 @@ import {
 const PAGE_SIZE = 10;
 
 /** /backup: create, list, open, download, rate, note, verify and delete backups (one or many). */
-export function backupsFeature(deps: { backups: BackupService }): Composer<BotContext> {
+export function backupsFeature(deps: { backups: BackupService; startHeavy: StartHeavy }): Composer<BotContext> {
   const { backups } = deps;
   const composer = new Composer<BotContext>();
 
@@ -79,20 +80,23 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
   });
 
   composer.callbackQuery(patterns.backupCreate, async (ctx) => {
-    await ctx.answerCallbackQuery({ text: ctx.t("backup-creating") });
     const withHistory = ctx.match[1] === "h";
-    await ctx.replyWithChatAction("upload_document");
-    const backup = await backups.create(ctx.from.id, { withHistory }); // a BackupError is told by the error boundary
-    await ctx.reply(
-      backup.fileCount === 0
-        ? ctx.t("backup-created-empty")
-        : ctx.t(withHistory ? "backup-created-history" : "backup-created", {
-            count: backup.fileCount,
-            size: formatBytes(backup.totalSize),
-            zip: formatBytes(backup.zipSize),
-          }),
-    );
-    await sendBackup(ctx, backup);
+    // A heavy job: refused while another of this user's runs, queued when the server is busy.
+    deps.startHeavy(ctx, "backup", async () => {
+      await ctx.replyWithChatAction("upload_document");
+      const backup = await backups.create(ctx.from.id, { withHistory }); // a BackupError is told by the error boundary
+      await ctx.reply(
+        backup.fileCount === 0
+          ? ctx.t("backup-created-empty")
+          : ctx.t(withHistory ? "backup-created-history" : "backup-created", {
+              count: backup.fileCount,
+              size: formatBytes(backup.totalSize),
+              zip: formatBytes(backup.zipSize),
+            }),
+      );
+      await sendBackup(ctx, backup);
+    });
+    await ctx.answerCallbackQuery({ text: ctx.t("backup-creating") });
   });
 
   composer.callbackQuery(patterns.backupList, async (ctx) => {
@@ -139,15 +143,18 @@ export function backupsFeature(deps: { backups: BackupService }): Composer<BotCo
 
   composer.callbackQuery(patterns.backupVerify, async (ctx) => {
     if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
+    const backupId = ctx.match[1]!;
+    deps.startHeavy(ctx, "verify", async () => {
+      const result = await backups.verify(ctx.from.id, backupId);
+      const backup = (await backups.get(ctx.from.id, backupId))!;
+      const text = result.ok
+        ? ctx.t("backup-verify-ok", { count: result.fileCount, size: formatBytes(result.totalSize) })
+        : ctx.t("backup-verify-failed", { count: result.problems.length }) +
+          "\n" +
+          result.problems.slice(0, 10).map((p) => ctx.t("list-item", { text: raw(describeProblem(ctx, p)) })).join("\n");
+      await showDetail(ctx, backup, text);
+    });
     await ctx.answerCallbackQuery({ text: ctx.t("backup-verifying") });
-    const result = await backups.verify(ctx.from.id, ctx.match[1]!);
-    const backup = (await backups.get(ctx.from.id, ctx.match[1]!))!;
-    const text = result.ok
-      ? ctx.t("backup-verify-ok", { count: result.fileCount, size: formatBytes(result.totalSize) })
-      : ctx.t("backup-verify-failed", { count: result.problems.length }) +
-        "\n" +
-        result.problems.slice(0, 10).map((p) => ctx.t("list-item", { text: raw(describeProblem(ctx, p)) })).join("\n");
-    await showDetail(ctx, backup, text);
   });
 
   composer.callbackQuery(patterns.backupDelete, async (ctx) => {

@@ -8,6 +8,8 @@ import type { DriveService } from "../../drive/drive-service.js";
 import type { Events } from "../../events.js";
 import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { HeavyJobBusyError, type HeavyJobs } from "../../work/heavy-jobs.js";
+import { lineMessage } from "../heavy-work.js";
 import { driveStatusText, reasonText, uploadDoneText, uploadFailedText } from "../drive-texts.js";
 import { clip, formatBytes, formatDate } from "../format.js";
 import { plainText, raw, type Translate as T } from "../html.js";
@@ -22,6 +24,8 @@ export interface DriveFeatureDeps {
   drive: DriveService;
   backups: BackupService;
   events: Events;
+  /** A Drive upload is a heavy job: not while the user's backup or restore runs, queued when the server is busy. */
+  heavyJobs: HeavyJobs;
   /** The upload message is edited with the percentage at most this often. Default 3 s. */
   progressEveryMs?: number;
 }
@@ -106,6 +110,8 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
   async function startUpload(ctx: BotContext, pick: () => Promise<{ backup: BackupSummary; reusedFrom?: Date }>) {
     const userId = ctx.from!.id;
     if (uploading.has(userId)) return ctx.answerCallbackQuery(alert(ctx.t("drive-busy")));
+    const running = deps.heavyJobs.runningFor(userId);
+    if (running !== undefined) throw new HeavyJobBusyError(running); // "one thing at a time", from error-messages.ts
     const status = await drive.status(userId);
     if (status.availability !== "ready" || !status.connected) {
       await ctx.answerCallbackQuery();
@@ -115,7 +121,8 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     const message = await ctx.reply(ctx.t("drive-preparing"));
     uploading.add(userId);
-    void runUpload(ctx.api, ctx.t, userId, message.chat.id, message.message_id, pick)
+    void deps.heavyJobs
+      .run(userId, "upload", () => runUpload(ctx.api, ctx.t, userId, message.chat.id, message.message_id, pick), lineMessage(ctx))
       .catch((err: Error) => deps.events.emit("drive_upload_notify_error", "warn", { userId, error: err.message }))
       .finally(() => uploading.delete(userId));
   }

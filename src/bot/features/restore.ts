@@ -10,9 +10,10 @@ import { formatBytes } from "../format.js";
 import { userMessage } from "../error-messages.js";
 import { restorePickKeyboard } from "../keyboards/backups.js";
 import { TELEGRAM_DOWNLOAD_LIMIT } from "../telegram-files.js";
+import type { StartHeavy } from "../heavy-work.js";
 
 /** Ways into a restore: a backup's ♻️ button, /restore, a ZIP the user sends, and /github. */
-export function restoreFeature(deps: { backups: BackupService; github: GitHubImporter }): Composer<BotContext> {
+export function restoreFeature(deps: { backups: BackupService; github: GitHubImporter; startHeavy: StartHeavy }): Composer<BotContext> {
   const { backups } = deps;
   const composer = new Composer<BotContext>();
 
@@ -55,18 +56,21 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubImp
     const ref = parseRepoRef(ctx.match);
     if (!ref) return ctx.reply(ctx.t("github-usage"));
     const label = `${ref.owner}/${ref.repo}${ref.branch ? `@${ref.branch}` : ""}`;
-    await ctx.reply(ctx.t("github-downloading", { repo: label }));
-    await ctx.replyWithChatAction("upload_document");
-    let stored;
-    try {
-      stored = await deps.github.importRepo(ctx.from!.id, ref);
-    } catch (err) {
-      const text = userMessage(ctx.t, err, { repo: label }); // only the repository name is ours to add
-      if (text === undefined) throw err;
-      return ctx.reply(text);
-    }
-    await ctx.reply(ctx.t("github-stored", { repo: label, size: formatBytes(stored.zipSize), count: stored.fileCount }), {
-      reply_markup: new InlineKeyboard().text(ctx.t("btn-import-repo"), cb.backupRestore(stored.id)).row().text(ctx.t("btn-home"), cb.menu("home")),
+    // A heavy job: refused while another of this user's runs, queued when the server is busy.
+    deps.startHeavy(ctx, "import", async () => {
+      await ctx.reply(ctx.t("github-downloading", { repo: label }));
+      await ctx.replyWithChatAction("upload_document");
+      let stored;
+      try {
+        stored = await deps.github.importRepo(ctx.from!.id, ref);
+      } catch (err) {
+        const text = userMessage(ctx.t, err, { repo: label }); // only the repository name is ours to add
+        if (text === undefined) throw err;
+        return ctx.reply(text);
+      }
+      await ctx.reply(ctx.t("github-stored", { repo: label, size: formatBytes(stored.zipSize), count: stored.fileCount }), {
+        reply_markup: new InlineKeyboard().text(ctx.t("btn-import-repo"), cb.backupRestore(stored.id)).row().text(ctx.t("btn-home"), cb.menu("home")),
+      });
     });
   });
 
