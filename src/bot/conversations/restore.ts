@@ -59,8 +59,9 @@ export function restoreConversation(deps: RestoreDeps) {
         return await heavy("restore", async () => {
           if (source.kind === "upload") {
             if (!file || (file.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
-            const bytes = await downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
-            from = { uploadId: await deps.restore.stageUpload(userId, bytes, source.fileName) };
+            // Counted against the user's imports per hour before the download (LimitError otherwise).
+            const download = () => downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
+            from = { uploadId: await deps.restore.stageUpload(userId, download, source.fileName) };
           } else {
             from = { backupId: source.backupId };
           }
