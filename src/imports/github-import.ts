@@ -14,8 +14,10 @@ import type { ImportQuota } from "./import-quota.js";
 export class GitHubImporter {
   constructor(private readonly deps: { client: GitHubClient; backups: BackupService; limits?: ImportLimits; quota?: ImportQuota }) {}
 
-  async importRepo(userId: number, ref: RepoRef): Promise<BackupSummary> {
+  /** `starting` is called once the import is allowed, just before the download (the bot says "downloading"). */
+  async importRepo(userId: number, ref: RepoRef, starting?: () => Promise<unknown>): Promise<BackupSummary> {
     await this.deps.quota?.claim(userId, "github");
+    await starting?.();
     const bytes = await this.deps.client.downloadZip(ref);
     const archive = loadArchive(bytes, this.deps.limits, { owner: ref.owner, repo: ref.repo, ref: ref.branch });
     return this.deps.backups.storeImported(userId, bytes, {

@@ -97,6 +97,8 @@ export function restoreConversation(deps: RestoreDeps) {
             const b = await heavy("import", () => deps.restore.keepUpload(userId, from.uploadId));
             return { ok: true as const, fileCount: b.fileCount, zipSize: b.zipSize };
           } catch (err) {
+            // Not kept (e.g. the backup cap): the staged upload goes now rather than at expiry.
+            await deps.restore.endUpload(userId, from.uploadId).catch(() => {});
             return restoreFailure(err);
           }
         });
