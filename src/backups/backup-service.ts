@@ -21,12 +21,11 @@ import {
   originOfBackup,
 } from "./backup-types.js";
 import { verifyArchive } from "./backup-verify.js";
-import { backupsToPrune, DEFAULT_RETENTION_RULES, recentToPrune, type RetentionCandidate, type RetentionRules } from "./retention.js";
+import { DEFAULT_RETENTION_RULES, type RetentionRules } from "./retention.js";
 import { backupCapError, DEFAULT_BACKUP_CAP, LimitError, type BackupCap, type BackupUsage } from "../work/fair-limits.js";
+import { keptAfterRotation, PRUNABLE, toPruneOfKind } from "./backup-cap.js";
 
 export const MAX_BACKUP_NOTE_LENGTH = 1000;
-/** The kinds retention prunes, each under its own rule (see retention.ts). */
-const PRUNABLE: readonly BackupType[] = ["full_backup", "emergency", "imported_zip", "github_repo_zip"];
 /** Telegram lets a bot upload 50 MB; parts stay safely below that. */
 export const DEFAULT_PART_BYTES = 45 * 1024 * 1024;
 
@@ -285,38 +284,17 @@ export class BackupService {
       .find({ userId, type: { $in: [...types] } }, { projection: { _id: 1, type: 1, createdAt: 1, rating: 1, gridFsId: 1 } })
       .toArray();
     const prune = new Set<string>();
-    for (const type of types) for (const id of this.toPrune(type, docs, opts.protect)) prune.add(id);
+    for (const type of types) for (const id of toPruneOfKind(type, docs, opts.protect ?? [], this.retention, this.now())) prune.add(id);
     const doomed = docs.filter((d) => prune.has(d._id.toHexString()));
     await this.remove(doomed as BackupDoc[]);
     if (doomed.length) this.events.emit("backup_pruned", "info", { userId, count: doomed.length });
     return doomed.length;
   }
 
-  /** The ids retention prunes among `docs` of `type` (ids in `protect` excepted). */
-  private toPrune(type: BackupType, docs: Pick<BackupDoc, "_id" | "type" | "createdAt" | "rating">[], protect: readonly string[] = []): string[] {
-    const candidates: RetentionCandidate[] = docs
-      .filter((d) => d.type === type)
-      .map((d) => ({ id: d._id.toHexString(), createdAt: d.createdAt, rating: d.rating }));
-    const ids =
-      type === "full_backup"
-        ? backupsToPrune(candidates, this.retention.full)
-        : recentToPrune(candidates, type === "emergency" ? this.retention.emergency : this.retention.imported, this.now());
-    return ids.filter((id) => !protect.includes(id));
-  }
-
-  /**
-   * What the user keeps once a new backup of `type` is added and its kind rotates (retention
-   * runs right after the write); throws LimitError `backups_full` when a backup of `bytes` more
-   * (0: size not known yet) would not fit under the cap.
-   */
+  /** What the user keeps once a backup of `type` is added and its kind rotates; LimitError past the cap (backup-cap.ts). */
   private async roomFor(userId: number, type: BackupType, bytes: number, protect: readonly string[] = []): Promise<BackupUsage> {
-    const docs = await this.backups
-      .find({ userId }, { projection: { _id: 1, type: 1, createdAt: 1, rating: 1, zipSize: 1 } })
-      .toArray();
-    const incoming = { _id: new ObjectId(), type, createdAt: this.now() };
-    const rotated = new Set(PRUNABLE.includes(type) ? this.toPrune(type, [...docs, incoming], [...protect, incoming._id.toHexString()]) : []);
-    const stay = docs.filter((d) => !rotated.has(d._id.toHexString()));
-    const kept = { count: stay.length, bytes: stay.reduce((sum, d) => sum + d.zipSize, 0) };
+    const docs = await this.backups.find({ userId }, { projection: { _id: 1, type: 1, createdAt: 1, rating: 1, zipSize: 1 } }).toArray();
+    const kept = keptAfterRotation(docs, type, protect, this.retention, this.now());
     const over = backupCapError(kept, bytes, this.cap);
     if (over) {
       this.events.emit("backup_cap_reached", "warn", { userId, type, ...over.details });
