@@ -459,3 +459,9 @@ heavy-job-upload = Drive upload
 heavy-queued = ⏳ You're number { $position } in line — others' backups are running. I'll start yours as soon as it is your turn.
 heavy-your-turn = ▶️ Your turn: starting now.
 flood-slow-down = 🐢 Slow down a little — you sent too many messages at once, so I skipped some of them. Wait a minute, then go on.
+## limits
+limit-backups-full = 🗄 You have reached this server's limit for backups: you keep { $count ->
+    [one] 1 backup
+   *[other] { $count } backups
+  } ({ $size }), and each person may keep { $max } ({ $maxSize }). Nothing new was stored. Delete backups you no longer need in /backup → 🗂 My backups, or take 🏆 off old ones so they can be rotated out automatically.
+limit-imports-per-hour = ⏳ You have imported { $max } archives in the last hour, the most this server takes from one person. Nothing was downloaded or stored. Try again in { $minutes } min.

@@ -22,6 +22,8 @@ import { DriveAuth } from "./drive/drive-auth.js";
 import { DriveService } from "./drive/drive-service.js";
 import type { RetryPolicy } from "./drive/retry.js";
 import { HeavyJobs } from "./work/heavy-jobs.js";
+import type { BackupCap } from "./work/fair-limits.js";
+import { ImportQuota } from "./imports/import-quota.js";
 
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
 export interface Services {
@@ -63,8 +65,11 @@ export interface ServiceOptions {
   backupPartBytes?: number;
   github?: { apiRoot: string; token?: string };
   restoreLeaseMs?: number;
-  /** The library cap, and the archive limits for uploads and GitHub (config.ts); defaults otherwise. */
-  limits?: { library?: LibraryLimits; upload?: SourceLimits; github?: SourceLimits };
+  /**
+   * The library cap, the archive limits for uploads and GitHub, the backups a user keeps on the
+   * server and their imports per hour (config.ts); defaults otherwise.
+   */
+  limits?: { library?: LibraryLimits; upload?: SourceLimits; github?: SourceLimits; backups?: BackupCap; importsPerHour?: number };
   /** TOKEN_ENCRYPTION_KEY's box (seals private-copy passphrases); without it passphrase mode is unavailable. */
   secretBox?: SecretBox;
   /** scrypt work factor for passphrase copies (age's default 18); tests lower it. */
@@ -79,7 +84,8 @@ export function createServices(deps: ServiceOptions): Services {
   const files = new FileLibrary({ ...deps, libraryLimits: deps.limits?.library });
   const bulk = new LibraryBulk({ ...deps, libraryLimits: files.limits });
   const limits = archiveLimits({ library: files.limits, upload: deps.limits?.upload, github: deps.limits?.github });
-  const backups = new BackupService({ ...deps, files, bulk, partBytes: deps.backupPartBytes, archiveLimits: limits });
+  const backups = new BackupService({ ...deps, files, bulk, partBytes: deps.backupPartBytes, archiveLimits: limits, cap: deps.limits?.backups });
+  const importQuota = new ImportQuota({ ...deps, perHour: deps.limits?.importsPerHour });
   const driveConfig = deps.drive ?? DRIVE_OFF;
   // One box for every secret sealed with TOKEN_ENCRYPTION_KEY: Drive tokens and private-copy passphrases.
   const cipher = deps.secretBox ?? (driveConfig.key ? new SecretBox([driveConfig.key, ...driveConfig.previousKeys]) : undefined);
@@ -103,8 +109,8 @@ export function createServices(deps: ServiceOptions): Services {
     bulk,
     settings: new UserSettings(deps),
     backups,
-    restore: new RestoreService({ ...deps, files, bulk, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits }),
-    github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github }),
+    restore: new RestoreService({ ...deps, files, bulk, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits, importQuota }),
+    github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github, quota: importQuota }),
     privacy: new PrivateCopies({ ...deps, secretBox: cipher }),
     heavyJobs: new HeavyJobs({ slots: deps.heavyJobs }),
   };

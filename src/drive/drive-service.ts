@@ -162,7 +162,8 @@ export class DriveService {
     const existing = await this.deps.copies.newestWithFingerprint(userId, fingerprint);
     const found = existing ? await this.deps.backups.get(userId, existing) : undefined;
     if (found) return { backup: found, reused: true };
-    const backup = await this.deps.backups.create(userId);
+    // A Drive copy protects data: never refused by the per-user backup cap (its kind rotates).
+    const backup = await this.deps.backups.create(userId, { capped: false });
     await this.deps.copies.setFingerprint(userId, backup.id, fingerprint);
     return { backup, reused: false };
   }

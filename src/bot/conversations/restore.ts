@@ -59,8 +59,9 @@ export function restoreConversation(deps: RestoreDeps) {
         return await heavy("restore", async () => {
           if (source.kind === "upload") {
             if (!file || (file.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
-            const bytes = await downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
-            from = { uploadId: await deps.restore.stageUpload(userId, bytes, source.fileName) };
+            // Counted against the user's imports per hour before the download (LimitError otherwise).
+            const download = () => downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
+            from = { uploadId: await deps.restore.stageUpload(userId, download, source.fileName) };
           } else {
             from = { backupId: source.backupId };
           }
@@ -96,6 +97,8 @@ export function restoreConversation(deps: RestoreDeps) {
             const b = await heavy("import", () => deps.restore.keepUpload(userId, from.uploadId));
             return { ok: true as const, fileCount: b.fileCount, zipSize: b.zipSize };
           } catch (err) {
+            // Not kept (e.g. the backup cap): the staged upload goes now rather than at expiry.
+            await deps.restore.endUpload(userId, from.uploadId).catch(() => {});
             return restoreFailure(err);
           }
         });
