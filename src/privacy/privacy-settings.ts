@@ -32,6 +32,8 @@ export interface PrivacyStatus {
   keySource?: "generated" | "pasted";
   /** A generated key is waiting for "I saved it". */
   keyPending: boolean;
+  /** That key's public half (public; the bot matches its "I saved it" button to it). */
+  pendingRecipient?: string;
   chatCopies: boolean;
   changedAt?: Date;
 }
@@ -86,6 +88,7 @@ export function statusOf(doc: PrivacyDoc | null): PrivacyStatus {
     mode: doc.mode,
     ...(doc.mode === "recipient" && doc.recipient ? { recipient: doc.recipient, keySource: doc.keySource ?? "pasted" } : {}),
     keyPending: doc.pendingRecipient !== undefined,
+    ...(doc.pendingRecipient ? { pendingRecipient: doc.pendingRecipient } : {}),
     chatCopies: doc.chatCopies === true,
     changedAt: doc.changedAt,
   };

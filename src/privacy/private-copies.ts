@@ -180,6 +180,18 @@ export class PrivateCopies {
   }
 
   /**
+   * A backup (or part) about to be sent to the chat, encrypted when the user turned chat copies
+   * on; undefined when it goes as it is. Parts are at most Telegram's upload limit, so whole in memory.
+   */
+  async encryptForChat(userId: number, zip: Uint8Array, zipFileName: string): Promise<{ bytes: Buffer; fileName: string } | undefined> {
+    const doc = await this.store.get(userId);
+    if (!doc?.chatCopies) return undefined;
+    const copy = await this.encryptFor(userId, zip, zipFileName);
+    if (!copy) return undefined;
+    return { bytes: await readWhole(copy.stream, copy.stream.size(zip.length)), fileName: copy.fileName };
+  }
+
+  /**
    * The ZIP inside an age file, as a stream. `secret` is what the user gave for this
    * one call: key file text (`AGE-SECRET-KEY-1…`, comment lines ignored), a passphrase,
    * or an AgeSecret. Rejects (or errors the stream) with a PrivacyError.
