@@ -13,7 +13,7 @@ const alert = (text: string) => ({ text: clip(plainText(text), 200), show_alert:
 
 /** The message for a PrivacyError code (one key per code, in the locales). */
 export function privacyErrorText(t: T, code: string): string {
-  return t(`privacy-error-${code}`, { min: PASSPHRASE_MIN_LENGTH, max: PASSPHRASE_MAX_LENGTH });
+  return t(`privacy-error-${code}`, { min: String(PASSPHRASE_MIN_LENGTH), max: String(PASSPHRASE_MAX_LENGTH) });
 }
 
 function statusText(t: T, s: PrivacyStatus): string {
