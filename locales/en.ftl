@@ -526,3 +526,4 @@ backup-on-drive-encrypted = ☁️🔒 On Google Drive, encrypted (checked) sinc
 privacy-delete-yourself = ⚠️ I could not delete your message: delete it yourself, it holds a secret.
 age-restore-opened = 🔓 Opened <b>{ $name }</b>; the key is already forgotten. Next, I check the backup inside and show what a restore would change — nothing changes until you choose.
 btn-age-restore-continue = ▶️ Show what it restores
+age-restore-send-again = Send the file again to try another key or passphrase.

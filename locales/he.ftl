@@ -533,3 +533,4 @@ backup-on-drive-encrypted = ☁️🔒 ב-Google Drive, מוצפן (נבדק) מ
 privacy-delete-yourself = ⚠️ לא הצלחתי למחוק את ההודעה שלך: מחק אותה בעצמך, יש בה סוד.
 age-restore-opened = 🔓 פתחתי את <b>{ $name }</b>; המפתח כבר נשכח. עכשיו אבדוק את הגיבוי שבפנים ואראה מה שחזור ישנה — שום דבר לא משתנה עד שתבחר.
 btn-age-restore-continue = ▶️ הראה מה זה משחזר
+age-restore-send-again = שלח את הקובץ שוב כדי לנסות מפתח או סיסמה אחרים.

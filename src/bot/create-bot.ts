@@ -109,7 +109,7 @@ export function createBot(deps: BotDeps) {
   );
 
   // A passphrase or key the bot asked for is read here, before any conversation could store it.
-  app.use(secretInput({ privacy: deps.privacy, restore: deps.restore, heavyJobs: deps.heavyJobs, download }));
+  app.use(secretInput({ privacy: deps.privacy, restore: deps.restore, startHeavy, download }));
 
   app.command("cancel", async (ctx) => {
     // A Drive connect waits for Google in the background, not in a conversation: stop it too.
@@ -138,7 +138,7 @@ export function createBot(deps: BotDeps) {
     }),
   );
   app.use(privacyFeature({ privacy: deps.privacy }));
-  app.use(encryptedRestoreFeature({ privacy: deps.privacy, restore: deps.restore, heavyJobs: deps.heavyJobs, download }));
+  app.use(encryptedRestoreFeature({ privacy: deps.privacy, restore: deps.restore, startHeavy, download }));
   app.use(restoreFeature({ backups: deps.backups, github: deps.github, startHeavy }));
   app.use(saveFeature({ files: deps.files, download }));
 

@@ -232,11 +232,10 @@ describe("encrypted copies in the chat and restoring them", () => {
     expect(isDeleted(user, wrong.answerId)).toBe(true);
     expect(wrong.reply.text).toContain("That does not open this file. Nothing was changed.");
     expect(await state(711)).toEqual(before);
-    // Still waiting for the passphrase: the right one opens it.
-    const right = user.sendText(passphrase);
-    await h.send(right);
-    expect(isDeleted(user, messageOf(right))).toBe(true);
-    expect(await continueRestore(user, last(user))).toMatch(/^✅ Restored/);
+    expect(wrong.reply.text).toContain("Send the file again to try another key or passphrase.");
+    const right = await sendAge(user, doc.bytes, doc.file_name, passphrase);
+    expect(isDeleted(user, right.answerId)).toBe(true);
+    expect(await continueRestore(user, right.reply)).toMatch(/^✅ Restored/);
     expect(await content(711, "notes.md")).toBe("# notes\n");
     await expectNowhere(passphrase, "not the passphrase at all");
   });
@@ -276,7 +275,6 @@ describe("encrypted copies in the chat and restoring them", () => {
     const wrongKey = await sendAge(user, file, "w.zip.age", await generateIdentity());
     expect(wrongKey.reply.text).toContain("That does not open this file. Nothing was changed.");
     expect(isDeleted(user, wrongKey.answerId)).toBe(true);
-    await h.send(user.sendText("/cancel"));
 
     const truncated = await sendAge(user, file.subarray(0, file.length - 100), "t.zip.age", identity);
     expect(truncated.reply.text).toContain("This file is cut short, or damaged at its very end");
@@ -301,6 +299,21 @@ describe("encrypted copies in the chat and restoring them", () => {
     expect(await state(713)).toEqual(before);
     expect(await content(713, "keep.py")).toBe("keep = True\n");
     await expectNowhere(identity);
+  });
+
+  it("another user's ▶️ button (a forged upload id) shows nothing of that upload", async () => {
+    const owner = h.fake.user(715);
+    const identity = await generateIdentity();
+    const e = new Encrypter();
+    e.addRecipient(await identityToRecipient(identity));
+    await sendAge(owner, await e.encrypt(await backupZip({ "private.py": "mine = 1\n" })), "o.zip.age", identity);
+    const staged = await h.db.collection("staged_uploads").findOne({ userId: 715 });
+    const intruder = h.fake.user(716);
+    await h.send(intruder.sendText("/start"));
+    await h.send(intruder.pressButton(last(intruder), cb.ageOpened(staged!._id.toHexString())));
+    expect(h.fake.sent(716).map((m) => m.text ?? "").join("\n")).not.toContain("private.py");
+    expect(last(intruder).text).toMatch(/^🚫 I cannot use this archive: .*Nothing was changed\.$/);
+    expect((await h.services.files.list(716)).total).toBe(0);
   });
 
   it("a key-encrypted file asks for the key, not a passphrase; a non-age .age file is refused", async () => {

@@ -4,19 +4,19 @@ import { secretFromText, type AgeSecret } from "../../privacy/age-keys.js";
 import { isPrivacyError, type PrivacyErrorCode } from "../../privacy/privacy-errors.js";
 import { isEncryptedFileName, plainFileName, type PrivateCopies } from "../../privacy/private-copies.js";
 import type { RestoreService } from "../../restore/restore-service.js";
-import type { HeavyJobs } from "../../work/heavy-jobs.js";
 import { cb, patterns } from "../callback-data.js";
 import type { AwaitedInput, BotContext } from "../context.js";
 import { RESTORE } from "../conversations/restore.js";
 import { formatBytes } from "../format.js";
-import { lineMessage } from "../heavy-work.js";
+import type { StartHeavy } from "../heavy-work.js";
 import { downloadByFileId, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "../telegram-files.js";
 import { privacyErrorText } from "./privacy.js";
 
 export interface EncryptedRestoreDeps {
   privacy: PrivateCopies;
   restore: RestoreService;
-  heavyJobs: HeavyJobs;
+  /** Opening the file is a heavy job, run in the background (see heavy-work.ts). */
+  startHeavy: StartHeavy;
   download: { apiRoot: string; fetch: FetchLike };
 }
 
@@ -29,8 +29,8 @@ const FILE_PROBLEMS: ReadonlySet<PrivacyErrorCode> = new Set(["not_age", "unsupp
  * Restoring a `codevault-backup-….zip.age` (or any age file holding a ZIP): the bot reads the
  * header, says whether the file needs a key or a passphrase and asks for it. The answer is
  * read by `ageSecretInput` (via secret-input.ts, before any conversation: the plugin stores the
- * updates a conversation sees in MongoDB), its message deleted at once, the file decrypted in
- * memory and the ZIP staged like any upload; the secret is dropped with the call. "▶️ Continue"
+ * updates a conversation sees in MongoDB), its message deleted at once, then a heavy job decrypts
+ * the file in memory and stages the ZIP like any upload; the secret is dropped with the job. "▶️ Continue"
  * then enters the normal restore conversation (validated preview, decisions, apply) from an
  * update that carries no secret.
  */
@@ -79,35 +79,33 @@ export async function ageSecretInput(ctx: BotContext, awaiting: AwaitedInput, de
   } else text = message!.text!;
   if (awaiting.needs === "identity" && !/AGE-SECRET-KEY-/i.test(text)) return say(ctx.t("age-restore-not-a-key")).then(() => true);
 
-  const userId = ctx.from!.id;
-  let uploadId: string;
+  let secret: AgeSecret;
   try {
-    const secret: AgeSecret = secretFromText(text);
-    await ctx.reply(ctx.t("age-restore-opening"));
-    uploadId = await deps.heavyJobs.run(
-      userId,
-      "restore",
-      async () => {
-        const encrypted = await downloadByFileId(ctx.api, awaiting.fileId, deps.download);
-        const zip = await deps.privacy.decryptToBuffer(encrypted, secret);
-        return deps.restore.stageUpload(userId, zip, plainFileName(awaiting.fileName));
-      },
-      lineMessage(ctx),
-    );
+    secret = secretFromText(text);
   } catch (err) {
-    if (!isPrivacyError(err)) {
-      delete ctx.session.awaiting;
-      throw err;
-    }
-    if (FILE_PROBLEMS.has(err.code)) {
-      delete ctx.session.awaiting;
-      await say(privacyErrorText(ctx.t, err.code));
-    } else await say(privacyErrorText(ctx.t, err.code), ctx.t("age-restore-try-again"));
-    return true;
+    if (!isPrivacyError(err)) throw err;
+    return say(privacyErrorText(ctx.t, err.code), ctx.t("age-restore-try-again")).then(() => true);
   }
+  // One answer per file: the step ends here, and opening runs as a heavy job in the background
+  // (it may wait in line; the update is answered now). The secret lives only in this closure.
   delete ctx.session.awaiting;
-  await ctx.reply([ctx.t("age-restore-opened", { name: awaiting.fileName }), ...notDeleted].join("\n"), {
-    reply_markup: new InlineKeyboard().text(ctx.t("btn-age-restore-continue"), cb.ageOpened(uploadId)).row().text(ctx.t("btn-home"), cb.menu("home")),
+  await say(ctx.t("age-restore-opening"));
+  const userId = ctx.from!.id;
+  deps.startHeavy(ctx, "restore", async () => {
+    let uploadId: string;
+    try {
+      const encrypted = await downloadByFileId(ctx.api, awaiting.fileId, deps.download);
+      const zip = await deps.privacy.decryptToBuffer(encrypted, secret);
+      uploadId = await deps.restore.stageUpload(userId, zip, plainFileName(awaiting.fileName));
+    } catch (err) {
+      if (!isPrivacyError(err)) throw err; // told by the error boundary
+      const again = FILE_PROBLEMS.has(err.code) ? [] : [ctx.t("age-restore-send-again")];
+      await ctx.reply([privacyErrorText(ctx.t, err.code), ...again].join("\n"));
+      return;
+    }
+    await ctx.reply(ctx.t("age-restore-opened", { name: awaiting.fileName }), {
+      reply_markup: new InlineKeyboard().text(ctx.t("btn-age-restore-continue"), cb.ageOpened(uploadId)).row().text(ctx.t("btn-home"), cb.menu("home")),
+    });
   });
   return true;
 }
