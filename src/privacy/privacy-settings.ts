@@ -77,6 +77,16 @@ export class PrivacySettingsStore {
     return result.modifiedCount === 1;
   }
 
+  /** Users whose passphrase is sealed with a key other than `currentKid` (after TOKEN_ENCRYPTION_KEY changed). */
+  withPassphraseNotSealedBy(currentKid: string): AsyncIterable<PrivacyDoc> {
+    return this.collection.find({ mode: "passphrase", passphrase: { $exists: true }, "passphrase.kid": { $ne: currentKid } });
+  }
+
+  /** Replaces a sealed passphrase, only if it is still the one that was read. */
+  async reseal(userId: number, was: SealedSecret, now: SealedSecret): Promise<void> {
+    await this.collection.updateOne({ _id: userId, "passphrase.kid": was.kid, "passphrase.ct": was.ct }, { $set: { passphrase: now } });
+  }
+
   async setChatCopies(userId: number, at: Date, on: boolean): Promise<void> {
     await this.collection.updateOne({ _id: userId }, { $set: { chatCopies: on }, $setOnInsert: { mode: "off", changedAt: at } }, { upsert: true });
   }

@@ -118,6 +118,28 @@ export class PrivateCopies {
     return this.status(userId);
   }
 
+  /**
+   * Re-seals every stored passphrase with the current TOKEN_ENCRYPTION_KEY (the admin CLI's
+   * `drive rotate-key`, after the old key moved to TOKEN_ENCRYPTION_KEY_PREVIOUS). Passphrases no
+   * configured key opens are counted, not touched.
+   */
+  async rotateKey(): Promise<{ rotated: number; unreadable: number }> {
+    const result = { rotated: 0, unreadable: 0 };
+    if (!this.secretBox) return result;
+    for await (const doc of this.store.withPassphraseNotSealedBy(this.secretBox.currentKid)) {
+      let passphrase: string;
+      try {
+        passphrase = this.secretBox.open(doc.passphrase!, passphraseContext(doc._id));
+      } catch {
+        result.unreadable++;
+        continue;
+      }
+      await this.store.reseal(doc._id, doc.passphrase!, this.secretBox.seal(passphrase, passphraseContext(doc._id)));
+      result.rotated++;
+    }
+    return result;
+  }
+
   /** New copies are plain again; the recipient and the sealed passphrase are removed. */
   async turnOff(userId: number): Promise<PrivacyStatus> {
     await this.store.setMode(userId, this.clock(), "off");

@@ -327,4 +327,15 @@ describe("encrypted copies in the chat and restoring them", () => {
     await h.send(user.sendDocument(await backupZip({ "y.py": "y\n" }), "renamed.zip.age"));
     expect(last(user).text).toBe("This is not an age-encrypted file.");
   });
+
+  it("a plain ZIP sent instead of the key is not taken for a key: it is kept in the chat and handled as a ZIP", async () => {
+    const user = h.fake.user(717);
+    const e = new Encrypter();
+    e.addRecipient(await identityToRecipient(await generateIdentity()));
+    await h.send(user.sendDocument(await e.encrypt(await backupZip({ "x.py": "x\n" })), "k.zip.age"));
+    const zip = user.sendDocument(await backupZip({ "z.py": "z = 1\n" }), "plain.zip");
+    await h.send(zip);
+    expect(isDeleted(user, messageOf(zip))).toBe(false);
+    expect(last(user).text).toMatch(/This ZIP is a codevault backup/);
+  });
 });

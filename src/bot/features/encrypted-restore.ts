@@ -68,6 +68,10 @@ export async function ageSecretInput(ctx: BotContext, awaiting: AwaitedInput, de
   const message = ctx.message;
   const keyDoc = message?.document;
   if (message?.text === undefined && !keyDoc) return false;
+  if (keyDoc && /\.(zip|age)$/i.test(keyDoc.file_name ?? "")) {
+    delete ctx.session.awaiting; // another archive instead of the key: that one is handled as sent
+    return false;
+  }
   const deleted = await ctx.deleteMessage().then(() => true, () => false);
   const notDeleted = deleted ? [] : [ctx.t("privacy-delete-yourself")];
   const say = (...lines: string[]) => ctx.reply([...lines, ...notDeleted].join("\n"));
