@@ -1,4 +1,3 @@
-import { Transform } from "node:stream";
 import type { drive_v3 } from "@googleapis/drive";
 import type { OAuth2Client } from "google-auth-library";
 import { backupFileName, type BackupService } from "../backups/backup-service.js";
@@ -14,6 +13,7 @@ import { APP, ensureFolder } from "./drive-folder.js";
 import { deleteQuietly, findByKey, listBackupFiles, storageSizes } from "./drive-files.js";
 import { driveFilesToDelete } from "./drive-retention.js";
 import { driveClient } from "./google-clients.js";
+import { multipartUpload } from "./multipart-upload.js";
 import { resumableUpload } from "./resumable-upload.js";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 import { StreamingMd5 } from "./streaming-md5.js";
@@ -81,8 +81,9 @@ export interface DriveServiceDeps {
 
 /**
  * Backups to the user's Google Drive (no Telegram here): one "codevault backups" folder per
- * user, uploads streamed from GridFS (multipart when small, a resumable session otherwise),
- * a copy marked verified only when Drive's md5Checksum matches, and Drive retention.
+ * user, uploads streamed from GridFS (multipart when small, a resumable session otherwise) —
+ * or the user's private copy (age-encrypted) when their 🔒 setting is on — a copy marked
+ * verified only when Drive's md5Checksum matches, and Drive retention.
  */
 export class DriveService {
   private readonly now: () => Date;
@@ -242,23 +243,18 @@ export class DriveService {
     const size = payload.size;
     let file: drive_v3.Schema$File;
     if (size <= this.multipartMax) {
-      await client.getAccessToken(); // a stream body is not re-sent after a refresh, so refresh first
-      let sent = 0;
-      const counting = new Transform({
-        transform: (chunk: Buffer, _enc, done) => {
-          md5.update(sent, chunk);
-          sent += chunk.length;
-          opts.onProgress?.(Math.min(sent, size), size);
-          done(null, chunk);
-        },
+      file = await multipartUpload({
+        client,
+        api,
+        apiRoot: this.deps.config.apiRoot,
+        metadata,
+        payload,
+        fields: FILE_FIELDS,
+        md5,
+        timeoutMs: this.timeoutMs,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
       });
-      const source = await payload.open(0);
-      source.on("error", (err) => counting.destroy(err));
-      const res = await api.files.create(
-        { requestBody: metadata, media: { mimeType: payload.mimeType, body: source.pipe(counting) }, fields: FILE_FIELDS },
-        { rootUrl: `${this.deps.config.apiRoot}/`, timeout: this.timeoutMs, signal: opts.signal },
-      );
-      file = res.data;
     } else {
       file = await resumableUpload<drive_v3.Schema$File>({
         client,
