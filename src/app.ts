@@ -91,8 +91,10 @@ export function createServices(deps: ServiceOptions): Services {
   const cipher = deps.secretBox ?? (driveConfig.key ? new SecretBox([driveConfig.key, ...driveConfig.previousKeys]) : undefined);
   const accounts = new DriveAccounts(deps.db, cipher, deps.clock);
   const driveAuth = new DriveAuth({ config: driveConfig, accounts, events: deps.events, slowDownMs: deps.driveTuning?.slowDownMs });
+  const privacy = new PrivateCopies({ ...deps, secretBox: cipher });
   const drive = new DriveService({
     ...deps.driveTuning,
+    privacy,
     config: driveConfig,
     files,
     auth: driveAuth,
@@ -111,7 +113,7 @@ export function createServices(deps: ServiceOptions): Services {
     backups,
     restore: new RestoreService({ ...deps, files, bulk, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits, importQuota }),
     github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github, quota: importQuota }),
-    privacy: new PrivateCopies({ ...deps, secretBox: cipher }),
+    privacy,
     heavyJobs: new HeavyJobs({ slots: deps.heavyJobs }),
   };
 }

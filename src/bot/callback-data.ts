@@ -46,9 +46,21 @@ export const cb = {
   driveKeep: "d:k",
   driveDisconnect: "d:x",
   driveDisconnectConfirm: "d:X",
+  privacyGenerate: "p:g",
+  privacyPaste: "p:r",
+  privacyPassphrase: "p:p",
+  privacyOff: "p:o",
+  privacyChatCopies: "p:c",
+  /** "I saved it" under a generated key's file: 24 characters of its public key say which key was saved. */
+  privacySaved: (recipientPart: string) => `p:s:${recipientPart}`,
+  /** An encrypted upload was opened and staged: show its restore preview. */
+  ageOpened: (uploadId: string) => `a:o:${uploadId}`,
 };
 
-export const MENU_ITEMS = ["home", "files", "save", "backups", "restore", "drive", "language", "help"] as const;
+/** The part of a public key (`age1…`, bech32: lower-case letters and digits) that a "saved" button carries. */
+export const recipientPart = (recipient: string) => recipient.slice(4, 28);
+
+export const MENU_ITEMS = ["home", "files", "save", "backups", "restore", "drive", "language", "help", "privacy"] as const;
 export type MenuItem = (typeof MENU_ITEMS)[number];
 
 export const RESTORE_CHOICES = ["files", "keep", "ask", "replace", "skip", "rename", "go", "use", "cancel"] as const;
@@ -89,6 +101,8 @@ export const patterns = {
   conflictChoice: new RegExp(`^rs:c:(${CONFLICT_ANSWERS.join("|")})$`),
   backupToggle: new RegExp(`^b:k:${ID}:(\\d{1,6})$`),
   driveUploadBackup: new RegExp(`^d:b:${ID}$`),
+  privacySaved: /^p:s:([0-9a-z]{24})$/,
+  ageOpened: new RegExp(`^a:o:${ID}$`),
 };
 
 export const RATING_BY_LETTER = { e: "excellent", g: "good", o: "ok" } as const;

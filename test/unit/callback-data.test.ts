@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cb, CONFLICT_ANSWERS, MENU_ITEMS, patterns, RESTORE_CHOICES, restoreChoicePattern } from "../../src/bot/callback-data.js";
+import { cb, CONFLICT_ANSWERS, MENU_ITEMS, patterns, recipientPart, RESTORE_CHOICES, restoreChoicePattern } from "../../src/bot/callback-data.js";
 
 const id = "0123456789abcdef01234567";
 
@@ -45,6 +45,14 @@ describe("callback data", () => {
       [cb.driveKeep, /^d:k$/],
       [cb.driveDisconnect, /^d:x$/],
       [cb.driveDisconnectConfirm, /^d:X$/],
+      [cb.privacyGenerate, /^p:g$/],
+      [cb.privacyPaste, /^p:r$/],
+      [cb.privacyPassphrase, /^p:p$/],
+      [cb.privacyOff, /^p:o$/],
+      [cb.privacyChatCopies, /^p:c$/],
+      [cb.privacySaved(id), patterns.privacySaved],
+      [cb.privacySaved(recipientPart("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq")), patterns.privacySaved],
+      [cb.ageOpened(id), patterns.ageOpened],
     ];
     // Every builder in cb is exercised above.
     const exercised = new Set(built.map(([data]) => data));

@@ -15,7 +15,11 @@ import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type 
 export const RESTORE = "restore";
 
 /** Where the archive comes from. Only ids are kept in conversation state; bytes are fetched when needed. */
-export type RestoreSource = { kind: "backup"; backupId: string } | { kind: "upload"; fileId: string; fileName: string };
+export type RestoreSource =
+  | { kind: "backup"; backupId: string }
+  | { kind: "upload"; fileId: string; fileName: string }
+  /** Already staged (an encrypted upload, decrypted before the conversation began). */
+  | { kind: "staged"; uploadId: string };
 
 export interface RestoreDeps {
   restore: RestoreService;
@@ -62,6 +66,8 @@ export function restoreConversation(deps: RestoreDeps) {
             // Counted against the user's imports per hour before the download (LimitError otherwise).
             const download = () => downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
             from = { uploadId: await deps.restore.stageUpload(userId, download, source.fileName) };
+          } else if (source.kind === "staged") {
+            from = { uploadId: source.uploadId };
           } else {
             from = { backupId: source.backupId };
           }
@@ -80,7 +86,7 @@ export function restoreConversation(deps: RestoreDeps) {
     const end = () => ("uploadId" in from ? conversation.external(() => deps.restore.endUpload(userId, from.uploadId)) : Promise.resolve());
 
     // A ZIP the user sent that is a backup (ours or an older bot's): restore it, or keep it as a backup?
-    if (source.kind === "upload" && preview.format !== "plain") {
+    if (source.kind !== "backup" && preview.format !== "plain") {
       await ctx.reply(ctx.t("import-backup-found", { count: preview.counts.new + preview.counts.unchanged + preview.counts.conflicts }), {
         reply_markup: new InlineKeyboard()
           .text(ctx.t("btn-import-restore"), cb.restoreChoice("files"))

@@ -159,7 +159,7 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
           void edit(uploadingText(percent));
         },
       });
-      await edit(uploadDoneText(t, result, backupFileName(backup.createdAt), { reusedFrom: picked.reusedFrom }), driveNextKeyboard(t, {}));
+      await edit(uploadDoneText(t, result, result.fileName || backupFileName(backup.createdAt), { reusedFrom: picked.reusedFrom }), driveNextKeyboard(t, {}));
     } catch (raw) {
       const err = classifyDriveError(raw);
       await edit(
