@@ -4,7 +4,7 @@ import { createServices, type Services } from "../../src/app.js";
 import type { LibraryBulk } from "../../src/files/library-bulk.js";
 import { RestoreService } from "../../src/restore/restore-service.js";
 import { RestoreError } from "../../src/restore/restore-types.js";
-import { startServices, type TestServices } from "../support/services.js";
+import { sentZip, startServices, type TestServices } from "../support/services.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { plainZip } from "../support/zip-fixtures.js";
 
@@ -87,8 +87,9 @@ describe("a MongoDB outage mid-restore", () => {
     });
     const undone: number[] = [];
     services.restore.onDeferredRollback((u) => undone.push(u));
+    const sent = await sentZip(services.restore, user, await archive());
 
-    const failure = await services.restore.applyBytes(user, await archive(), {}).catch((err: unknown) => err);
+    const failure = await services.restore.apply(user, sent, {}).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(RestoreError);
     expect((failure as RestoreError).code).toBe("rollback_pending");
 
@@ -100,8 +101,8 @@ describe("a MongoDB outage mid-restore", () => {
 
     // Another instance (or this user again) cannot start a new restore on top of the half-done one.
     const other = createServices({ db: env.db, events: env.events });
-    await expect(other.restore.previewBytes(user, await archive())).rejects.toMatchObject({ code: "previous_restore_pending" });
-    await expect(other.restore.applyBytes(user, await archive(), {})).rejects.toMatchObject({ code: "previous_restore_pending" });
+    await expect(other.restore.preview(user, sent)).rejects.toMatchObject({ code: "previous_restore_pending" });
+    await expect(other.restore.apply(user, sent, {})).rejects.toMatchObject({ code: "previous_restore_pending" });
 
     // The database comes back: the background retry finishes the rollback and says so.
     proxy.heal();
@@ -112,7 +113,7 @@ describe("a MongoDB outage mid-restore", () => {
     expect(await env.db.collection("backups").countDocuments({ userId: user, type: "emergency" })).toBe(1);
 
     // Now a restore starts again, and the files count as new (not "unchanged" half-restored leftovers).
-    const again = await other.restore.applyBytes(user, await archive(), {});
+    const again = await other.restore.apply(user, sent, {});
     expect(again).toMatchObject({ new: 8, unchanged: 0 });
   }, 30_000);
 
@@ -168,7 +169,7 @@ describe("a failed emergency backup", () => {
       throw new Error("GridFS is full");
     };
     const restore = new RestoreService({ db: env.db, files: services.files, bulk: services.bulk, backups: services.backups, events: env.events });
-    await expect(restore.applyBytes(user, await archive(), {})).rejects.toMatchObject({ code: "emergency_failed" });
+    await expect(restore.apply(user, await sentZip(restore, user, await archive()), {})).rejects.toMatchObject({ code: "emergency_failed" });
     expect(await snapshot(user)).toEqual(before);
     expect(await journals().countDocuments({ userId: user })).toBe(0);
   });
