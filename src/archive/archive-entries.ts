@@ -1,7 +1,7 @@
 /** Small pieces shared by the manifest and plain archive loaders. */
 import { createHash } from "node:crypto";
 import { isZipError, type ZipEntry } from "./zip/index.js";
-import { MAX_FILE_BYTES } from "../files/file-library.js";
+import { MAX_FILE_BYTES } from "../files/file-types.js";
 import { MAX_NOTE_LENGTH, MAX_TAGS, normalizeTags } from "../files/tags.js";
 import { cleanLanguage } from "../files/language.js";
 import { decodeText, fileNameKey, fileNameProblem, normalizeFileName } from "../files/text.js";
