@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { MongoServerError, ObjectId, type Filter } from "mongodb";
 import { sha256Hex } from "./content-store.js";
+import { parseObjectId } from "../db/object-ids.js";
 import { FileError, toSummary, type FileDoc, type FileSummary, type Page, type SaveInput, type SaveStatus } from "./file-types.js";
 import { detectLanguage } from "./language.js";
 import { normalizeNote, normalizeTags } from "./tags.js";
@@ -191,7 +192,7 @@ export class FileLibrary extends LibraryCollection {
   }
 }
 
+/** Malformed ids simply match nothing. */
 function byId(userId: number, id: string): Filter<FileDoc> {
-  // An id from a button is untrusted: malformed ids simply match nothing.
-  return ObjectId.isValid(id) && /^[0-9a-f]{24}$/i.test(id) ? { _id: new ObjectId(id), userId } : { _id: { $in: [] }, userId };
+  return { _id: parseObjectId(id) ?? { $in: [] }, userId };
 }

@@ -1,5 +1,6 @@
 import { ObjectId, type Filter } from "mongodb";
 import { sha256Hex } from "./content-store.js";
+import { parseObjectId } from "../db/object-ids.js";
 import { toSummary, type BulkVersionInput, type FileDoc, type FileSummary } from "./file-types.js";
 import { cleanLanguage, detectLanguage } from "./language.js";
 import { checkVersion, latestVersions, LibraryCollection } from "./library-collection.js";
@@ -30,7 +31,7 @@ export class LibraryBulk extends LibraryCollection {
   async readContents(userId: number, ids: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (!ids.length) return out;
-    const oids = ids.filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => new ObjectId(id));
+    const oids = ids.flatMap((id) => parseObjectId(id) ?? []);
     const live = this.files.find({ userId, _id: { $in: oids }, deletedAt: { $exists: false } }, { projection: { content: 1, contentId: 1 } });
     for await (const doc of live) out.set(doc._id.toHexString(), await this.contents.read(doc));
     return out;
