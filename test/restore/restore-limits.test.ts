@@ -55,7 +55,7 @@ describe("a library past 10,000 files", () => {
       constructor: ArchiveError,
       code: "too_many_entries",
     });
-  });
+  }, 120_000);
 
   it("with history: 6,000 files × 2 versions (12,000 entries) restore with their history", async () => {
     const owner = 7011;
