@@ -8,9 +8,11 @@
  *   empty      RestoreService.apply into a library without those files              (+RSS, commands)
  *   unchanged  RestoreService.apply of the same archive again: every file unchanged  (+RSS, commands)
  *
+ * The MongoDB cases restore as the bot does, from the archive staged as an upload
+ * (`{ uploadId }`): reading it back is part of the measured restore.
  * The baseline is RSS after the archive is read from disk (and, for the MongoDB
- * cases, after connecting and one small warm-up restore of the same kind), after
- * a full GC. The MongoDB cases count every command the driver sends during the
+ * cases, after connecting, staging it and one small warm-up restore of the same
+ * kind), after a full GC. The MongoDB cases count every command the driver sends during the
  * measured restore (command monitoring on the services' own client).
  */
 import { createHash } from "node:crypto";
@@ -144,7 +146,9 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
     try {
       const services = createServices({ db: client.db(spec.dbName), events: new Events(createLogger("silent")) });
       // Warm-up: the same kind of restore (into nothing / of unchanged files) for a small user.
-      await services.restore.applyBytes(spec.warmUserId, warmZip, {});
+      const warmUpload = await services.restore.stageUpload(spec.warmUserId, warmZip, "warm.zip");
+      await services.restore.apply(spec.warmUserId, { uploadId: warmUpload }, {});
+      const source = { uploadId: await services.restore.stageUpload(spec.userId, zip, "restore.zip") };
 
       const started = new Map<number, string>();
       const tally = new Map<string, CommandTally>();
@@ -166,7 +170,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       client.on("commandSucceeded", onEnd);
       client.on("commandFailed", onEnd);
       const t = performance.now();
-      const result = await services.restore.applyBytes(spec.userId, zip, {});
+      const result = await services.restore.apply(spec.userId, source, {});
       const ms = performance.now() - t;
       const peak = probe.end();
       client.off("commandStarted", onStart);

@@ -1,11 +1,11 @@
 /** Small pieces shared by the manifest and plain archive loaders. */
 import { createHash } from "node:crypto";
 import { isZipError, type ZipEntry } from "./zip/index.js";
-import { MAX_FILE_BYTES } from "../files/file-library.js";
+import { MAX_FILE_BYTES } from "../files/file-types.js";
 import { MAX_NOTE_LENGTH, MAX_TAGS, normalizeTags } from "../files/tags.js";
 import { cleanLanguage } from "../files/language.js";
 import { decodeText, fileNameKey, fileNameProblem, normalizeFileName } from "../files/text.js";
-import { ArchiveError, type ArchiveFile, type RejectReason } from "./archive-types.js";
+import { ArchiveError, type ArchiveFile, type ImportLimits, type RejectedEntry, type RejectReason } from "./archive-types.js";
 
 /**
  * Runs a ZIP reader call, turning its ZipError into an ArchiveError with the
@@ -56,11 +56,6 @@ export function entryText(data: Buffer, digest?: string): EntryText | undefined 
   return { text, sha256: digest ?? sha256Hex(data), size: data.length };
 }
 
-/** The largest file the library accepts from this archive. */
-export function fileCap(maxEntryBytes: number): number {
-  return Math.min(maxEntryBytes, MAX_FILE_BYTES);
-}
-
 /** Why a name (in NFC, see libraryName) cannot become a library file name, or undefined. */
 export function nameRejection(name: string): RejectReason | undefined {
   const problem = fileNameProblem(name);
@@ -76,25 +71,45 @@ export function libraryName(raw: string): { name: string; reason?: RejectReason 
 }
 
 /**
- * Names already given to files of one archive, compared as file systems do
- * (fileNameKey): a second `README.md` next to `readme.md`, or an NFD twin of an
- * NFC name, would overwrite the first when the backup is extracted.
+ * Which files of one archive may come in, by the rules both loaders share: a regular
+ * file (not a link or special file), no second file under a name the archive already
+ * gave, within the file cap; what is refused is kept in `rejected`. Names are compared
+ * as file systems do (fileNameKey): a second `README.md` next to `readme.md`, or an NFD
+ * twin of an NFC name, would overwrite the first when the backup is extracted.
  */
-export class TakenNames {
-  private readonly keys = new Set<string>();
-  has(name: string): boolean {
-    return this.keys.has(fileNameKey(name));
-  }
-  add(name: string): void {
-    this.keys.add(fileNameKey(name));
-  }
-}
+export class Admission {
+  readonly rejected: RejectedEntry[] = [];
+  private readonly taken = new Set<string>();
+  /** The largest file the library accepts from this archive. */
+  private readonly cap: number;
 
-/** What a ZIP entry that is not a regular file is rejected as, or undefined for a file. */
-export function kindRejection(entry: ZipEntry): RejectReason | undefined {
-  if (entry.kind === "symlink") return "symlink";
-  if (entry.kind === "special") return "special_file";
-  return undefined;
+  constructor(limits: ImportLimits) {
+    this.cap = Math.min(limits.maxEntryBytes, MAX_FILE_BYTES);
+  }
+
+  tooLarge(size: number): boolean {
+    return size > this.cap;
+  }
+
+  /**
+   * Why a file under the library name `name` (see libraryName) cannot come in, by its
+   * kind (`entry`: its ZIP entry; none for a body held in the manifest) or its name;
+   * undefined when it can. An earlier version (`version`) shares its file's name.
+   */
+  refusal(name: string, entry: ZipEntry | undefined, version = false): RejectReason | undefined {
+    if (entry?.kind === "symlink") return "symlink";
+    if (entry?.kind === "special") return "special_file";
+    return !version && this.taken.has(fileNameKey(name)) ? "duplicate_name" : undefined;
+  }
+
+  /** The file came in: no later file of the archive may take its name. */
+  take(name: string): void {
+    this.taken.add(fileNameKey(name));
+  }
+
+  reject(name: string, reason: RejectReason): void {
+    this.rejected.push({ name, reason });
+  }
 }
 
 /** Finder and resource-fork leftovers that are never anyone's code. */

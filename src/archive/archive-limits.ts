@@ -5,8 +5,7 @@
  * - `upload`: a ZIP someone sent (or kept as an imported backup): a stranger's archive.
  * - `github`: a repository archive downloaded by /github (or kept as one).
  */
-import { MAX_FILE_BYTES } from "../files/file-library.js";
-import { DEFAULT_LIBRARY_LIMITS, type LibraryLimits } from "../files/file-types.js";
+import { DEFAULT_LIBRARY_LIMITS, MAX_FILE_BYTES, type LibraryLimits } from "../files/file-types.js";
 import { IMPORT_LIMITS, type ImportLimits } from "./archive-types.js";
 
 export type ArchiveOrigin = "own" | "upload" | "github";

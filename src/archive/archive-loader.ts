@@ -5,7 +5,7 @@
  * - Structure, names, limits, encryption and duplicates: `openZip`.
  * - Every entry is read once (size, CRC and an inflation cap checked by the reader).
  * - A root `metadata.json` makes it a manifest archive (ours or the older
- *   `code` format, see archive-manifest.ts); otherwise it is plain (archive-plain.ts).
+ *   `code` format, see manifest-loader.ts); otherwise it is plain (plain-loader.ts).
  *
  * Problems with the archive throw ArchiveError (nothing usable); entries that
  * are fine but not restorable (binaries, history versions, bad names) are
@@ -39,6 +39,8 @@ export {
   type RejectReason,
 } from "./archive-types.js";
 export { detectRepo } from "./plain-loader.js";
+/** Reading an entry of an opened archive (verify, split): the same checks the loaders read with. */
+export { readEntry } from "./archive-entries.js";
 
 /** Limits given in part, completed with IMPORT_LIMITS. */
 export function importLimits(limits: Partial<ImportLimits> = {}): ImportLimits {

@@ -4,21 +4,8 @@
  */
 import { entryNameOf, type ParsedManifestFile } from "./manifest.js";
 import { decodeText } from "../files/text.js";
-import {
-  cleanTags,
-  entryText,
-  fileCap,
-  isIgnoredEntry,
-  kindRejection,
-  libraryName,
-  parseDate,
-  readEntry,
-  sha256Hex,
-  TakenNames,
-  toArchiveFile,
-  type EntryText,
-} from "./archive-entries.js";
-import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type OpenedArchive, type RejectedEntry, type RejectReason } from "./archive-types.js";
+import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, parseDate, readEntry, sha256Hex, toArchiveFile, type EntryText } from "./archive-entries.js";
+import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type OpenedArchive } from "./archive-types.js";
 
 /** JSON strings may hold lone surrogates, which are not text and would not survive UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -48,11 +35,9 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
   const fileEntries = new Map(entries.filter((e) => !e.isDirectory).map((e) => [e.name, e]));
   const checks = new Map<string, EntryCheck>();
   const wanted: Wanted[] = [];
-  const rejected: RejectedEntry[] = [];
-  const taken = new TakenNames();
+  const admission = new Admission(lim);
   /** ZIP entries whose text a manifest file takes: each may be taken once, or one entry could become thousands of files. */
   const used = new Set<string>();
-  const cap = fileCap(lim.maxEntryBytes);
   let writeCount = 0;
   let writeBytes = 0;
   for (const file of manifest.files) {
@@ -77,12 +62,11 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
     if (check && !hasCode && file.sha256) check.sha256.push({ value: file.sha256, file: file.file_name });
 
     const size = hasCode ? Buffer.byteLength(file.code!) : (entry?.size ?? 0);
-    let reason: RejectReason | undefined =
-      badName ?? (hasCode ? undefined : kindRejection(entry!)) ?? (!file.history && taken.has(name) ? "duplicate_name" : undefined);
+    let reason = badName ?? admission.refusal(name, hasCode ? undefined : entry, !!file.history);
     if (!reason && !hasCode && used.has(entryName)) reason = "duplicate_entry";
-    if (!reason && size > cap) reason = "too_large";
+    if (!reason && admission.tooLarge(size)) reason = "too_large";
     if (reason) {
-      rejected.push({ name: file.history ? entryName : file.file_name, reason });
+      admission.reject(file.history ? entryName : file.file_name, reason);
       continue;
     }
     // The limits apply to what will be written (history versions and `code` bodies included), not only to ZIP entries.
@@ -94,7 +78,7 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
     if (writeBytes > lim.maxTotalBytes) {
       throw new ArchiveError("total_too_large", `Manifest files add up to more than ${lim.maxTotalBytes} bytes`, file.file_name);
     }
-    if (!file.history) taken.add(name);
+    if (!file.history) admission.take(name);
     if (!hasCode) {
       used.add(entryName);
       check!.keep = true;
@@ -110,7 +94,7 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
     const data = entry === manifestEntry ? manifestBytes : readEntry(entry);
     const check = checks.get(entry.name);
     if (!check) {
-      if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
+      if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) admission.reject(entry.name, "not_in_manifest");
       continue;
     }
     const digest = check.sha256.length || check.keep ? sha256Hex(data) : undefined;
@@ -153,9 +137,9 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
     if (file.history) history.push({ file, version: archiveFile });
     else files.push(archiveFile);
   }
-  attachHistory(files, history, rejected);
+  attachHistory(files, history, admission);
 
-  const loaded: LoadedArchive = { format, files, rejected };
+  const loaded: LoadedArchive = { format, files, rejected: admission.rejected };
   if (manifest.backupType) loaded.backupType = manifest.backupType;
   if (manifest.createdAt) loaded.createdAt = manifest.createdAt;
   if (manifest.part !== undefined && manifest.totalParts !== undefined && manifest.part <= manifest.totalParts) {
@@ -168,13 +152,13 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
  * Earlier versions go with their file, oldest first; one whose file is not in
  * `files` (rejected, or not in the archive) is rejected as history_version.
  */
-function attachHistory(files: ArchiveFile[], history: { file: ParsedManifestFile; version: ArchiveFile }[], rejected: RejectedEntry[]): void {
+function attachHistory(files: ArchiveFile[], history: { file: ParsedManifestFile; version: ArchiveFile }[], admission: Admission): void {
   const byName = new Map(files.map((f) => [f.name, f]));
   history.sort((a, b) => (a.file.version ?? 0) - (b.file.version ?? 0));
   for (const { file, version } of history) {
     const latest = byName.get(version.name);
     if (!latest) {
-      rejected.push({ name: entryNameOf(file), reason: "history_version" });
+      admission.reject(entryNameOf(file), "history_version");
       continue;
     }
     (latest.history ??= []).push(version);

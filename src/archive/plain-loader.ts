@@ -4,19 +4,8 @@
  * taken as a repository and stripped from the names.
  */
 import type { ZipEntry } from "./zip/index.js";
-import {
-  cleanTags,
-  entryText,
-  fileCap,
-  isIgnoredEntry,
-  kindRejection,
-  libraryName,
-  readEntry,
-  repoTag,
-  TakenNames,
-  toArchiveFile,
-} from "./archive-entries.js";
-import type { ArchiveFile, ArchiveHint, ArchiveRepo, ImportLimits, LoadedArchive, RejectedEntry, RejectReason } from "./archive-types.js";
+import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, readEntry, repoTag, toArchiveFile } from "./archive-entries.js";
+import type { ArchiveFile, ArchiveHint, ArchiveRepo, ImportLimits, LoadedArchive } from "./archive-types.js";
 
 const ARCHIVE_EXTENSIONS = /\.(zip|jar|war|ear|apk|aar|whl|egg|nupkg|tar|gz|tgz|bz2|tbz2|xz|txz|zst|7z|rar|cab)$/i;
 
@@ -43,34 +32,31 @@ export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: 
   const top = singleTopFolder(entries.filter((e) => !isIgnoredEntry(e.name)));
   const repo = top === undefined ? undefined : detectRepo(top, hint);
   const extraTag = repo && repoTag(repo.name);
-  const cap = fileCap(lim.maxEntryBytes);
+  const admission = new Admission(lim);
   const files: ArchiveFile[] = [];
-  const rejected: RejectedEntry[] = [];
-  const taken = new TakenNames();
   for (const entry of entries) {
     if (entry.isDirectory) continue;
     const inFolder = top === undefined ? entry.name : entry.name.slice(top.length + 1);
     // One entry over the file limit is one rejected file: it is not inflated, the rest loads.
     // (Its declared size still counts toward the archive's total limit in the reader.)
-    if (entry.size > cap && !isIgnoredEntry(entry.name)) {
-      rejected.push({ name: inFolder, reason: "too_large" });
+    if (admission.tooLarge(entry.size) && !isIgnoredEntry(entry.name)) {
+      admission.reject(inFolder, "too_large");
       continue;
     }
     const data = readEntry(entry); // every other entry, ignored ones too: any damage refuses the archive
     if (isIgnoredEntry(entry.name)) continue;
     const { name, reason: badName } = libraryName(inFolder);
-    let reason: RejectReason | undefined = kindRejection(entry) ?? badName;
-    if (!reason && taken.has(name)) reason = "duplicate_name";
+    let reason = badName ?? admission.refusal(name, entry);
     if (!reason && isNestedArchive(name, data)) reason = "nested_archive";
     const body = reason ? undefined : entryText(data);
     if (body === undefined) {
-      rejected.push({ name, reason: reason ?? "binary" });
+      admission.reject(name, reason ?? "binary");
       continue;
     }
-    taken.add(name);
+    admission.take(name);
     files.push(toArchiveFile(name, body.text, { tags: cleanTags([], extraTag), note: "", updatedAt: usableDate(entry.modifiedAt) }, body));
   }
-  const loaded: LoadedArchive = { format: "plain", files, rejected };
+  const loaded: LoadedArchive = { format: "plain", files, rejected: admission.rejected };
   if (repo) loaded.repo = repo;
   return loaded;
 }

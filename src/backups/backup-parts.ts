@@ -1,7 +1,6 @@
 import { PassThrough } from "node:stream";
 import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../archive/archive-writer.js";
-import { readEntry } from "../archive/archive-entries.js";
-import { ArchiveError, openArchive, unlistedEntries, type ImportLimits } from "../archive/archive-loader.js";
+import { ArchiveError, openArchive, readEntry, unlistedEntries, type ImportLimits } from "../archive/archive-loader.js";
 import { entryNameOf, MANIFEST_NAME, matchesManifest, type ParsedManifestFile } from "../archive/manifest.js";
 import type { ZipEntry } from "../archive/zip/index.js";
 

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { ObjectId, type Collection, type Db } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
+import { parseObjectId } from "../db/object-ids.js";
 import type { Events } from "../events.js";
 import type { FileLibrary } from "../files/file-library.js";
 import type { LibraryBulk } from "../files/library-bulk.js";
@@ -235,7 +236,7 @@ export class BackupService {
 
   /** Deletes the caller's backups among `ids` (others' ids are ignored); returns how many went. */
   async delete(userId: number, ids: string[]): Promise<number> {
-    const objectIds = ids.filter(isObjectIdHex).map((id) => new ObjectId(id));
+    const objectIds = ids.flatMap((id) => parseObjectId(id) ?? []);
     const docs = await this.backups.find({ userId, _id: { $in: objectIds } }).toArray();
     await this.remove(docs);
     if (docs.length) this.events.emit("backup_deleted", "info", { userId, count: docs.length });
@@ -312,8 +313,9 @@ export class BackupService {
 
   /** For the admin CLI: whose backup is this? */
   async ownerOf(id: string): Promise<number | undefined> {
-    if (!isObjectIdHex(id)) return undefined;
-    const doc = await this.backups.findOne({ _id: new ObjectId(id) }, { projection: { userId: 1 } });
+    const _id = parseObjectId(id);
+    if (!_id) return undefined;
+    const doc = await this.backups.findOne({ _id }, { projection: { userId: 1 } });
     return doc?.userId;
   }
 
@@ -331,20 +333,17 @@ export class BackupService {
   }
 
   private async owned(userId: number, id: string): Promise<BackupDoc | null> {
-    if (!isObjectIdHex(id)) return null;
-    return this.backups.findOne({ _id: new ObjectId(id), userId });
+    const _id = parseObjectId(id);
+    return _id ? this.backups.findOne({ _id, userId }) : null;
   }
 
   private async update(userId: number, id: string, change: object): Promise<BackupSummary> {
-    if (!isObjectIdHex(id)) throw new BackupError("not_found");
-    const doc = await this.backups.findOneAndUpdate({ _id: new ObjectId(id), userId }, change, { returnDocument: "after" });
+    const _id = parseObjectId(id);
+    if (!_id) throw new BackupError("not_found");
+    const doc = await this.backups.findOneAndUpdate({ _id, userId }, change, { returnDocument: "after" });
     if (!doc) throw new BackupError("not_found");
     return toBackupSummary(doc);
   }
-}
-
-function isObjectIdHex(id: string): boolean {
-  return /^[0-9a-f]{24}$/i.test(id);
 }
 
 /** codevault-backup-2025-01-15-1030.zip (UTC) */

@@ -48,22 +48,9 @@ export interface DriveCopy {
   webViewLink?: string;
 }
 
-export interface BackupSummary {
+/** What callers see of a backup: its id and what it holds, not where its bytes are or the Drive bookkeeping. */
+export interface BackupSummary extends Omit<BackupDoc, "_id" | "userId" | "gridFsId" | "md5" | "libraryFingerprint"> {
   id: string;
-  type: BackupType;
-  createdAt: Date;
-  fileCount: number;
-  totalSize: number;
-  zipSize: number;
-  sha256: string;
-  withHistory: boolean;
-  rating?: Rating;
-  note?: string;
-  verifiedAt?: Date;
-  verifyOk?: boolean;
-  source?: string;
-  repo?: { name: string; branch?: string };
-  driveCopy?: DriveCopy;
 }
 
 export function toBackupSummary(doc: BackupDoc): BackupSummary {

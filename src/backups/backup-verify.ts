@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { isArchiveError, openArchive, unlistedEntries, type ImportLimits } from "../archive/archive-loader.js";
-import { readEntry } from "../archive/archive-entries.js";
+import { isArchiveError, openArchive, readEntry, unlistedEntries, type ImportLimits } from "../archive/archive-loader.js";
 import { entryNameOf, matchesManifest } from "../archive/manifest.js";
 import type { VerifyProblem, VerifyResult } from "./backup-types.js";
 

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { Context } from "grammy";
-import { MAX_FILE_BYTES } from "../files/file-library.js";
+import { MAX_FILE_BYTES } from "../files/file-types.js";
 import { cb } from "./callback-data.js";
 import type { BotI18nFlavor } from "./context.js";
 import { errorText } from "./error-messages.js";

@@ -1,28 +1,12 @@
 import { createHash } from "node:crypto";
-import { MongoServerError, ObjectId, type Collection, type Db, type Filter } from "mongodb";
-import { COLLECTIONS } from "../db/collections.js";
-import type { Events } from "../events.js";
-import { ContentStore, sha256Hex } from "./content-store.js";
-import {
-  DEFAULT_LIBRARY_LIMITS,
-  FileError,
-  toSummary,
-  type LibraryLimits,
-  type FileDoc,
-  type BulkVersionInput,
-  type FileSummary,
-  type Page,
-  type SaveInput,
-  type SaveStatus,
-} from "./file-types.js";
-import { cleanLanguage, detectLanguage } from "./language.js";
+import { MongoServerError, ObjectId, type Filter } from "mongodb";
+import { sha256Hex } from "./content-store.js";
+import { parseObjectId } from "../db/object-ids.js";
+import { FileError, toSummary, type FileDoc, type FileSummary, type Page, type SaveInput, type SaveStatus } from "./file-types.js";
+import { detectLanguage } from "./language.js";
 import { normalizeNote, normalizeTags } from "./tags.js";
-import { checkRoom, libraryUsage, liveTwinOf } from "./library-guards.js";
-import { fileNameKey, fileNameProblem, normalizeFileName } from "./text.js";
+import { checkVersion, latestVersions, LibraryCollection, NO_CONTENT } from "./library-collection.js";
 
-/** Telegram lets a bot download files up to 20 MB; we keep the same ceiling for any way in. */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-export const NO_CONTENT = { content: 0 } as const;
 /** Files per page of /files when the caller does not say. */
 export const DEFAULT_PAGE_SIZE = 10;
 /** Retries of a save that lost the race for a version number to a concurrent save. */
@@ -32,23 +16,10 @@ const SAVE_RACE_RETRIES = 5;
  * A user's code-file library, the rules of one file at a time: every save is a new
  * version, "latest" is the highest version that is not deleted, tags, notes and soft
  * delete; every query is scoped to one user. The bulk paths of backups and restores
- * live in LibraryBulk (library-bulk.ts), over the same collection and the same cap.
+ * live in LibraryBulk (library-bulk.ts); the guards both pass (name, size, cap, twins)
+ * are LibraryCollection's (library-collection.ts).
  */
-export class FileLibrary {
-  private readonly files: Collection<FileDoc>;
-  private readonly contents: ContentStore;
-  private readonly now: () => Date;
-  private readonly events: Events;
-  readonly limits: LibraryLimits;
-
-  constructor(deps: { db: Db; events: Events; clock?: () => Date; libraryLimits?: LibraryLimits }) {
-    this.files = deps.db.collection<FileDoc>(COLLECTIONS.files);
-    this.contents = new ContentStore(deps.db);
-    this.events = deps.events;
-    this.now = deps.clock ?? (() => new Date());
-    this.limits = deps.libraryLimits ?? DEFAULT_LIBRARY_LIMITS;
-  }
-
+export class FileLibrary extends LibraryCollection {
   /**
    * Saves a new version. The name is stored in NFC. A name whose only difference
    * from a live file's is case or Unicode form is refused (name_twin): the two
@@ -57,10 +28,7 @@ export class FileLibrary {
    * Past the library cap nothing new is saved (library_full).
    */
   async save(userId: number, input: SaveInput): Promise<{ file: FileSummary; status: SaveStatus }> {
-    const fileName = normalizeFileName(input.fileName);
-    checkName(fileName);
-    const size = Buffer.byteLength(input.content);
-    if (size > MAX_FILE_BYTES) throw new FileError("too_large");
+    const { fileName, size } = checkVersion(input.fileName, input.content);
     const sha256 = sha256Hex(input.content);
 
     for (let attempt = 0; ; attempt++) {
@@ -107,12 +75,7 @@ export class FileLibrary {
   /** Latest versions of the user's files, most recently changed first. */
   async list(userId: number, opts: { page?: number; pageSize?: number } = {}): Promise<Page<FileSummary>> {
     const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
-    const latest = [
-      { $match: { userId, deletedAt: { $exists: false } } },
-      { $project: NO_CONTENT },
-      { $sort: { fileName: 1, version: -1 } },
-      { $group: { _id: "$fileName", doc: { $first: "$$ROOT" } } },
-    ];
+    const latest = latestVersions({ userId });
     const [counted] = await this.files.aggregate<{ n: number }>([...latest, { $count: "n" }]).toArray();
     const total = counted?.n ?? 0;
     const pages = Math.max(1, Math.ceil(total / pageSize));
@@ -144,24 +107,6 @@ export class FileLibrary {
     const doc = await this.files.findOne({ ...byId(userId, id), deletedAt: { $exists: false } });
     if (!doc) throw new FileError("not_found");
     return this.contents.read(doc);
-  }
-
-  /** Live versions (history included) and their bytes: what a backup with history holds, and what the cap counts. */
-  usage(userId: number): Promise<{ versions: number; bytes: number }> {
-    return libraryUsage(this.files, userId);
-  }
-
-  /**
-   * Throws library_full when adding `versions` versions of `bytes` bytes would pass
-   * the cap. Restores call it before they start, so the user hears why up front.
-   */
-  checkRoom(userId: number, versions: number, bytes: number): Promise<void> {
-    return checkRoom(this.files, this.limits, this.events, userId, versions, bytes);
-  }
-
-  /** A live name a common file system would take for `fileName` (case-only or NFC/NFD twin), or undefined. */
-  twinOf(userId: number, fileName: string): Promise<string | undefined> {
-    return liveTwinOf(this.files, userId, fileName);
   }
 
   /** Every live version of a file, newest first. */
@@ -247,14 +192,7 @@ export class FileLibrary {
   }
 }
 
+/** Malformed ids simply match nothing. */
 function byId(userId: number, id: string): Filter<FileDoc> {
-  // An id from a button is untrusted: malformed ids simply match nothing.
-  return ObjectId.isValid(id) && /^[0-9a-f]{24}$/i.test(id) ? { _id: new ObjectId(id), userId } : { _id: { $in: [] }, userId };
-}
-
-export function checkName(name: string): void {
-  const problem = fileNameProblem(name);
-  if (problem === "empty") throw new FileError("name_empty");
-  if (problem === "too_long") throw new FileError("name_too_long");
-  if (problem === "invalid") throw new FileError("name_invalid");
+  return { _id: parseObjectId(id) ?? { $in: [] }, userId };
 }

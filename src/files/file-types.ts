@@ -31,18 +31,9 @@ export interface BulkVersionInput {
   note: string;
 }
 
-/** What callers see of a version: everything but the content. */
-export interface FileSummary {
+/** What callers see of a live version: its id and metadata, no content and no bookkeeping. */
+export interface FileSummary extends Omit<FileDoc, "_id" | "userId" | "content" | "contentId" | "deletedAt" | "restoreId"> {
   id: string;
-  fileName: string;
-  language: string;
-  sha256: string;
-  size: number;
-  tags: string[];
-  note: string;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 export interface SaveInput {
@@ -85,6 +76,9 @@ export interface LibraryLimits {
 }
 
 export const DEFAULT_LIBRARY_LIMITS: Readonly<LibraryLimits> = Object.freeze({ maxVersions: 25_000, maxBytes: 512 * 1024 * 1024 });
+
+/** Telegram lets a bot download files up to 20 MB; we keep the same ceiling for any way in. */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 /** A problem the user can fix; `code` maps to a message in the locales. */
 export class FileError extends Error {

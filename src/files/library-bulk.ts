@@ -1,11 +1,9 @@
-import { ObjectId, type Collection, type Db, type Filter } from "mongodb";
-import { COLLECTIONS } from "../db/collections.js";
-import type { Events } from "../events.js";
-import { ContentStore, sha256Hex } from "./content-store.js";
-import { checkName, MAX_FILE_BYTES, NO_CONTENT } from "./file-library.js";
-import { DEFAULT_LIBRARY_LIMITS, FileError, toSummary, type BulkVersionInput, type FileDoc, type FileSummary, type LibraryLimits } from "./file-types.js";
+import { ObjectId, type Filter } from "mongodb";
+import { sha256Hex } from "./content-store.js";
+import { parseObjectId } from "../db/object-ids.js";
+import { toSummary, type BulkVersionInput, type FileDoc, type FileSummary } from "./file-types.js";
 import { cleanLanguage, detectLanguage } from "./language.js";
-import { checkRoom } from "./library-guards.js";
+import { checkVersion, latestVersions, LibraryCollection } from "./library-collection.js";
 import { MAX_NOTE_LENGTH, MAX_TAGS, normalizeTags } from "./tags.js";
 import { fileNameKey, normalizeFileName } from "./text.js";
 
@@ -26,28 +24,14 @@ interface BackupBatch {
 /**
  * The library's bulk paths, for backups and restores: a whole library streamed
  * out, many versions read or added in few queries, a restore's versions taken
- * back out. Same collection, same name rules and same cap as FileLibrary.
+ * back out. Same collection, same name rules and same cap as FileLibrary (LibraryCollection).
  */
-export class LibraryBulk {
-  private readonly files: Collection<FileDoc>;
-  private readonly contents: ContentStore;
-  private readonly now: () => Date;
-  private readonly events: Events;
-  private readonly limits: LibraryLimits;
-
-  constructor(deps: { db: Db; events: Events; clock?: () => Date; libraryLimits?: LibraryLimits }) {
-    this.files = deps.db.collection<FileDoc>(COLLECTIONS.files);
-    this.contents = new ContentStore(deps.db);
-    this.events = deps.events;
-    this.now = deps.clock ?? (() => new Date());
-    this.limits = deps.libraryLimits ?? DEFAULT_LIBRARY_LIMITS;
-  }
-
+export class LibraryBulk extends LibraryCollection {
   /** The contents of several live versions by id, in one query (large files come from GridFS); unknown ids are absent. */
   async readContents(userId: number, ids: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (!ids.length) return out;
-    const oids = ids.filter((id) => /^[0-9a-f]{24}$/i.test(id)).map((id) => new ObjectId(id));
+    const oids = ids.flatMap((id) => parseObjectId(id) ?? []);
     const live = this.files.find({ userId, _id: { $in: oids }, deletedAt: { $exists: false } }, { projection: { content: 1, contentId: 1 } });
     for await (const doc of live) out.set(doc._id.toHexString(), await this.contents.read(doc));
     return out;
@@ -146,12 +130,7 @@ export class LibraryBulk {
   async latestOf(userId: number, names: string[]): Promise<FileSummary[]> {
     if (!names.length) return [];
     const rows = await this.files
-      .aggregate<{ doc: FileDoc }>([
-        { $match: { userId, fileName: { $in: names }, deletedAt: { $exists: false } } },
-        { $project: NO_CONTENT },
-        { $sort: { fileName: 1, version: -1 } },
-        { $group: { _id: "$fileName", doc: { $first: "$$ROOT" } } },
-      ])
+      .aggregate<{ doc: FileDoc }>(latestVersions({ userId, fileName: { $in: names } }))
       .toArray();
     return rows.map((r) => toSummary(r.doc));
   }
@@ -193,16 +172,13 @@ export class LibraryBulk {
   ): Promise<void> {
     const batchSize = opts.batchSize ?? BULK_BATCH_SIZE;
     if (!inputs.length) return;
-    await checkRoom(this.files, this.limits, this.events, userId, inputs.length, inputs.reduce((sum, i) => sum + Buffer.byteLength(i.content), 0));
+    await this.checkRoom(userId, inputs.length, inputs.reduce((sum, i) => sum + Buffer.byteLength(i.content), 0));
     const nextVersion = await this.maxVersions(userId, [...new Set(inputs.map((i) => normalizeFileName(i.fileName)))]);
     const now = this.now();
     for (let start = 0; start < inputs.length; start += batchSize) {
       const docs: FileDoc[] = [];
       for (const input of inputs.slice(start, start + batchSize)) {
-        const fileName = normalizeFileName(input.fileName);
-        checkName(fileName);
-        const size = Buffer.byteLength(input.content);
-        if (size > MAX_FILE_BYTES) throw new FileError("too_large");
+        const { fileName, size } = checkVersion(input.fileName, input.content);
         const version = (nextVersion.get(fileName) ?? 0) + 1;
         nextVersion.set(fileName, version);
         docs.push({

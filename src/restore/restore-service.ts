@@ -24,14 +24,15 @@ import {
 const MAX_CARDS = 200;
 const MAX_DIFF_LINE = 120;
 
+/** What a restore reads: a stored backup, or a ZIP the user sent, staged once (staged-uploads.ts). */
+export type RestoreSource = { backupId: string } | { uploadId: string };
+
 /**
  * Restores an archive into a user's library: validate everything, plan, take an
  * emergency backup, add versions in bulk under a journal, roll back on failure.
  * Restores only ever add versions, so rollback (now or after a crash) is exact:
  * remove what this restore added.
  */
-/** What a restore reads: a stored backup, or a ZIP the user sent, staged once (staged-uploads.ts). */
-export type RestoreSource = { backupId: string } | { uploadId: string };
 
 export class RestoreService {
   private readonly journal: RestoreJournals;
@@ -83,64 +84,7 @@ export class RestoreService {
 
   /** Validates the whole archive from its source (throws ArchiveError) and shows what a restore would change. */
   async preview(userId: number, source: RestoreSource): Promise<RestorePreview> {
-    const { bytes, hint, origin } = await this.read(userId, source);
-    return this.previewBytes(userId, bytes, hint, origin);
-  }
-
-  /**
-   * Restores from the source with the user's decisions. A stored backup being restored
-   * is protected from the emergency backup's retention.
-   */
-  async apply(userId: number, source: RestoreSource, decisions: RestoreDecisions): Promise<RestoreResult> {
-    const { bytes, hint, origin } = await this.read(userId, source);
-    const sourceBackupId = "backupId" in source ? source.backupId : undefined;
-    return this.applyBytes(userId, bytes, decisions, hint, { sourceBackupId, origin });
-  }
-
-  /**
-   * Keeps an uploaded archive as an imported backup instead of restoring it: validated first,
-   * recorded with its files' count and total size (history included), then the staged upload goes.
-   */
-  async keepUpload(userId: number, uploadId: string): Promise<BackupSummary> {
-    const { bytes, fileName } = await this.uploads.read(userId, uploadId);
-    const archive = loadArchive(bytes, this.limits.upload);
-    const versions = archive.files.flatMap((f) => [f, ...(f.history ?? [])]);
-    const kept = await this.backups.storeImported(userId, bytes, {
-      type: "imported_zip",
-      fileCount: archive.files.length,
-      totalSize: versions.reduce((sum, f) => sum + f.size, 0),
-      source: fileName,
-    });
-    await this.uploads.discard(userId, uploadId);
-    return kept;
-  }
-
-  /**
-   * Stages a ZIP the user sent, once, for the steps of one restore: returns its upload id
-   * (owner-scoped, expiring). It counts as an import: past the user's imports per hour it throws
-   * LimitError before `bytes` is called, so nothing is downloaded or stored.
-   */
-  async stageUpload(userId: number, bytes: Buffer | (() => Promise<Buffer>), fileName: string): Promise<string> {
-    await this.quota?.claim(userId, "zip");
-    return this.uploads.stage(userId, typeof bytes === "function" ? await bytes() : bytes, fileName);
-  }
-
-  /** The restore that used an upload is over: its staged bytes go now rather than at expiry. */
-  endUpload(userId: number, uploadId: string): Promise<void> {
-    return this.uploads.discard(userId, uploadId);
-  }
-
-  /** The archive bytes a source names, with the limits of where they come from. */
-  private async read(userId: number, source: RestoreSource): Promise<{ bytes: Buffer; hint?: ArchiveHint; origin: ArchiveOrigin }> {
-    if ("uploadId" in source) return { bytes: (await this.uploads.read(userId, source.uploadId)).bytes, origin: "upload" };
-    const { bytes, backup } = await this.backups.download(userId, source.backupId);
-    return { bytes, hint: backup.repo ? repoHint(backup.repo) : undefined, origin: originOfBackup(backup.type) };
-  }
-
-  /** Validates archive bytes already in hand (throws ArchiveError) and shows what a restore would change. */
-  async previewBytes(userId: number, bytes: Buffer, hint?: ArchiveHint, origin: ArchiveOrigin = "upload"): Promise<RestorePreview> {
-    await this.journal.ensureNoneUnfinished(userId);
-    const archive = loadArchive(bytes, this.limits[origin], hint);
+    const archive = await this.open(userId, source);
     const { plan, library } = await this.plan(userId, archive);
     // The new files alone must fit under the library cap (FileError library_full), or nothing can be restored.
     const fresh = plan.new.flatMap((f) => [f, ...(f.history ?? [])]);
@@ -177,26 +121,12 @@ export class RestoreService {
     };
   }
 
-  /** Is `name` usable as a rename target for this archive? */
-  checkRenameTarget(name: string, taken: ReadonlySet<string>): "ok" | "rename_invalid" | "rename_taken" {
-    if (fileNameProblem(name.normalize("NFC"))) return "rename_invalid";
-    const key = fileNameKey(name);
-    return taken.has(name) || [...taken].some((t) => fileNameKey(t) === key) ? "rename_taken" : "ok";
-  }
-
   /**
-   * `sourceBackupId`: the stored backup being restored, which the emergency backup's retention must not prune.
-   * `origin`: where the archive comes from, which decides its limits (archive-limits.ts); default "upload".
+   * Restores from the source with the user's decisions. A stored backup being restored
+   * is protected from the emergency backup's retention.
    */
-  async applyBytes(
-    userId: number,
-    bytes: Buffer,
-    decisions: RestoreDecisions,
-    hint?: ArchiveHint,
-    opts: { sourceBackupId?: string; origin?: ArchiveOrigin } = {},
-  ): Promise<RestoreResult> {
-    await this.journal.ensureNoneUnfinished(userId);
-    const archive = loadArchive(bytes, this.limits[opts.origin ?? "upload"], hint);
+  async apply(userId: number, source: RestoreSource, decisions: RestoreDecisions): Promise<RestoreResult> {
+    const archive = await this.open(userId, source);
     const { plan, library } = await this.plan(userId, archive);
     // Names the library has held before (now deleted) keep their own history: see operations().
     const held = await this.bulk.maxVersions(
@@ -220,7 +150,7 @@ export class RestoreService {
       emergency = await this.backups.create(userId, {
         type: "emergency",
         withHistory: true,
-        protect: opts.sourceBackupId ? [opts.sourceBackupId] : [],
+        protect: "backupId" in source ? [source.backupId] : [],
       });
     } catch (err) {
       this.events.emit("restore_failed", "error", { userId, files: inputs.length, step: "emergency_backup", error: (err as Error).message });
@@ -255,6 +185,63 @@ export class RestoreService {
     }
     this.events.emit("restore_completed", "info", { userId, ...withoutEmergency(result) });
     return result;
+  }
+
+  /**
+   * Keeps an uploaded archive as an imported backup instead of restoring it: validated first,
+   * recorded with its files' count and total size (history included), then the staged upload goes.
+   */
+  async keepUpload(userId: number, uploadId: string): Promise<BackupSummary> {
+    const { bytes, fileName } = await this.uploads.read(userId, uploadId);
+    const archive = loadArchive(bytes, this.limits.upload);
+    const versions = archive.files.flatMap((f) => [f, ...(f.history ?? [])]);
+    const kept = await this.backups.storeImported(userId, bytes, {
+      type: "imported_zip",
+      fileCount: archive.files.length,
+      totalSize: versions.reduce((sum, f) => sum + f.size, 0),
+      source: fileName,
+    });
+    await this.uploads.discard(userId, uploadId);
+    return kept;
+  }
+
+  /**
+   * Stages a ZIP the user sent, once, for the steps of one restore: returns its upload id
+   * (owner-scoped, expiring). It counts as an import: past the user's imports per hour it throws
+   * LimitError before `bytes` is called, so nothing is downloaded or stored.
+   */
+  async stageUpload(userId: number, bytes: Buffer | (() => Promise<Buffer>), fileName: string): Promise<string> {
+    await this.quota?.claim(userId, "zip");
+    return this.uploads.stage(userId, typeof bytes === "function" ? await bytes() : bytes, fileName);
+  }
+
+  /** The restore that used an upload is over: its staged bytes go now rather than at expiry. */
+  endUpload(userId: number, uploadId: string): Promise<void> {
+    return this.uploads.discard(userId, uploadId);
+  }
+
+  /**
+   * The archive a source names, validated under the limits of where it comes from (throws
+   * ArchiveError), once no earlier restore of the user's is left unfinished.
+   */
+  private async open(userId: number, source: RestoreSource): Promise<LoadedArchive> {
+    const { bytes, hint, origin } = await this.read(userId, source);
+    await this.journal.ensureNoneUnfinished(userId);
+    return loadArchive(bytes, this.limits[origin], hint);
+  }
+
+  /** The archive bytes a source names, with the limits of where they come from. */
+  private async read(userId: number, source: RestoreSource): Promise<{ bytes: Buffer; hint?: ArchiveHint; origin: ArchiveOrigin }> {
+    if ("uploadId" in source) return { bytes: (await this.uploads.read(userId, source.uploadId)).bytes, origin: "upload" };
+    const { bytes, backup } = await this.backups.download(userId, source.backupId);
+    return { bytes, hint: backup.repo ? repoHint(backup.repo) : undefined, origin: originOfBackup(backup.type) };
+  }
+
+  /** Is `name` usable as a rename target for this archive? */
+  checkRenameTarget(name: string, taken: ReadonlySet<string>): "ok" | "rename_invalid" | "rename_taken" {
+    if (fileNameProblem(name.normalize("NFC"))) return "rename_invalid";
+    const key = fileNameKey(name);
+    return taken.has(name) || [...taken].some((t) => fileNameKey(t) === key) ? "rename_taken" : "ok";
   }
 
   /**

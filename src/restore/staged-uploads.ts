@@ -1,5 +1,6 @@
 import { GridFSBucket, ObjectId, type Collection, type Db } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
+import { parseObjectId } from "../db/object-ids.js";
 import { RestoreError } from "./restore-types.js";
 
 /** An uploaded archive is kept this long after it was last used, then it is gone. */
@@ -65,8 +66,9 @@ export class StagedUploads {
 
   /** Removes the user's staged upload (the restore is over); unknown ids are ignored. */
   async discard(userId: number, uploadId: string): Promise<void> {
-    if (!ObjectId.isValid(uploadId)) return;
-    const doc = await this.docs.findOneAndDelete({ _id: new ObjectId(uploadId), userId });
+    const _id = parseObjectId(uploadId);
+    if (!_id) return;
+    const doc = await this.docs.findOneAndDelete({ _id, userId });
     if (doc) await this.bucket.delete(doc.bytesId).catch(() => {});
   }
 
@@ -92,8 +94,9 @@ export class StagedUploads {
   }
 
   private async live(userId: number, uploadId: string): Promise<StagedUploadDoc | null> {
-    if (!ObjectId.isValid(uploadId) || !/^[0-9a-f]{24}$/i.test(uploadId)) return null;
+    const _id = parseObjectId(uploadId);
+    if (!_id) return null;
     const cutoff = new Date(this.now().getTime() - this.ttlMs);
-    return this.docs.findOne({ _id: new ObjectId(uploadId), userId, lastUsedAt: { $gte: cutoff } });
+    return this.docs.findOne({ _id, userId, lastUsedAt: { $gte: cutoff } });
   }
 }

@@ -4,6 +4,7 @@ import { ensureIndexes } from "../../src/db/collections.js";
 import { Events } from "../../src/events.js";
 import { createLogger } from "../../src/logger.js";
 import { startMongo } from "../support/mongo.js";
+import { sentZip } from "../support/services.js";
 import { backupZip } from "../support/zip-fixtures.js";
 
 let mongo: Awaited<ReturnType<typeof startMongo>>;
@@ -37,7 +38,8 @@ describe("events", () => {
     expect(event("backup_verified")[0]).toMatchObject({ userId: user, fileCount: 1, totalSize: 32 });
     expect(event("backup_deleted")[0]).toMatchObject({ userId: user, count: 1 });
 
-    await services.restore.applyBytes(user, await backupZip({ "n.py": `x = "${SECRET}"` }), { defaultAction: "replace" });
+    const sent = await sentZip(services.restore, user, await backupZip({ "n.py": `x = "${SECRET}"` }));
+    await services.restore.apply(user, sent, { defaultAction: "replace" });
     expect(event("restore_started")[0]).toMatchObject({ userId: user, files: 1 });
     expect(event("restore_completed")[0]).toMatchObject({ userId: user, restored: 1, new: 1, replaced: 0 });
 

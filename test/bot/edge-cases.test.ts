@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
+import { describe, expect, it } from "vitest";
+import { useBotHarness } from "../support/bot-harness.js";
 import type { FakeUser } from "../support/fake-telegram/index.js";
 import { plainZip } from "../support/zip-fixtures.js";
 
 /** Small things that used to end in "Something went wrong" (issue 8, point 7). */
-let h: BotHarness;
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useBotHarness();
 
 const last = (user: FakeUser) => h.fake.lastSent(user.id)!;
 const GENERIC_ERROR = /Something went wrong/;

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FileDoc } from "../../src/files/file-types.js";
 import type { LibraryBulk } from "../../src/files/library-bulk.js";
-import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
+import { useBotHarness } from "../support/bot-harness.js";
 import type { FakeUser, SentMessage } from "../support/fake-telegram/index.js";
 import { backupZip, legacyZip, plainZip } from "../support/zip-fixtures.js";
 
-let h: BotHarness;
-beforeAll(async () => {
-  h = await startBotHarness({ services: { retention: { full: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 } } } });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useBotHarness({ services: { retention: { full: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 } } } });
 
 const last = (user: FakeUser) => h.fake.lastSent(user.id)!;
 const texts = (user: FakeUser, n: number) => h.fake.sent(user.id).slice(-n).map((m) => m.text ?? m.caption ?? "");

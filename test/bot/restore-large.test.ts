@@ -4,17 +4,11 @@
  * library cap answers a save with a clear message.
  */
 import { ObjectId } from "mongodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
+import { describe, expect, it } from "vitest";
+import { useBotHarness } from "../support/bot-harness.js";
 import type { FakeUser } from "../support/fake-telegram/index.js";
 
-let h: BotHarness;
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useBotHarness();
 
 const last = (user: FakeUser) => h.fake.lastSent(user.id)!;
 
@@ -61,11 +55,7 @@ describe("a library past 10,000 files restores through the bot", () => {
 });
 
 describe("the library cap through the bot", () => {
-  let capped: BotHarness;
-  beforeAll(async () => {
-    capped = await startBotHarness({ services: { limits: { library: { maxVersions: 2, maxBytes: 1024 } } } });
-  });
-  afterAll(() => capped?.stop());
+  const capped = useBotHarness({ services: { limits: { library: { maxVersions: 2, maxBytes: 1024 } } } });
 
   it("a save past the cap is answered with library_full and stores nothing", async () => {
     const user = capped.fake.user(9401);

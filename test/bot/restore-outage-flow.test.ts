@@ -1,50 +1,29 @@
-import { MongoClient, type Db } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices } from "../../src/app.js";
-import type { LibraryBulk } from "../../src/files/library-bulk.js";
 import { RestoreService } from "../../src/restore/restore-service.js";
-import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
+import { useBotHarness } from "../support/bot-harness.js";
+import { connectThroughProxy, servicesCutBetweenBatches, type CuttableDb } from "../support/cut-restore.js";
 import type { FakeUser } from "../support/fake-telegram/index.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { plainZip } from "../support/zip-fixtures.js";
 
 /** What the user is told when MongoDB goes away mid-restore, or the emergency backup cannot be made: the truth. */
-let h: BotHarness;
-let proxy: TcpProxy;
-let cutClient: MongoClient;
-let cutDb: Db;
+const h = useBotHarness();
+let cut: CuttableDb;
 beforeAll(async () => {
-  h = await startBotHarness();
-  proxy = await startTcpProxy(h.uri);
-  cutClient = new MongoClient(proxy.uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-  await cutClient.connect();
-  cutDb = cutClient.db(h.dbName);
+  cut = await connectThroughProxy(h.uri, h.dbName);
 });
-afterAll(async () => {
-  await cutClient?.close();
-  await proxy?.close();
-  await h?.stop();
-});
+afterAll(() => cut?.close());
 
 const last = (user: FakeUser) => h.fake.lastSent(user.id)!;
 const zip = () => plainZip(Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`n${i}.py`, `n = ${i}\n`])));
 
 /** A restore service over the cut-able connection that cuts it before its third batch of two. */
 function restoreCutMidway(): RestoreService {
-  const base = createServices({ db: cutDb, events: h.events });
-  const bulk = Object.create(base.bulk) as LibraryBulk;
-  let batch = 0;
-  bulk.addVersionsInBulk = (userId, inputs, restoreId, opts = {}) =>
-    base.bulk.addVersionsInBulk(userId, inputs, restoreId, {
-      ...opts,
-      batchSize: 2,
-      beforeBatch: async () => {
-        if (++batch === 3) proxy.cut();
-        await opts.beforeBatch?.();
-      },
-    });
   // The background retry waits long here, so the state in between can be looked at.
-  return new RestoreService({ db: cutDb, files: base.files, bulk, backups: base.backups, events: h.events, rollbackRetry: { firstMs: 60_000, maxMs: 60_000 } });
+  const cutBeforeThird = (batch: number) => {
+    if (batch === 3) cut.proxy.cut();
+  };
+  return servicesCutBetweenBatches(cut.db, h.events, cutBeforeThird, { rollbackRetry: { firstMs: 60_000, maxMs: 60_000 } }).restore;
 }
 
 describe("restore through the bot when things fail", () => {
@@ -59,7 +38,7 @@ describe("restore through the bot when things fail", () => {
       "⚠️ The restore failed part-way, and undoing it failed too (the database is not answering right now). Some restored files may be in your library until it is undone. I keep undoing it automatically until it is done and will tell you then; the emergency backup taken just before the restore is kept in 🗂 My backups.",
     );
     expect(told).not.toContain("exactly as it was");
-    proxy.heal();
+    cut.proxy.heal();
 
     // The rollback is still pending: a new restore is refused, with the reason.
     await h.send(user.sendDocument(await zip(), "sources.zip"));

@@ -3,20 +3,14 @@
  * conversation, staged, and named by its upload id in every step; it is owner-scoped,
  * expires, and is gone when the restore ends. Keep-as-backup records the files' size.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { COLLECTIONS } from "../../src/db/collections.js";
 import { StagedUploads } from "../../src/restore/staged-uploads.js";
-import { startBotHarness, type BotHarness } from "../support/bot-harness.js";
+import { useBotHarness } from "../support/bot-harness.js";
 import type { FakeUser } from "../support/fake-telegram/index.js";
 import { backupZip } from "../support/zip-fixtures.js";
 
-let h: BotHarness;
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useBotHarness();
 
 const last = (user: FakeUser) => h.fake.lastSent(user.id)!;
 const staged = (userId: number) => h.db.collection(COLLECTIONS.stagedUploads).countDocuments({ userId });

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServices, type TestServices } from "../support/services.js";
+import { sentZip, startServices, type TestServices } from "../support/services.js";
 import { buildRawZip, textEntry } from "./hostile-zips.js";
 
 let env: TestServices;
@@ -37,7 +37,7 @@ describe("fields from an archive", () => {
         listed("b.js", "x()\n", { programming_language: '<a href="https://evil.example/login">javascript</a>' }),
       ]),
     ]);
-    await env.services.restore.applyBytes(user, bytes, {});
+    await env.services.restore.apply(user, await sentZip(env.services.restore, user, bytes), {});
     const stored = await env.db.collection("files").find({ userId: user }, { sort: { fileName: 1 } }).toArray();
     expect(stored.map((d) => [d.fileName, d.language])).toEqual([
       ["a.py", "python"],
@@ -50,13 +50,13 @@ describe("names that collide elsewhere", () => {
   it("README.md in a backup is a conflict with readme.md in the library; replace keeps the library's spelling", async () => {
     const user = 8201;
     await env.services.files.save(user, { fileName: "readme.md", content: "# mine\n" });
-    const bytes = buildRawZip([textEntry("README.md", "# theirs\n"), textEntry("cafe\u0301.py", "c\n")]);
-    const preview = await env.services.restore.previewBytes(user, bytes);
+    const sent = await sentZip(env.services.restore, user, buildRawZip([textEntry("README.md", "# theirs\n"), textEntry("cafe\u0301.py", "c\n")]));
+    const preview = await env.services.restore.preview(user, sent);
     expect(preview.counts).toMatchObject({ new: 1, conflicts: 1 });
     expect(preview.conflicts.map((c) => c.name)).toEqual(["README.md"]);
     expect(env.services.restore.checkRenameTarget("Readme.MD", new Set(preview.takenNames))).toBe("rename_taken");
 
-    const result = await env.services.restore.applyBytes(user, bytes, { defaultAction: "replace" });
+    const result = await env.services.restore.apply(user, sent, { defaultAction: "replace" });
     expect(result).toMatchObject({ new: 1, replaced: 1 });
     expect((await env.db.collection("files").distinct("fileName", { userId: user, deletedAt: { $exists: false } })).sort()).toEqual(["caf\u00e9.py", "readme.md"]);
     const latest = await env.services.files.getLatest(user, "readme.md");
@@ -66,7 +66,8 @@ describe("names that collide elsewhere", () => {
   it("skipping the twin conflict leaves the library as it was", async () => {
     const user = 8202;
     await env.services.files.save(user, { fileName: "Notes.txt", content: "a\n" });
-    const result = await env.services.restore.applyBytes(user, buildRawZip([textEntry("notes.txt", "b\n")]), {});
+    const sent = await sentZip(env.services.restore, user, buildRawZip([textEntry("notes.txt", "b\n")]));
+    const result = await env.services.restore.apply(user, sent, {});
     expect(result).toMatchObject({ restored: 0, skipped: 1 });
     expect(await env.db.collection("files").distinct("fileName", { userId: user, deletedAt: { $exists: false } })).toEqual(["Notes.txt"]);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FileDoc } from "../../src/files/file-types.js";
-import { startServices, type TestServices } from "../support/services.js";
+import { sentZip, startServices, type TestServices } from "../support/services.js";
 
 let env: TestServices;
 beforeAll(async () => {
@@ -25,9 +25,9 @@ describe("restoring a backup made with history", () => {
     const backup = await env.services.backups.create(owner, { withHistory: true });
     const { bytes } = await env.services.backups.download(owner, backup.id);
 
-    // Another account (or this one on a new server) restores it into an empty library.
+    // Another account (or this one on a new server) is sent the ZIP and restores it into an empty library.
     const fresh = 901;
-    const result = await env.services.restore.applyBytes(fresh, bytes, {});
+    const result = await env.services.restore.apply(fresh, await sentZip(env.services.restore, fresh, bytes), {});
     expect(result).toMatchObject({ restored: 2, new: 2, olderVersions: 2, rejected: 0 });
     expect(await versions(fresh, "app.py")).toEqual([
       [1, "v1\n"],
@@ -40,7 +40,7 @@ describe("restoring a backup made with history", () => {
     const returning = 902;
     const { file: mine } = await files.save(returning, { fileName: "app.py", content: "mine\n" });
     await files.remove(returning, mine.id);
-    const again = await env.services.restore.applyBytes(returning, bytes, {});
+    const again = await env.services.restore.apply(returning, await sentZip(env.services.restore, returning, bytes), {});
     expect(again).toMatchObject({ new: 2, olderVersions: 0 });
     expect(await versions(returning, "app.py")).toEqual([
       [1, "mine\n"],
@@ -56,6 +56,7 @@ describe("restoring a backup made with history", () => {
     const { bytes } = await env.services.backups.download(owner, backup.id);
 
     const target = 904;
+    const sent = await sentZip(env.services.restore, target, bytes);
     const bulk = env.services.bulk;
     const original = bulk.addVersionsInBulk.bind(bulk);
     bulk.addVersionsInBulk = async (userId, inputs, restoreId, opts) => {
@@ -63,7 +64,7 @@ describe("restoring a backup made with history", () => {
       throw new Error("disk full"); // after every version went in
     };
     try {
-      await expect(env.services.restore.applyBytes(target, bytes, {})).rejects.toMatchObject({ code: "apply_failed" });
+      await expect(env.services.restore.apply(target, sent, {})).rejects.toMatchObject({ code: "apply_failed" });
     } finally {
       bulk.addVersionsInBulk = original;
     }

@@ -39,8 +39,7 @@ describe("restoring a backup never deletes a backup", () => {
       clock.now += HOUR; // all on one day: only the last N keeps them
     }
     const oldest = made[0]!;
-    const { bytes } = await services.backups.download(user, oldest);
-    const result = await services.restore.applyBytes(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: oldest });
+    const result = await services.restore.apply(user, { backupId: oldest }, { defaultAction: "replace" });
     expect(result).toMatchObject({ replaced: 1 });
     expect(await latestContent(services, user, "app.py")).toBe("print(1)\n");
 
@@ -63,8 +62,7 @@ describe("restoring a backup never deletes a backup", () => {
     }
     clock.now += 60 * 24 * HOUR; // all five are older than the 30 days every emergency backup is kept
     const oldest = emergencies[0]!;
-    const { bytes } = await services.backups.download(user, oldest);
-    const result = await services.restore.applyBytes(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: oldest });
+    const result = await services.restore.apply(user, { backupId: oldest }, { defaultAction: "replace" });
     expect(await latestContent(services, user, "lib.py")).toBe("x = 0\n");
 
     // The newest 5 are the rule, so the new one would push the oldest out; it is the source, so it stays.
@@ -118,8 +116,7 @@ describe("the emergency backup a restore takes", () => {
     await services.files.save(user, { fileName: "util.py", content: "u = 1\n" });
     const source = await services.backups.create(user);
     await services.files.save(user, { fileName: "main.py", content: "print('v3')\n" });
-    const { bytes } = await services.backups.download(user, source.id);
-    const result = await services.restore.applyBytes(user, bytes, { defaultAction: "replace" }, undefined, { sourceBackupId: source.id });
+    const result = await services.restore.apply(user, { backupId: source.id }, { defaultAction: "replace" });
 
     const emergency = await services.backups.get(user, result.emergencyBackupId!);
     expect(emergency).toMatchObject({ type: "emergency", withHistory: true });

@@ -2,7 +2,7 @@ import { ObjectId } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LibraryBulk } from "../../src/files/library-bulk.js";
 import { RestoreService } from "../../src/restore/restore-service.js";
-import { startServices, type TestServices } from "../support/services.js";
+import { sentZip, startServices, type TestServices } from "../support/services.js";
 import { plainZip } from "../support/zip-fixtures.js";
 
 let env: TestServices;
@@ -49,7 +49,7 @@ describe("restore journal lease", () => {
       });
     const service = new RestoreService({ db: env.db, files, bulk: wrapped, backups: env.services.backups, events: env.events });
     const zip = await plainZip(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.py`, `v = ${i}`])));
-    await expect(service.applyBytes(user, zip, {})).rejects.toMatchObject({ code: "apply_failed" });
+    await expect(service.apply(user, await sentZip(service, user, zip), {})).rejects.toMatchObject({ code: "apply_failed" });
     expect((await files.list(user)).items.map((f) => f.fileName)).toEqual(["keep.py"]);
   });
 });

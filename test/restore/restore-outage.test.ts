@@ -1,11 +1,10 @@
-import { MongoClient, ObjectId, type Db } from "mongodb";
+import { ObjectId } from "mongodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createServices, type Services } from "../../src/app.js";
-import type { LibraryBulk } from "../../src/files/library-bulk.js";
+import { createServices } from "../../src/app.js";
 import { RestoreService } from "../../src/restore/restore-service.js";
 import { RestoreError } from "../../src/restore/restore-types.js";
-import { startServices, type TestServices } from "../support/services.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
+import { connectThroughProxy, servicesCutBetweenBatches, type CuttableDb } from "../support/cut-restore.js";
+import { sentZip, startServices, type TestServices } from "../support/services.js";
 import { plainZip } from "../support/zip-fixtures.js";
 
 /**
@@ -15,21 +14,14 @@ import { plainZip } from "../support/zip-fixtures.js";
  * undone once the database is back, and no new restore may start before that.
  */
 let env: TestServices;
-let proxy: TcpProxy;
-let cutClient: MongoClient;
-let cutDb: Db;
+let cut: CuttableDb;
 beforeAll(async () => {
   env = await startServices();
-  proxy = await startTcpProxy(env.uri);
-  // Give up quickly while the proxy refuses connections, as the bot would after its own timeout.
-  cutClient = new MongoClient(proxy.uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-  await cutClient.connect();
-  cutDb = cutClient.db(env.dbName);
+  cut = await connectThroughProxy(env.uri, env.dbName);
 });
-afterEach(() => proxy.heal());
+afterEach(() => cut.proxy.heal());
 afterAll(async () => {
-  await cutClient?.close();
-  await proxy?.close();
+  await cut?.close();
   await env?.stop();
 });
 
@@ -37,28 +29,7 @@ const journals = () => env.db.collection("restore_journals");
 
 /** Services over the cut-able connection; `onBatch` runs before each bulk batch (2 versions each). */
 function servicesThroughProxy(onBatch: (batch: number) => void, leaseMs = 60_000) {
-  const base = createServices({ db: cutDb, events: env.events });
-  const bulk = Object.create(base.bulk) as LibraryBulk;
-  let batch = 0;
-  bulk.addVersionsInBulk = (userId, inputs, restoreId, opts = {}) =>
-    base.bulk.addVersionsInBulk(userId, inputs, restoreId, {
-      ...opts,
-      batchSize: 2,
-      beforeBatch: async () => {
-        onBatch(++batch);
-        await opts.beforeBatch?.();
-      },
-    });
-  const restore = new RestoreService({
-    db: cutDb,
-    files: base.files,
-    bulk,
-    backups: base.backups,
-    events: env.events,
-    leaseMs,
-    rollbackRetry: { firstMs: 50, maxMs: 200 },
-  });
-  return { ...base, bulk, restore } satisfies Services;
+  return servicesCutBetweenBatches(cut.db, env.events, onBatch, { leaseMs, rollbackRetry: { firstMs: 50, maxMs: 200 } });
 }
 
 /** Every version of the user's files (read over the direct connection). */
@@ -83,12 +54,13 @@ describe("a MongoDB outage mid-restore", () => {
     await env.services.files.save(user, { fileName: "keep.py", content: "keep = 1\n" });
     const before = await snapshot(user);
     const services = servicesThroughProxy((batch) => {
-      if (batch === 3) proxy.cut(); // two batches are in; the third never arrives
+      if (batch === 3) cut.proxy.cut(); // two batches are in; the third never arrives
     });
     const undone: number[] = [];
     services.restore.onDeferredRollback((u) => undone.push(u));
+    const sent = await sentZip(services.restore, user, await archive());
 
-    const failure = await services.restore.applyBytes(user, await archive(), {}).catch((err: unknown) => err);
+    const failure = await services.restore.apply(user, sent, {}).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(RestoreError);
     expect((failure as RestoreError).code).toBe("rollback_pending");
 
@@ -100,11 +72,11 @@ describe("a MongoDB outage mid-restore", () => {
 
     // Another instance (or this user again) cannot start a new restore on top of the half-done one.
     const other = createServices({ db: env.db, events: env.events });
-    await expect(other.restore.previewBytes(user, await archive())).rejects.toMatchObject({ code: "previous_restore_pending" });
-    await expect(other.restore.applyBytes(user, await archive(), {})).rejects.toMatchObject({ code: "previous_restore_pending" });
+    await expect(other.restore.preview(user, sent)).rejects.toMatchObject({ code: "previous_restore_pending" });
+    await expect(other.restore.apply(user, sent, {})).rejects.toMatchObject({ code: "previous_restore_pending" });
 
     // The database comes back: the background retry finishes the rollback and says so.
-    proxy.heal();
+    cut.proxy.heal();
     await waitUntil(async () => (await journals().findOne({ _id: journal!._id }))?.status === "rolled_back", "the rollback is done");
     await waitUntil(async () => undone.length > 0, "the user is told");
     expect(undone).toEqual([user]);
@@ -112,7 +84,7 @@ describe("a MongoDB outage mid-restore", () => {
     expect(await env.db.collection("backups").countDocuments({ userId: user, type: "emergency" })).toBe(1);
 
     // Now a restore starts again, and the files count as new (not "unchanged" half-restored leftovers).
-    const again = await other.restore.applyBytes(user, await archive(), {});
+    const again = await other.restore.apply(user, sent, {});
     expect(again).toMatchObject({ new: 8, unchanged: 0 });
   }, 30_000);
 
@@ -131,7 +103,7 @@ describe("a MongoDB outage mid-restore", () => {
     const removeRestored = services.bulk.removeRestored.bind(services.bulk);
     let attempts = 0;
     services.bulk.removeRestored = async (u, id) => {
-      if (++attempts === 1) proxy.cut(); // the outage starts right after the journal was claimed
+      if (++attempts === 1) cut.proxy.cut(); // the outage starts right after the journal was claimed
       return removeRestored(u, id);
     };
     expect(await services.restore.recoverInterrupted()).toEqual([]);
@@ -139,7 +111,7 @@ describe("a MongoDB outage mid-restore", () => {
     expect(stuck?.status).toBe("rolling_back");
     expect(await snapshot(user)).not.toEqual(before);
 
-    proxy.heal();
+    cut.proxy.heal();
     await waitUntil(async () => Date.now() > stuck!.heartbeatAt.getTime() + leaseMs, "the recovery lease has run out");
     expect(await services.restore.recoverInterrupted()).toEqual([user]);
     expect(await journals().findOne({ _id: restoreId })).toMatchObject({ status: "rolled_back" });
@@ -168,7 +140,7 @@ describe("a failed emergency backup", () => {
       throw new Error("GridFS is full");
     };
     const restore = new RestoreService({ db: env.db, files: services.files, bulk: services.bulk, backups: services.backups, events: env.events });
-    await expect(restore.applyBytes(user, await archive(), {})).rejects.toMatchObject({ code: "emergency_failed" });
+    await expect(restore.apply(user, await sentZip(restore, user, await archive()), {})).rejects.toMatchObject({ code: "emergency_failed" });
     expect(await snapshot(user)).toEqual(before);
     expect(await journals().countDocuments({ userId: user })).toBe(0);
   });

@@ -2,6 +2,7 @@ import { createBotStorage, type ServiceOptions, type Services } from "../../src/
 import { registerCommands } from "../../src/bot/commands.js";
 import { createBot } from "../../src/bot/create-bot.js";
 import type { Update } from "grammy/types";
+import { afterAll, beforeAll } from "vitest";
 import { createFakeTelegram, FAKE_API_ROOT, type FakeTelegram } from "./fake-telegram/index.js";
 import { startServices, type TestServices } from "./services.js";
 
@@ -14,10 +15,16 @@ export interface BotHarness extends TestServices {
   send(update: Update): Promise<void>;
 }
 
+export interface BotHarnessOptions {
+  allowedUserIds?: number[];
+  services?: Omit<ServiceOptions, "db" | "events">;
+  driveProgressEveryMs?: number;
+  /** Keeps every log line (debug and up, events included) here. */
+  logLines?: string[];
+}
+
 /** Real services on the test MongoDB + the real bot talking to the fake Telegram in-process. */
-export async function startBotHarness(
-  opts: { allowedUserIds?: number[]; services?: Omit<ServiceOptions, "db" | "events">; driveProgressEveryMs?: number; logLines?: string[] } = {},
-): Promise<BotHarness> {
+export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<BotHarness> {
   const env = await startServices(opts.services, opts.logLines);
   const fake = createFakeTelegram();
   const newBot = (overrides: Partial<Services> = {}) =>
@@ -48,4 +55,28 @@ export async function startBotHarness(
     },
   };
   return harness;
+}
+
+/**
+ * A harness for the tests of the file (or describe block) that calls this: started
+ * before them and stopped after them, by hooks registered here, before the caller's
+ * own. What it returns stands for the started harness — reads and writes pass
+ * through, `h.bot = …` included — so no setup is needed: `const h = useBotHarness();`.
+ */
+export function useBotHarness(opts: BotHarnessOptions = {}): BotHarness {
+  let started: BotHarness | undefined;
+  beforeAll(async () => {
+    started = await startBotHarness(opts);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): BotHarness => {
+    if (!started) throw new Error("the bot harness starts in beforeAll: use it inside tests and hooks");
+    return started;
+  };
+  return new Proxy({} as BotHarness, {
+    get: (_, key) => Reflect.get(current(), key),
+    set: (_, key, value) => Reflect.set(current(), key, value),
+  });
 }

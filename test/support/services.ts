@@ -2,6 +2,7 @@ import { createServices, type ServiceOptions } from "../../src/app.js";
 import { ensureIndexes } from "../../src/db/collections.js";
 import { Events } from "../../src/events.js";
 import { createLogger } from "../../src/logger.js";
+import type { RestoreService } from "../../src/restore/restore-service.js";
 import { startMongo } from "./mongo.js";
 
 /** A fresh database (test server or MONGODB_URI) with indexes and the real services over it; optionally keeping the log lines. */
@@ -16,3 +17,11 @@ export async function startServices(opts: Omit<ServiceOptions, "db" | "events"> 
 }
 
 export type TestServices = Awaited<ReturnType<typeof startServices>>;
+
+/**
+ * Archive bytes as a ZIP the user sent: staged the way the restore conversation stages an
+ * upload, and returned as the source RestoreService.preview/apply read.
+ */
+export async function sentZip(restore: RestoreService, userId: number, bytes: Buffer, fileName = "sent.zip"): Promise<{ uploadId: string }> {
+  return { uploadId: await restore.stageUpload(userId, bytes, fileName) };
+}
