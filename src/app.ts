@@ -22,6 +22,10 @@ import { DriveAuth } from "./drive/drive-auth.js";
 import { DriveService } from "./drive/drive-service.js";
 import type { RetryPolicy } from "./drive/retry.js";
 import { HeavyJobs } from "./work/heavy-jobs.js";
+import { DriveBackupRunner } from "./drive/drive-backup-runner.js";
+import { DriveCopyCheck } from "./drive/drive-copy-check.js";
+import { DriveSelfChecker } from "./drive/drive-self-check.js";
+import { DriveScheduler, type Notify } from "./jobs/index.js";
 
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
 export interface Services {
@@ -35,6 +39,8 @@ export interface Services {
   driveAuth: DriveAuth;
   drive: DriveService;
   heavyJobs: HeavyJobs;
+  /** What scheduled Drive backups run (createScheduler): a run, and the weekly self-check. */
+  scheduledWork: { runner: DriveBackupRunner; checker: DriveSelfChecker };
 }
 
 /** Drive is off (not set up) unless the config names an OAuth client. */
@@ -85,6 +91,7 @@ export function createServices(deps: ServiceOptions): Services {
   const cipher = deps.secretBox ?? (driveConfig.key ? new SecretBox([driveConfig.key, ...driveConfig.previousKeys]) : undefined);
   const accounts = new DriveAccounts(deps.db, cipher, deps.clock);
   const driveAuth = new DriveAuth({ config: driveConfig, accounts, events: deps.events, slowDownMs: deps.driveTuning?.slowDownMs });
+  const copies = new BackupDriveCopies(deps.db);
   const drive = new DriveService({
     ...deps.driveTuning,
     config: driveConfig,
@@ -92,10 +99,11 @@ export function createServices(deps: ServiceOptions): Services {
     auth: driveAuth,
     accounts,
     backups,
-    copies: new BackupDriveCopies(deps.db),
+    copies,
     events: deps.events,
     clock: deps.clock,
   });
+  const copyCheck = new DriveCopyCheck({ config: driveConfig, auth: driveAuth, retry: deps.driveTuning?.retry });
   return {
     driveAuth,
     drive,
@@ -107,7 +115,35 @@ export function createServices(deps: ServiceOptions): Services {
     github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github }),
     privacy: new PrivateCopies({ ...deps, secretBox: cipher }),
     heavyJobs: new HeavyJobs({ slots: deps.heavyJobs }),
+    scheduledWork: {
+      runner: new DriveBackupRunner({ files, backups, copies, drive }),
+      checker: new DriveSelfChecker({ backups, copies, copyCheck }),
+    },
   };
+}
+
+export interface SchedulerSettings {
+  /** SCHEDULER_POLL_SECONDS in ms. */
+  pollMs: number;
+  /** DRIVE_RETRY_BASE_SECONDS in ms. */
+  retryBaseMs: number;
+  /** DEFAULT_TIMEZONE. */
+  defaultTimezone: string;
+}
+
+/**
+ * Scheduled Drive backups on the bot's own database (Agenda shares its connection). `notify` is
+ * the bot's: the scheduler only says which notice, the bot words it in the user's language.
+ */
+export function createScheduler(services: Services, deps: { db: Db; events: Events; notify: Notify; settings: SchedulerSettings }): DriveScheduler {
+  return new DriveScheduler({
+    db: deps.db,
+    events: deps.events,
+    runner: services.scheduledWork.runner,
+    checker: services.scheduledWork.checker,
+    notify: deps.notify,
+    ...deps.settings,
+  });
 }
 
 /** Where grammY keeps sessions and conversation state: MongoDB, so restarts and other instances continue them. */

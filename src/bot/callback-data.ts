@@ -46,7 +46,21 @@ export const cb = {
   driveKeep: "d:k",
   driveDisconnect: "d:x",
   driveDisconnectConfirm: "d:X",
+  /** 🗓 Schedule under ☁️ Drive: the menu, a frequency, a weekday (weekly), the hour picker and an hour. */
+  scheduleMenu: "s:m",
+  scheduleFrequency: (f: ScheduleFrequency) => `s:f:${f[0]}`,
+  scheduleWeekday: (day: number) => `s:w:${day}`,
+  scheduleHours: "s:h",
+  scheduleHour: (hour: number) => `s:H:${hour}`,
+  scheduleZone: "s:z",
+  scheduleQuiet: "s:q",
+  /** 🔁 Try now after a scheduled upload gave up: upload that backup again. */
+  scheduleTryNow: (id: string) => `s:t:${id}`,
 };
+
+export const SCHEDULE_FREQUENCIES = ["daily", "weekly", "monthly", "off"] as const;
+export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
+export const FREQUENCY_BY_LETTER = { d: "daily", w: "weekly", m: "monthly", o: "off" } as const;
 
 export const MENU_ITEMS = ["home", "files", "save", "backups", "restore", "drive", "language", "help"] as const;
 export type MenuItem = (typeof MENU_ITEMS)[number];
@@ -89,6 +103,10 @@ export const patterns = {
   conflictChoice: new RegExp(`^rs:c:(${CONFLICT_ANSWERS.join("|")})$`),
   backupToggle: new RegExp(`^b:k:${ID}:(\\d{1,6})$`),
   driveUploadBackup: new RegExp(`^d:b:${ID}$`),
+  scheduleFrequency: /^s:f:([dwmo])$/,
+  scheduleWeekday: /^s:w:([0-6])$/,
+  scheduleHour: /^s:H:(\d|1\d|2[0-3])$/,
+  scheduleTryNow: new RegExp(`^s:t:${ID}$`),
 };
 
 export const RATING_BY_LETTER = { e: "excellent", g: "good", o: "ok" } as const;

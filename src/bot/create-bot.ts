@@ -32,6 +32,9 @@ import { UpdatesInFlight } from "./in-flight.js";
 import { heavyStarter } from "./heavy-work.js";
 import { floodLimit } from "./flood-limit.js";
 import type { HeavyJobs } from "../work/heavy-jobs.js";
+import type { ScheduleService } from "../jobs/index.js";
+import { SCHEDULE_ZONE, scheduleZoneConversation } from "./conversations/schedule-zone.js";
+import { scheduleFeature } from "./features/schedule.js";
 
 export interface BotDeps {
   token: string;
@@ -53,6 +56,10 @@ export interface BotDeps {
   /** How often an upload's progress message is edited at most (default 3 s; tests use 0). */
   driveProgressEveryMs?: number;
   heavyJobs: HeavyJobs;
+  /** Scheduled Drive backups (the scheduler's ScheduleService); without it the 🗓 Schedule menu is not offered. */
+  schedules?: ScheduleService;
+  /** DEFAULT_TIMEZONE: a new schedule's time zone. */
+  defaultTimezone?: string;
   /** Updates one user may send per minute; more are dropped with one warning. Unset: no limit. */
   userUpdatesPerMinute?: number;
   storage: {
@@ -113,6 +120,7 @@ export function createBot(deps: BotDeps) {
   app.use(createConversation(editFileConversation({ files: deps.files }), EDIT_FILE));
   app.use(createConversation(backupNoteConversation({ backups: deps.backups }), BACKUP_NOTE));
   app.use(createConversation(restoreConversation({ restore: deps.restore, heavyJobs: deps.heavyJobs, download }), RESTORE));
+  if (deps.schedules) app.use(createConversation(scheduleZoneConversation({ schedules: deps.schedules }), SCHEDULE_ZONE));
 
   app.use(startFeature());
   app.use(filesFeature({ files: deps.files }));
@@ -126,8 +134,14 @@ export function createBot(deps: BotDeps) {
       events: deps.events,
       heavyJobs: deps.heavyJobs,
       progressEveryMs: deps.driveProgressEveryMs,
+      schedules: deps.schedules,
+      defaultTimezone: deps.defaultTimezone,
     }),
   );
+  if (deps.schedules) {
+    const defaultTimezone = deps.defaultTimezone ?? "UTC";
+    app.use(scheduleFeature({ schedules: deps.schedules, drive: deps.drive, backups: deps.backups, settings: deps.settings, defaultTimezone }));
+  }
   app.use(restoreFeature({ backups: deps.backups, github: deps.github, startHeavy }));
   app.use(saveFeature({ files: deps.files, download }));
 

@@ -12,6 +12,8 @@ import { HeavyJobBusyError, type HeavyJobs } from "../../work/heavy-jobs.js";
 import { lineMessage } from "../heavy-work.js";
 import { driveStatusText, reasonText, uploadDoneText, uploadFailedText } from "../drive-texts.js";
 import { clip, formatBytes, formatDate } from "../format.js";
+import type { ScheduleService } from "../../jobs/index.js";
+import { scheduleStatusLines } from "../schedule-texts.js";
 import { plainText, raw, type Translate as T } from "../html.js";
 import { ownedBackup } from "../owned.js";
 import { driveConnectKeyboard, driveDisconnectKeyboard, driveMenuKeyboard, driveNextKeyboard } from "../keyboards/drive.js";
@@ -28,6 +30,10 @@ export interface DriveFeatureDeps {
   heavyJobs: HeavyJobs;
   /** The upload message is edited with the percentage at most this often. Default 3 s. */
   progressEveryMs?: number;
+  /** Scheduled backups (🗓 Schedule, a manual upload retried by itself, resume after reconnecting); off without it. */
+  schedules?: ScheduleService;
+  /** DEFAULT_TIMEZONE, shown before a schedule is set. */
+  defaultTimezone?: string;
 }
 
 /** Codes after which only connecting (again) helps. */
@@ -46,8 +52,11 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
 
   async function showStatus(ctx: BotContext, edit: boolean, extra?: string) {
     const status = await drive.status(ctx.from!.id);
-    const text = driveStatusText(ctx.t, status) + (extra ? `\n\n${extra}` : "");
-    const options = { reply_markup: driveMenuKeyboard(ctx.t, status) };
+    const schedule = deps.schedules && status.availability === "ready" ? await deps.schedules.get(ctx.from!.id) : undefined;
+    let text = driveStatusText(ctx.t, status);
+    if (schedule !== undefined && (status.connected || schedule)) text += `\n\n${scheduleStatusLines(ctx.t, schedule, deps.defaultTimezone ?? "UTC").join("\n")}`;
+    if (extra) text += `\n\n${extra}`;
+    const options = { reply_markup: driveMenuKeyboard(ctx.t, status, { schedule: schedule !== undefined && (status.connected || schedule !== null) }) };
     if (edit) await ctx.editMessageText(text, options);
     else await ctx.reply(text, options);
   }
@@ -79,13 +88,16 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
       { reply_markup: driveConnectKeyboard(ctx.t, prompt.verificationUrl) },
     );
     const t = ctx.t;
-    void prompt.outcome.then((outcome) =>
-      ctx.api
-        .editMessageText(message.chat.id, message.message_id, connectOutcomeText(t, outcome), {
+    void prompt.outcome.then(async (outcome) => {
+      // Reconnected: a schedule paused by a revoked grant runs again.
+      const resumed = outcome.kind === "connected" && deps.schedules ? await deps.schedules.resume(userId).catch(() => false) : false;
+      const text = connectOutcomeText(t, outcome) + (resumed ? `\n${t("schedule-resumed")}` : "");
+      return ctx.api
+        .editMessageText(message.chat.id, message.message_id, text, {
           reply_markup: connectOutcomeKeyboard(t, outcome),
         })
-        .catch((err: Error) => deps.events.emit("drive_connect_notify_error", "warn", { userId, error: err.message })),
-    );
+        .catch((err: Error) => deps.events.emit("drive_connect_notify_error", "warn", { userId, error: err.message }));
+    });
   });
 
   composer.callbackQuery(cb.driveConnectCancel, async (ctx) => {
@@ -162,9 +174,11 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
       await edit(uploadDoneText(t, result, backupFileName(backup.createdAt), { reusedFrom: picked.reusedFrom }), driveNextKeyboard(t, {}));
     } catch (raw) {
       const err = classifyDriveError(raw);
+      // A passing failure is retried by the scheduler as a one-off job (same backup, same key, same backoff).
+      const retryAt = err.transient && deps.schedules ? await deps.schedules.retryUpload(userId, { backupId: backup.id, idempotencyKey: `backup-${backup.id}` }).catch(() => null) : null;
       await edit(
-        uploadFailedText(t, err, true),
-        driveNextKeyboard(t, { retryBackupId: err.transient ? backup.id : undefined, connect: NEEDS_CONNECT.has(err.code) }),
+        uploadFailedText(t, err, true, retryAt ? formatDate(retryAt) : undefined),
+        driveNextKeyboard(t, { retryBackupId: err.transient && !retryAt ? backup.id : undefined, connect: NEEDS_CONNECT.has(err.code) }),
       );
     }
   }
