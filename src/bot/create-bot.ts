@@ -136,6 +136,7 @@ export function createBot(deps: BotDeps) {
       progressEveryMs: deps.driveProgressEveryMs,
       schedules: deps.schedules,
       defaultTimezone: deps.defaultTimezone,
+      settings: deps.settings,
     }),
   );
   if (deps.schedules) {

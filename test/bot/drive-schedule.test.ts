@@ -175,6 +175,11 @@ describe("🗓 scheduled runs, as the user sees them", () => {
     expect(backups.total).toBe(1);
     expect((await h.services.backups.verify(820, backups.items[0]!.id)).ok).toBe(true);
     expect(google.files("vic@example.com")).toHaveLength(0);
+    await runDone(820);
+    await h.send(h.fake.user(820).sendText("/drive"));
+    const menu = h.fake.lastSent(820)!;
+    expect(menu.text).toMatch(/Last run: .* — ❌ Google had a temporary problem\./);
+    expect(buttons(menu).find((b) => b.text === "🔁 Try now")?.callback_data).toBe(`s:t:${backups.items[0]!.id}`);
 
     await h.send(h.fake.user(820).pressButtonByText(failed, "🔁 Try now"));
     expect(h.fake.lastSent(820)!.text).toContain("Uploading that backup to Google Drive again now");

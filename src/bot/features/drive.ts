@@ -14,6 +14,8 @@ import { driveStatusText, reasonText, uploadDoneText, uploadFailedText } from ".
 import { clip, formatBytes, formatDate } from "../format.js";
 import type { ScheduleService } from "../../jobs/index.js";
 import { scheduleStatusLines } from "../schedule-texts.js";
+import type { UserSettings } from "../../users/user-settings.js";
+import { rememberLocale } from "../remember-locale.js";
 import { plainText, raw, type Translate as T } from "../html.js";
 import { ownedBackup } from "../owned.js";
 import { driveConnectKeyboard, driveDisconnectKeyboard, driveMenuKeyboard, driveNextKeyboard } from "../keyboards/drive.js";
@@ -34,6 +36,8 @@ export interface DriveFeatureDeps {
   schedules?: ScheduleService;
   /** DEFAULT_TIMEZONE, shown before a schedule is set. */
   defaultTimezone?: string;
+  /** Where the language of a user who will hear from the scheduler later is kept. */
+  settings?: UserSettings;
 }
 
 /** Codes after which only connecting (again) helps. */
@@ -56,7 +60,13 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
     let text = driveStatusText(ctx.t, status);
     if (schedule !== undefined && (status.connected || schedule)) text += `\n\n${scheduleStatusLines(ctx.t, schedule, deps.defaultTimezone ?? "UTC").join("\n")}`;
     if (extra) text += `\n\n${extra}`;
-    const options = { reply_markup: driveMenuKeyboard(ctx.t, status, { schedule: schedule !== undefined && (status.connected || schedule !== null) }) };
+    const failed = schedule?.lastResult?.status === "failed" ? schedule.lastResult.backupId : undefined;
+    const options = {
+      reply_markup: driveMenuKeyboard(ctx.t, status, {
+        schedule: schedule !== undefined && (status.connected || schedule !== null),
+        tryNowBackupId: status.connected ? failed : undefined,
+      }),
+    };
     if (edit) await ctx.editMessageText(text, options);
     else await ctx.reply(text, options);
   }
@@ -131,6 +141,7 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
       return;
     }
     await ctx.answerCallbackQuery();
+    if (deps.schedules && deps.settings) await rememberLocale(ctx, deps.settings); // a failed upload may be retried and told later
     const message = await ctx.reply(ctx.t("drive-preparing"));
     uploading.add(userId);
     void deps.heavyJobs

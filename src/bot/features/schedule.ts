@@ -12,7 +12,7 @@ import { driveStatusText } from "../drive-texts.js";
 import { raw } from "../html.js";
 import { ownedBackup } from "../owned.js";
 import { scheduleStatusLines, whenText } from "../schedule-texts.js";
-import { isLocale } from "../../users/user-settings.js";
+import { rememberLocale } from "../remember-locale.js";
 
 export interface ScheduleFeatureDeps {
   schedules: ScheduleService;
@@ -49,11 +49,7 @@ export function scheduleFeature(deps: ScheduleFeatureDeps): Composer<BotContext>
 
   async function save(ctx: BotContext, choice: ScheduleChoice) {
     const userId = ctx.from!.id;
-    // Notices are sent outside any update: keep the language this chat speaks.
-    if (!(await deps.settings.getLocale(userId))) {
-      const locale = await ctx.i18n.getLocale();
-      if (isLocale(locale)) await deps.settings.setLocale(userId, locale);
-    }
+    await rememberLocale(ctx, deps.settings);
     const view = await schedules.set(userId, choice);
     await ctx.answerCallbackQuery();
     const first = view ? ctx.t("schedule-saved", { when: raw(whenText(ctx.t, view)), zone: view.timezone }) : ctx.t("schedule-turned-off");
