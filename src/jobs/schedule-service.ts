@@ -152,6 +152,7 @@ export class ScheduleService {
    * failed run, so a copy that did reach Drive is found instead of sent twice.
    */
   async tryNow(userId: number, backupId: string): Promise<void> {
+    // No failed run recorded (e.g. removed after 30 days): a manual upload's key (drive-files.ts manualUploadKey).
     const key = (await this.failedKey(userId, backupId)) ?? `backup-${backupId}`;
     await this.oneOff(userId, { idempotencyKey: key, backupId, attempt: 0, startedAt: new Date() }, new Date());
   }

@@ -4,6 +4,7 @@ import type { BackupSummary } from "../../backups/backup-types.js";
 import { backupFileName, type BackupService } from "../../backups/backup-service.js";
 import type { ConnectOutcome, DriveAuth } from "../../drive/drive-auth.js";
 import { classifyDriveError } from "../../drive/drive-errors.js";
+import { manualUploadKey } from "../../drive/drive-files.js";
 import type { DriveService } from "../../drive/drive-service.js";
 import type { Events } from "../../events.js";
 import { cb, patterns } from "../callback-data.js";
@@ -100,7 +101,13 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
     const t = ctx.t;
     void prompt.outcome.then(async (outcome) => {
       // Reconnected: a schedule paused by a revoked grant runs again.
-      const resumed = outcome.kind === "connected" && deps.schedules ? await deps.schedules.resume(userId).catch(() => false) : false;
+      const resumed =
+        outcome.kind === "connected" && deps.schedules
+          ? await deps.schedules.resume(userId).catch((err: Error) => {
+              deps.events.emit("schedule_resume_failed", "error", { userId, error: err.message });
+              return false;
+            })
+          : false;
       const text = connectOutcomeText(t, outcome) + (resumed ? `\n${t("schedule-resumed")}` : "");
       return ctx.api
         .editMessageText(message.chat.id, message.message_id, text, {
@@ -186,7 +193,13 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
     } catch (raw) {
       const err = classifyDriveError(raw);
       // A passing failure is retried by the scheduler as a one-off job (same backup, same key, same backoff).
-      const retryAt = err.transient && deps.schedules ? await deps.schedules.retryUpload(userId, { backupId: backup.id, idempotencyKey: `backup-${backup.id}` }).catch(() => null) : null;
+      const retryAt =
+        err.transient && deps.schedules
+          ? await deps.schedules.retryUpload(userId, { backupId: backup.id, idempotencyKey: manualUploadKey(backup.id) }).catch((e: Error) => {
+              deps.events.emit("drive_retry_schedule_failed", "error", { userId, error: e.message });
+              return null; // the user is offered 🔁 Try again instead
+            })
+          : null;
       await edit(
         uploadFailedText(t, err, true, retryAt ? formatDate(retryAt) : undefined),
         driveNextKeyboard(t, { retryBackupId: err.transient && !retryAt ? backup.id : undefined, connect: NEEDS_CONNECT.has(err.code) }),
