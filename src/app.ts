@@ -25,7 +25,6 @@ import { HeavyJobs } from "./work/heavy-jobs.js";
 import { DriveBackupRunner } from "./drive/drive-backup-runner.js";
 import { DriveCopyCheck } from "./drive/drive-copy-check.js";
 import { DriveSelfChecker } from "./drive/drive-self-check.js";
-import { DriveScheduler, type Notify } from "./jobs/index.js";
 
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
 export interface Services {
@@ -120,30 +119,6 @@ export function createServices(deps: ServiceOptions): Services {
       checker: new DriveSelfChecker({ backups, copies, copyCheck }),
     },
   };
-}
-
-export interface SchedulerSettings {
-  /** SCHEDULER_POLL_SECONDS in ms. */
-  pollMs: number;
-  /** DRIVE_RETRY_BASE_SECONDS in ms. */
-  retryBaseMs: number;
-  /** DEFAULT_TIMEZONE. */
-  defaultTimezone: string;
-}
-
-/**
- * Scheduled Drive backups on the bot's own database (Agenda shares its connection). `notify` is
- * the bot's: the scheduler only says which notice, the bot words it in the user's language.
- */
-export function createScheduler(services: Services, deps: { db: Db; events: Events; notify: Notify; settings: SchedulerSettings }): DriveScheduler {
-  return new DriveScheduler({
-    db: deps.db,
-    events: deps.events,
-    runner: services.scheduledWork.runner,
-    checker: services.scheduledWork.checker,
-    notify: deps.notify,
-    ...deps.settings,
-  });
 }
 
 /** Where grammY keeps sessions and conversation state: MongoDB, so restarts and other instances continue them. */

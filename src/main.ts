@@ -1,6 +1,7 @@
 import { config as loadDotenv } from "dotenv";
 import { webhookCallback } from "grammy";
-import { createBotStorage, createScheduler, createServices } from "./app.js";
+import { createBotStorage, createServices } from "./app.js";
+import { createScheduler } from "./scheduler-app.js";
 import type { Notify } from "./jobs/index.js";
 import { scheduleNotifier } from "./bot/schedule-notices.js";
 import { registerCommands } from "./bot/commands.js";

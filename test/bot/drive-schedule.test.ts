@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScheduler } from "../../src/app.js";
+import { createScheduler } from "../../src/scheduler-app.js";
 import { scheduleNotifier } from "../../src/bot/schedule-notices.js";
 import type { DriveConfig } from "../../src/config.js";
 import { JOB, type DriveScheduler } from "../../src/jobs/index.js";
