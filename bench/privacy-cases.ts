@@ -8,12 +8,17 @@
  *                 age encrypt to a recipient and age decrypt with the identity (age-encryption)
  *   <op>-stream   the same operation once, from the ZIP (or .age) file on disk to a discarding sink  (+RSS)
  *   decrypt-whole age decrypt from disk into one buffer of the ZIP's size (what a restore needs) (+RSS)
- *   scrypt        a passphrase copy's key derivation at age's default work factor: encrypt + decrypt of 1 byte (+RSS)
+ *   scrypt        a passphrase copy's key derivation at age's default work factor: encrypt + decrypt of 1 byte (+RSS),
+ *                 with the event loop's longest stall meanwhile: the longest gap between ticks of a 10 ms timer,
+ *                 the start and the end of the case counting as ticks (a loop blocked throughout has one gap,
+ *                 the whole case). `impl: "age-encryption"` is the library's own setPassphrase /
+ *                 addPassphrase (@noble/hashes scrypt, synchronous); `impl: "ours"` is src/privacy/scrypt-stanza.ts
  *
  * The baseline is RSS after one small warm-up run of the same operation, after a full GC.
  */
 import { createCipheriv, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import { Decrypter, Encrypter } from "age-encryption";
 import { decryptStream, DEFAULT_SCRYPT_WORK_FACTOR, encryptStream } from "../src/privacy/age-codec.js";
 import { readWhole, type ByteSource } from "../src/privacy/byte-streams.js";
 import { serveCase } from "./child-case.js";
@@ -39,7 +44,7 @@ export type PrivacyCaseSpec =
   | ({ case: "timing"; rounds: number } & Files)
   | ({ case: "stream"; op: StreamOp } & Files)
   | ({ case: "decrypt-whole" } & Files)
-  | { case: "scrypt" };
+  | { case: "scrypt"; impl: "age-encryption" | "ours" };
 
 export interface PrivacyCaseResult {
   ms: number;
@@ -50,6 +55,9 @@ export interface PrivacyCaseResult {
   timing?: Record<TimedOp, number[]>;
   /** scrypt: the decrypt half's time (ms is the encrypt half). */
   decryptMs?: number;
+  /** scrypt: the longest the event loop went without serving a 10 ms timer (ms) while encrypting and decrypting, and how many ticks ran. */
+  loopMaxMs?: number;
+  ticks?: number;
 }
 
 const CHUNK = 64 * 1024;
@@ -146,14 +154,42 @@ export async function runPrivacyCase(spec: PrivacyCaseSpec): Promise<PrivacyCase
       return { ms, base, peak: probe.end(), bytes };
     }
     const passphrase = "a passphrase of a benchmark";
+    let ticks = 0;
+    let lastTick = performance.now();
+    let longestGap = 0;
+    const tick = () => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - lastTick);
+      lastTick = now;
+    };
+    const ticker = setInterval(() => {
+      ticks++;
+      tick();
+    }, 10);
     const base = probe.begin();
+    lastTick = performance.now();
     let t = performance.now();
-    const file = await readWhole(await encryptStream(Buffer.from("x"), { kind: "passphrase", passphrase }, { scryptWorkFactor: DEFAULT_SCRYPT_WORK_FACTOR }));
+    let file: Uint8Array;
+    if (spec.impl === "ours") {
+      file = await readWhole(await encryptStream(Buffer.from("x"), { kind: "passphrase", passphrase }, { scryptWorkFactor: DEFAULT_SCRYPT_WORK_FACTOR }));
+    } else {
+      const e = new Encrypter();
+      e.setScryptWorkFactor(DEFAULT_SCRYPT_WORK_FACTOR);
+      e.setPassphrase(passphrase);
+      file = await e.encrypt(Buffer.from("x"));
+    }
     const ms = performance.now() - t;
     t = performance.now();
-    await readWhole(await decryptStream(file, { kind: "passphrase", passphrase }));
+    if (spec.impl === "ours") await readWhole(await decryptStream(file, { kind: "passphrase", passphrase }));
+    else {
+      const d = new Decrypter();
+      d.addPassphrase(passphrase);
+      await d.decrypt(file);
+    }
     const decryptMs = performance.now() - t;
-    return { ms, decryptMs, base, peak: probe.end(), bytes: 1 };
+    tick(); // the end counts: a loop blocked until here stalled for all of it
+    clearInterval(ticker);
+    return { ms, decryptMs, base, peak: probe.end(), bytes: 1, loopMaxMs: longestGap, ticks };
   } finally {
     probe.close();
   }

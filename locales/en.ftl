@@ -459,6 +459,80 @@ heavy-job-upload = Drive upload
 heavy-queued = ⏳ You're number { $position } in line — others' backups are running. I'll start yours as soon as it is your turn.
 heavy-your-turn = ▶️ Your turn: starting now.
 flood-slow-down = 🐢 Slow down a little — you sent too many messages at once, so I skipped some of them. Wait a minute, then go on.
+## limits
+limit-backups-full = 🗄 You have reached this server's limit for backups: you keep { $count ->
+    [one] 1 backup
+   *[other] { $count } backups
+  } ({ $size }), and each person may keep { $max } ({ $maxSize }). Nothing new was stored. Delete backups you no longer need in /backup → 🗂 My backups, or take 🏆 off old ones so they can be rotated out automatically.
+limit-imports-per-hour = ⏳ You have imported { $max } archives in the last hour, the most this server takes from one person. Nothing was downloaded or stored. Try again in { $minutes } min.
+## privbot
+menu-privacy = 🔒 Privacy
+privacy-title = 🔒 <b>Private copies</b>
+privacy-explain =
+    Copies on Google Drive (and, if you want, backups sent here) can be encrypted with age, so only you can open them — not Google, not Telegram, not whoever runs this server. Backups kept on this server stay readable, so checks and restores keep working.
+
+    🔑 <b>My key (recommended)</b>: I make a key for you and send its secret once. Only the public half stays here, so this server can make encrypted copies but can never open them. If you lose the key file, nobody can open those copies.
+    🔤 <b>Passphrase</b>: copies open with a passphrase you choose. Scheduled copies need it, so it is kept here, encrypted with the server's key: whoever runs this server could open your copies in this mode.
+    🚫 <b>Off</b>: copies are plain ZIP files.
+privacy-status-off = Now: 🚫 off — new copies are plain ZIP files.
+privacy-status-generated = Now: 🔑 my key (made here), public key <code>{ $recipient }</code>.
+privacy-status-pasted = Now: 🔑 your own public key <code>{ $recipient }</code>.
+privacy-status-passphrase = Now: 🔤 passphrase (kept encrypted on this server; the server could open these copies).
+privacy-status-pending = ⏳ A key I made for you is waiting for you to confirm you saved it.
+privacy-status-chat-on = 💬 Backups sent to this chat are encrypted too.
+privacy-status-chat-off = 💬 Backups sent to this chat are plain ZIP files.
+btn-privacy-generate = 🔑 Make me a key (recommended)
+btn-privacy-paste = 📋 Use my own age1… public key
+btn-privacy-passphrase = 🔤 Use a passphrase
+btn-privacy-off = 🚫 Turn off
+btn-privacy-chat-on = 💬 Also encrypt backups sent here
+btn-privacy-chat-off = 💬 Stop encrypting backups sent here
+btn-privacy-saved = ✅ I saved it
+btn-privacy-menu = 🔒 Privacy
+privacy-key-caption =
+    🔑 <b>Your secret key.</b> Save this file now somewhere safe and private: a password manager, or print it on paper. Anyone who has it can open your copies; without it nobody can, not even me.
+
+    I keep only the public half. Press "I saved it" and I delete this message and start encrypting new copies to this key.
+    To open a copy without me: <code>age -d -i { $file } codevault-backup-….zip.age &gt; backup.zip</code>
+privacy-key-confirmed = 🔒 Done. New copies are encrypted to your key; I deleted the message with the secret. Copies made before stay as they were.
+privacy-key-stale = This key is no longer the one waiting; I deleted its message. Make a new key from the 🔒 Privacy menu.
+privacy-paste-ask = 📋 Send me your age public key (it starts with <code>age1</code>; <code>age-keygen -y key.txt</code> prints it). Never send the secret key. /cancel to stop.
+privacy-recipient-set = 🔒 Done. New copies are encrypted to <code>{ $recipient }</code>; only its secret key opens them.
+privacy-passphrase-ask = 🔤 Type your passphrase (at least { $min } characters; a few random words are best). I delete your message at once.
+    ⚠️ In this mode the passphrase is kept on this server (encrypted with the server's key) so scheduled copies can use it: whoever runs this server could open your copies. /cancel to stop.
+privacy-passphrase-set = 🔒 Done, and I deleted your message. New copies are encrypted with your passphrase. Remember: this server keeps it (encrypted) and so could open these copies.
+privacy-passphrase-unavailable = Passphrase mode needs an encryption key on the server, which its owner has not set. Use "My key" instead.
+privacy-off-done = 🚫 Private copies are off: new copies are plain ZIP files.
+privacy-new-copies-only = This affects new copies only: copies made before keep their encryption and still open with the key or passphrase they were made with.
+privacy-chat-on-done = 💬 Backups sent to this chat will be encrypted too.
+privacy-chat-off-done = 💬 Backups sent to this chat will be plain ZIP files.
+privacy-chat-needs-mode = Choose a key or a passphrase first; then backups sent here can be encrypted.
+privacy-message-deleted = (I deleted your message.)
+privacy-error-not_age = This is not an age-encrypted file.
+privacy-error-unsupported = This age file uses a feature I cannot open (another version, ASCII armor, or a too-high scrypt work factor). Open it with the age tool instead.
+privacy-error-wrong_key = That does not open this file. Nothing was changed.
+privacy-error-truncated = This file is cut short, or damaged at its very end (its last part does not check out). Nothing was changed.
+privacy-error-tampered = This file was changed or damaged since it was made, so I will not trust it. Nothing was changed.
+privacy-error-invalid_identity = That is not an age secret key (a line starting with <code>AGE-SECRET-KEY-1</code>).
+privacy-error-invalid_recipient = That is not an age public key (it starts with <code>age1</code>). Never send the secret key.
+privacy-error-weak_passphrase = A passphrase needs { $min } to { $max } characters. Nothing was changed.
+privacy-error-no_server_key = Passphrase copies need an encryption key on the server, which its owner has not set.
+privacy-error-no_pending_key = This key is no longer the one waiting. Make a new key from the 🔒 Privacy menu.
+age-restore-needs-identity = 🔒 <b>{ $name }</b> is encrypted to a key. Send me the key file (codevault-key-….txt) or paste its <code>AGE-SECRET-KEY-1…</code> line. I delete your message at once, use the key only to open this file, and never keep it. /cancel to stop.
+age-restore-needs-passphrase = 🔒 <b>{ $name }</b> is encrypted with a passphrase. Type it: I delete your message at once, use it only to open this file, and never keep it. /cancel to stop.
+age-restore-opening = 🔓 Opening the encrypted backup…
+age-restore-not-a-key = This file needs a secret key (<code>AGE-SECRET-KEY-1…</code>), not a passphrase. Try again, or /cancel.
+age-restore-try-again = Try again, or /cancel.
+age-restore-key-file-too-large = That file is too large to be a key file. Send the key file (codevault-key-….txt) or paste its line.
+backup-caption-encrypted = 🔒 Encrypted copy with { $count } files, { $date }. Open it with your key or passphrase (<code>age -d</code>), or send it back to me to restore.
+drive-copies-encrypted = 🔒 { $count } of them encrypted (only your key or passphrase opens those).
+drive-privacy-on = 🔒 New copies are encrypted (🔒 Privacy menu).
+drive-upload-encrypted = 🔒 Encrypted: only your key or passphrase opens it.
+backup-on-drive-encrypted = ☁️🔒 On Google Drive, encrypted (checked) since { $date }
+privacy-delete-yourself = ⚠️ I could not delete your message: delete it yourself, it holds a secret.
+age-restore-opened = 🔓 Opened <b>{ $name }</b>; the key is already forgotten. Next, I check the backup inside and show what a restore would change — nothing changes until you choose.
+btn-age-restore-continue = ▶️ Show what it restores
+age-restore-send-again = Send the file again to try another key or passphrase.
 ## sched
 btn-schedule = 🗓 Schedule
 btn-schedule-daily = 🗓 Daily

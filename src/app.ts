@@ -22,6 +22,8 @@ import { DriveAuth } from "./drive/drive-auth.js";
 import { DriveService } from "./drive/drive-service.js";
 import type { RetryPolicy } from "./drive/retry.js";
 import { HeavyJobs } from "./work/heavy-jobs.js";
+import type { BackupCap } from "./work/fair-limits.js";
+import { ImportQuota } from "./imports/import-quota.js";
 import { DriveBackupRunner } from "./drive/drive-backup-runner.js";
 import { DriveCopyCheck } from "./drive/drive-copy-check.js";
 import { DriveSelfChecker } from "./drive/drive-self-check.js";
@@ -68,8 +70,11 @@ export interface ServiceOptions {
   backupPartBytes?: number;
   github?: { apiRoot: string; token?: string };
   restoreLeaseMs?: number;
-  /** The library cap, and the archive limits for uploads and GitHub (config.ts); defaults otherwise. */
-  limits?: { library?: LibraryLimits; upload?: SourceLimits; github?: SourceLimits };
+  /**
+   * The library cap, the archive limits for uploads and GitHub, the backups a user keeps on the
+   * server and their imports per hour (config.ts); defaults otherwise.
+   */
+  limits?: { library?: LibraryLimits; upload?: SourceLimits; github?: SourceLimits; backups?: BackupCap; importsPerHour?: number };
   /** TOKEN_ENCRYPTION_KEY's box (seals private-copy passphrases); without it passphrase mode is unavailable. */
   secretBox?: SecretBox;
   /** scrypt work factor for passphrase copies (age's default 18); tests lower it. */
@@ -84,15 +89,18 @@ export function createServices(deps: ServiceOptions): Services {
   const files = new FileLibrary({ ...deps, libraryLimits: deps.limits?.library });
   const bulk = new LibraryBulk({ ...deps, libraryLimits: files.limits });
   const limits = archiveLimits({ library: files.limits, upload: deps.limits?.upload, github: deps.limits?.github });
-  const backups = new BackupService({ ...deps, files, bulk, partBytes: deps.backupPartBytes, archiveLimits: limits });
+  const backups = new BackupService({ ...deps, files, bulk, partBytes: deps.backupPartBytes, archiveLimits: limits, cap: deps.limits?.backups });
+  const importQuota = new ImportQuota({ ...deps, perHour: deps.limits?.importsPerHour });
   const driveConfig = deps.drive ?? DRIVE_OFF;
   // One box for every secret sealed with TOKEN_ENCRYPTION_KEY: Drive tokens and private-copy passphrases.
   const cipher = deps.secretBox ?? (driveConfig.key ? new SecretBox([driveConfig.key, ...driveConfig.previousKeys]) : undefined);
   const accounts = new DriveAccounts(deps.db, cipher, deps.clock);
   const driveAuth = new DriveAuth({ config: driveConfig, accounts, events: deps.events, slowDownMs: deps.driveTuning?.slowDownMs });
+  const privacy = new PrivateCopies({ ...deps, secretBox: cipher });
   const copies = new BackupDriveCopies(deps.db);
   const drive = new DriveService({
     ...deps.driveTuning,
+    privacy,
     config: driveConfig,
     files,
     auth: driveAuth,
@@ -110,9 +118,9 @@ export function createServices(deps: ServiceOptions): Services {
     bulk,
     settings: new UserSettings(deps),
     backups,
-    restore: new RestoreService({ ...deps, files, bulk, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits }),
-    github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github }),
-    privacy: new PrivateCopies({ ...deps, secretBox: cipher }),
+    restore: new RestoreService({ ...deps, files, bulk, backups, leaseMs: deps.restoreLeaseMs, archiveLimits: limits, importQuota }),
+    github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github, quota: importQuota }),
+    privacy,
     heavyJobs: new HeavyJobs({ slots: deps.heavyJobs }),
     scheduledWork: {
       runner: new DriveBackupRunner({ files, backups, copies, drive }),

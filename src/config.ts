@@ -167,6 +167,10 @@ const fields = z
     HEAVY_JOBS: between("heavy jobs (backup, verify, restore, import) running at once", 1, 1024).optional(),
     USER_MAX_UPDATES_PER_MINUTE: between("messages and button presses one user may send per minute before the rest are skipped", 1, 100_000).default(60),
     SHUTDOWN_GRACE_SECONDS: between("seconds a shutdown waits for work in flight before exiting anyway", 1, 600).default(10),
+    USER_MAX_BACKUPS: between("the most backups one user may keep on the server", 1, 100_000).default(100),
+    USER_MAX_BACKUP_MB: between("the most MB of backups one user may keep on the server", 1, 1_048_576).default(2048),
+    USER_MAX_IMPORTS_PER_HOUR: between("the most archives (ZIPs sent, /github) one user may import per hour", 1, 10_000).default(20),
+    WEBHOOK_ANSWER_SECONDS: between("seconds before a webhook call is answered while its update goes on in the background", 1, 8).default(5),
   });
 
 const schema = fields
@@ -229,7 +233,12 @@ export interface Config extends StorageConfig {
     library: { maxVersions: number; maxBytes: number };
     upload: { maxEntries: number; maxTotalBytes: number };
     github: { maxEntries: number; maxTotalBytes: number };
+    /** Backups one user keeps on the server (all kinds), and archives they import per hour. */
+    backups: { maxBackups: number; maxBytes: number };
+    importsPerHour: number;
   };
+  /** Webhook mode: a call is answered 200 after this long while its update goes on. */
+  webhookAnswerMs: number;
   drive: DriveConfig;
 }
 
@@ -273,7 +282,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       library: { maxVersions: c.LIBRARY_MAX_VERSIONS, maxBytes: c.LIBRARY_MAX_MB * MB },
       upload: { maxEntries: c.UPLOAD_MAX_ENTRIES, maxTotalBytes: c.UPLOAD_MAX_MB * MB },
       github: { maxEntries: c.GITHUB_MAX_ENTRIES, maxTotalBytes: c.GITHUB_MAX_MB * MB },
+      backups: { maxBackups: c.USER_MAX_BACKUPS, maxBytes: c.USER_MAX_BACKUP_MB * MB },
+      importsPerHour: c.USER_MAX_IMPORTS_PER_HOUR,
     },
+    webhookAnswerMs: c.WEBHOOK_ANSWER_SECONDS * 1000,
     drive: {
       client: c.GOOGLE_CLIENT_ID && c.GOOGLE_CLIENT_SECRET ? { id: c.GOOGLE_CLIENT_ID, secret: c.GOOGLE_CLIENT_SECRET } : undefined,
       key: c.TOKEN_ENCRYPTION_KEY,

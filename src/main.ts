@@ -1,5 +1,4 @@
 import { config as loadDotenv } from "dotenv";
-import { webhookCallback } from "grammy";
 import { createBotStorage, createServices } from "./app.js";
 import { createScheduler } from "./scheduler-app.js";
 import type { Notify } from "./jobs/index.js";
@@ -7,19 +6,14 @@ import { scheduleNotifier } from "./bot/schedule-notices.js";
 import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/create-bot.js";
 import { startPolling } from "./bot/polling.js";
+import { webhookHandler } from "./bot/webhook.js";
+import { WebhookUpdates } from "./db/webhook-updates.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { ensureIndexes } from "./db/collections.js";
 import { connectDatabase, DatabaseUnavailableError } from "./db/connect.js";
 import { Events } from "./events.js";
 import { startHttpServer } from "./http/server.js";
 import { createLogger, scrubSecrets } from "./logger.js";
-
-/**
- * grammY rejects a webhook call after `timeoutMilliseconds`; instead it answers Telegram
- * 200 after this long and lets the update finish in the background, so a slow update
- * (a 429 from Telegram, a big restore) is neither lost nor delivered twice.
- */
-const WEBHOOK_ANSWER_MS = 5_000;
 
 /** Composition root: config → MongoDB → services → bot and HTTP server; one clean shutdown. */
 async function main(config: Config): Promise<void> {
@@ -105,10 +99,13 @@ async function main(config: Config): Promise<void> {
     webhook: config.webhook
       ? {
           path: webhookPath,
-          handler: webhookCallback(bot, "http", {
-            secretToken: config.webhook.secret,
-            onTimeout: () => events.emit("webhook_answered_early", "warn", { afterMs: WEBHOOK_ANSWER_MS }),
-            timeoutMilliseconds: WEBHOOK_ANSWER_MS,
+          // Answered within WEBHOOK_ANSWER_SECONDS whatever the update does; a re-sent update runs once
+          // (claims shared by every process; one unanswered for 3 answer times is taken over).
+          handler: webhookHandler(bot, {
+            secret: config.webhook.secret,
+            answerMs: config.webhookAnswerMs,
+            claims: new WebhookUpdates(database.db, { takeoverMs: 3 * config.webhookAnswerMs }),
+            events,
           }),
         }
       : undefined,

@@ -21,11 +21,11 @@ import {
   originOfBackup,
 } from "./backup-types.js";
 import { verifyArchive } from "./backup-verify.js";
-import { backupsToPrune, DEFAULT_RETENTION_RULES, recentToPrune, type RetentionCandidate, type RetentionRules } from "./retention.js";
+import { DEFAULT_RETENTION_RULES, type RetentionRules } from "./retention.js";
+import { backupCapError, DEFAULT_BACKUP_CAP, LimitError, type BackupCap, type BackupUsage } from "../work/fair-limits.js";
+import { keptAfterRotation, PRUNABLE, toPruneOfKind } from "./backup-cap.js";
 
 export const MAX_BACKUP_NOTE_LENGTH = 1000;
-/** The kinds retention prunes, each under its own rule (see retention.ts). */
-const PRUNABLE: readonly BackupType[] = ["full_backup", "emergency", "imported_zip", "github_repo_zip"];
 /** Telegram lets a bot upload 50 MB; parts stay safely below that. */
 export const DEFAULT_PART_BYTES = 45 * 1024 * 1024;
 
@@ -40,6 +40,8 @@ export interface BackupServiceDeps {
   zipLevel?: number;
   /** Limits by origin for reading a stored archive back (verify, split); from the library cap otherwise. */
   archiveLimits?: ArchiveLimits;
+  /** Backups one user may keep on the server (count, bytes); see create() for which backups it stops. */
+  cap?: BackupCap;
 }
 
 /** Full backups of a user's library: a ZIP streamed into GridFS, listed, rated, verified, split and pruned. */
@@ -53,6 +55,7 @@ export class BackupService {
   private readonly retention: RetentionRules;
   private readonly zipLevel: number;
   private readonly limits: ArchiveLimits;
+  readonly cap: BackupCap;
 
   constructor(deps: BackupServiceDeps) {
     this.backups = deps.db.collection<BackupDoc>(COLLECTIONS.backups);
@@ -64,6 +67,7 @@ export class BackupService {
     this.partBytes = deps.partBytes ?? DEFAULT_PART_BYTES;
     this.zipLevel = deps.zipLevel ?? 6;
     this.limits = deps.archiveLimits ?? archiveLimits({ library: deps.files.limits });
+    this.cap = deps.cap ?? DEFAULT_BACKUP_CAP;
   }
 
   /**
@@ -71,12 +75,23 @@ export class BackupService {
    * On any failure the partial upload is removed and no backups document exists.
    * Retention then runs for this kind of backup only; the new backup and those in
    * `protect` (e.g. the backup a restore is reading) are never pruned by it.
+   *
+   * The per-user cap (count and bytes, after the rotation this backup triggers) refuses a backup
+   * the user asked for with LimitError `backups_full`, before writing or, once its size is known,
+   * by removing what was written: nothing is half-saved. Backups taken to protect data are never
+   * refused: the emergency backup before a restore, and `capped: false` (Drive copies, the
+   * operator's CLI); they rotate under their kind's retention like every backup.
    */
-  async create(userId: number, opts: { withHistory?: boolean; type?: BackupType; protect?: string[] } = {}): Promise<BackupSummary> {
+  async create(
+    userId: number,
+    opts: { withHistory?: boolean; type?: BackupType; protect?: string[]; capped?: boolean } = {},
+  ): Promise<BackupSummary> {
     const id = new ObjectId();
     const createdAt = this.now();
     const type = opts.type ?? "full_backup";
     const withHistory = opts.withHistory ?? false;
+    const capped = type !== "emergency" && (opts.capped ?? true);
+    const kept = capped ? await this.roomFor(userId, type, 0, opts.protect) : undefined;
     this.events.emit("backup_create_start", "info", { userId, type, withHistory });
     const upload = this.store.beginUpload(backupFileName(createdAt), { userId });
     let doc: BackupDoc;
@@ -88,6 +103,8 @@ export class BackupService {
         { level: this.zipLevel },
       );
       const stored = await upload.commit();
+      const over = kept && backupCapError(kept, stored.size, this.cap);
+      if (over) throw over;
       doc = {
         _id: id,
         userId,
@@ -103,6 +120,10 @@ export class BackupService {
       await this.backups.insertOne(doc);
     } catch (err) {
       await upload.abort().catch(() => {});
+      if (err instanceof LimitError) {
+        this.events.emit("backup_cap_reached", "warn", { userId, type, ...err.details });
+        throw err;
+      }
       this.events.emit("backup_create_error", "error", { userId, type, error: (err as Error).message });
       throw new BackupError("create_failed", { cause: err });
     }
@@ -119,13 +140,15 @@ export class BackupService {
 
   /**
    * Keeps an archive that came from outside (a ZIP the user sent, a GitHub
-   * repository) as a backup, byte for byte. The caller has validated it.
+   * repository) as a backup, byte for byte. The caller has validated it. The user asked for it,
+   * so the per-user cap applies (LimitError `backups_full`, nothing written).
    */
   async storeImported(
     userId: number,
     bytes: Buffer,
     info: { type: "imported_zip" | "github_repo_zip"; fileCount: number; totalSize: number; source?: string; repo?: BackupDoc["repo"] },
   ): Promise<BackupSummary> {
+    await this.roomFor(userId, info.type, bytes.length);
     const createdAt = this.now();
     const upload = this.store.beginUpload(info.source ?? backupFileName(createdAt), { userId });
     let doc: BackupDoc;
@@ -260,22 +283,24 @@ export class BackupService {
     const docs = await this.backups
       .find({ userId, type: { $in: [...types] } }, { projection: { _id: 1, type: 1, createdAt: 1, rating: 1, gridFsId: 1 } })
       .toArray();
-    const protect = new Set(opts.protect ?? []);
     const prune = new Set<string>();
-    for (const type of types) {
-      const candidates: RetentionCandidate[] = docs
-        .filter((d) => d.type === type)
-        .map((d) => ({ id: d._id.toHexString(), createdAt: d.createdAt, rating: d.rating }));
-      const ids =
-        type === "full_backup"
-          ? backupsToPrune(candidates, this.retention.full)
-          : recentToPrune(candidates, type === "emergency" ? this.retention.emergency : this.retention.imported, this.now());
-      for (const id of ids) if (!protect.has(id)) prune.add(id);
-    }
+    for (const type of types) for (const id of toPruneOfKind(type, docs, opts.protect ?? [], this.retention, this.now())) prune.add(id);
     const doomed = docs.filter((d) => prune.has(d._id.toHexString()));
     await this.remove(doomed as BackupDoc[]);
     if (doomed.length) this.events.emit("backup_pruned", "info", { userId, count: doomed.length });
     return doomed.length;
+  }
+
+  /** What the user keeps once a backup of `type` is added and its kind rotates; LimitError past the cap (backup-cap.ts). */
+  private async roomFor(userId: number, type: BackupType, bytes: number, protect: readonly string[] = []): Promise<BackupUsage> {
+    const docs = await this.backups.find({ userId }, { projection: { _id: 1, type: 1, createdAt: 1, rating: 1, zipSize: 1 } }).toArray();
+    const kept = keptAfterRotation(docs, type, protect, this.retention, this.now());
+    const over = backupCapError(kept, bytes, this.cap);
+    if (over) {
+      this.events.emit("backup_cap_reached", "warn", { userId, type, ...over.details });
+      throw over;
+    }
+    return kept;
   }
 
   /** Retention after a write, for the kind just written; a failure is logged, the new backup stands. */

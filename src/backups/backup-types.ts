@@ -38,8 +38,12 @@ export interface BackupDoc {
 /** A copy of a backup on the user's Google Drive whose checksum matched. */
 export interface DriveCopy {
   fileId: string;
+  /** Bytes on Drive (for an encrypted copy, the .age file's). */
   size: number;
+  /** MD5 of the bytes actually uploaded (for an encrypted copy, the .age file's): what Drive's md5Checksum must equal. */
   md5: string;
+  /** A private copy (age-encrypted, `….zip.age`): only the user's key or passphrase opens it. */
+  encrypted?: boolean;
   uploadedAt: Date;
   webViewLink?: string;
 }

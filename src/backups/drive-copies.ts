@@ -3,8 +3,9 @@ import { COLLECTIONS } from "../db/collections.js";
 import type { BackupDoc, DriveCopy } from "./backup-types.js";
 
 /**
- * Which backups have a verified copy on the user's Google Drive (and the ZIP's MD5 that proved
- * it). Kept apart from BackupService: only DriveService writes these fields. Every query is
+ * Which backups have a verified copy on the user's Google Drive (and the MD5 of the uploaded bytes
+ * that proved it: the ZIP's, or for a private copy the encrypted file's, which the self-check
+ * compares with Drive's md5Checksum without any key). Kept apart from BackupService: only DriveService writes these fields. Every query is
  * scoped to the user.
  */
 export class BackupDriveCopies {
@@ -24,8 +25,15 @@ export class BackupDriveCopies {
     return doc?.md5;
   }
 
+  /** A verified copy. A plain copy's MD5 is the ZIP's too; a private copy's is its encrypted bytes' only. */
   async markVerified(userId: number, backupId: string, copy: DriveCopy): Promise<void> {
-    await this.backups.updateOne({ _id: new ObjectId(backupId), userId }, { $set: { driveCopy: copy, md5: copy.md5 } });
+    await this.backups.updateOne({ _id: new ObjectId(backupId), userId }, { $set: copy.encrypted ? { driveCopy: copy } : { driveCopy: copy, md5: copy.md5 } });
+  }
+
+  /** The verified copy of this backup on Drive, if any. */
+  async driveCopy(userId: number, backupId: string): Promise<DriveCopy | undefined> {
+    const doc = await this.backups.findOne({ _id: new ObjectId(backupId), userId }, { projection: { driveCopy: 1 } });
+    return doc?.driveCopy;
   }
 
   /** The copy of this backup is gone or unverified. */
@@ -55,6 +63,11 @@ export class BackupDriveCopies {
 
   count(userId: number): Promise<number> {
     return this.backups.countDocuments({ userId, driveCopy: { $exists: true } });
+  }
+
+  /** How many of those copies are private (age-encrypted). */
+  countEncrypted(userId: number): Promise<number> {
+    return this.backups.countDocuments({ userId, "driveCopy.encrypted": true });
   }
 
   /** Ids of the user's 🏆-rated backups (their Drive copies are kept by Drive retention). */

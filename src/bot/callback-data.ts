@@ -46,6 +46,15 @@ export const cb = {
   driveKeep: "d:k",
   driveDisconnect: "d:x",
   driveDisconnectConfirm: "d:X",
+  privacyGenerate: "p:g",
+  privacyPaste: "p:r",
+  privacyPassphrase: "p:p",
+  privacyOff: "p:o",
+  privacyChatCopies: "p:c",
+  /** "I saved it" under a generated key's file: 24 characters of its public key say which key was saved. */
+  privacySaved: (recipientPart: string) => `p:s:${recipientPart}`,
+  /** An encrypted upload was opened and staged: show its restore preview. */
+  ageOpened: (uploadId: string) => `a:o:${uploadId}`,
   /** 🗓 Schedule under ☁️ Drive: the menu, a frequency, a weekday (weekly), the hour picker and an hour. */
   scheduleMenu: "s:m",
   scheduleFrequency: (f: ScheduleFrequency) => `s:f:${f[0]}`,
@@ -62,7 +71,10 @@ export const SCHEDULE_FREQUENCIES = ["daily", "weekly", "monthly", "off"] as con
 export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
 export const FREQUENCY_BY_LETTER = { d: "daily", w: "weekly", m: "monthly", o: "off" } as const;
 
-export const MENU_ITEMS = ["home", "files", "save", "backups", "restore", "drive", "language", "help"] as const;
+/** The part of a public key (`age1…`, bech32: lower-case letters and digits) that a "saved" button carries. */
+export const recipientPart = (recipient: string) => recipient.slice(4, 28);
+
+export const MENU_ITEMS = ["home", "files", "save", "backups", "restore", "drive", "language", "help", "privacy"] as const;
 export type MenuItem = (typeof MENU_ITEMS)[number];
 
 export const RESTORE_CHOICES = ["files", "keep", "ask", "replace", "skip", "rename", "go", "use", "cancel"] as const;
@@ -103,6 +115,8 @@ export const patterns = {
   conflictChoice: new RegExp(`^rs:c:(${CONFLICT_ANSWERS.join("|")})$`),
   backupToggle: new RegExp(`^b:k:${ID}:(\\d{1,6})$`),
   driveUploadBackup: new RegExp(`^d:b:${ID}$`),
+  privacySaved: /^p:s:([0-9a-z]{24})$/,
+  ageOpened: new RegExp(`^a:o:${ID}$`),
   scheduleFrequency: /^s:f:([dwmo])$/,
   scheduleWeekday: /^s:w:([0-6])$/,
   scheduleHour: /^s:H:(\d|1\d|2[0-3])$/,

@@ -11,7 +11,18 @@ export interface SessionData {
   backupsPage: number;
   /** Backups ticked in multi-delete mode (ids; the service re-checks ownership). */
   selectedBackups: string[];
+  /**
+   * The next message is a key, a passphrase or a public key for this step (privacy menu, opening
+   * an encrypted backup). Read before any conversation, so a secret never enters a conversation's
+   * stored replay log; only what is awaited is kept here, never the secret.
+   */
+  awaiting?: AwaitedInput;
 }
+
+export type AwaitedInput =
+  | { kind: "recipient" }
+  | { kind: "passphrase" }
+  | { kind: "age-secret"; fileId: string; fileName: string; needs: "identity" | "passphrase" };
 
 export function initialSession(): SessionData {
   return { filesPage: 0, backupsPage: 0, selectedBackups: [] };

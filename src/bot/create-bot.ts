@@ -32,6 +32,10 @@ import { UpdatesInFlight } from "./in-flight.js";
 import { heavyStarter } from "./heavy-work.js";
 import { floodLimit } from "./flood-limit.js";
 import type { HeavyJobs } from "../work/heavy-jobs.js";
+import type { PrivateCopies } from "../privacy/private-copies.js";
+import { privacyFeature } from "./features/privacy.js";
+import { encryptedRestoreFeature } from "./features/encrypted-restore.js";
+import { secretInput } from "./secret-input.js";
 import type { ScheduleService } from "../jobs/index.js";
 import { SCHEDULE_ZONE, scheduleZoneConversation } from "./conversations/schedule-zone.js";
 import { scheduleFeature } from "./features/schedule.js";
@@ -56,6 +60,8 @@ export interface BotDeps {
   /** How often an upload's progress message is edited at most (default 3 s; tests use 0). */
   driveProgressEveryMs?: number;
   heavyJobs: HeavyJobs;
+  /** Private copies (🔒 Privacy): encrypted Drive and chat copies, opening encrypted uploads. */
+  privacy: PrivateCopies;
   /** Scheduled Drive backups (the scheduler's ScheduleService); without it the 🗓 Schedule menu is not offered. */
   schedules?: ScheduleService;
   /** DEFAULT_TIMEZONE: a new schedule's time zone. */
@@ -109,6 +115,9 @@ export function createBot(deps: BotDeps) {
     }),
   );
 
+  // A passphrase or key the bot asked for is read here, before any conversation could store it.
+  app.use(secretInput({ privacy: deps.privacy, restore: deps.restore, startHeavy, download }));
+
   app.command("cancel", async (ctx) => {
     // A Drive connect waits for Google in the background, not in a conversation: stop it too.
     const connecting = deps.driveAuth.cancel(ctx.from!.id);
@@ -124,7 +133,7 @@ export function createBot(deps: BotDeps) {
 
   app.use(startFeature());
   app.use(filesFeature({ files: deps.files }));
-  app.use(backupsFeature({ backups: deps.backups, startHeavy }));
+  app.use(backupsFeature({ backups: deps.backups, privacy: deps.privacy, startHeavy }));
   app.use(languageFeature({ settings: deps.settings }));
   app.use(
     driveFeature({
@@ -139,6 +148,8 @@ export function createBot(deps: BotDeps) {
       settings: deps.settings,
     }),
   );
+  app.use(privacyFeature({ privacy: deps.privacy }));
+  app.use(encryptedRestoreFeature({ privacy: deps.privacy, restore: deps.restore, startHeavy, download }));
   if (deps.schedules) {
     const defaultTimezone = deps.defaultTimezone ?? "UTC";
     app.use(scheduleFeature({ schedules: deps.schedules, drive: deps.drive, backups: deps.backups, settings: deps.settings, defaultTimezone }));

@@ -21,6 +21,8 @@ export function driveStatusText(t: T, s: DriveStatus): string {
   else if (last.ok) lines.push(t("drive-last-upload-ok", { date: formatDate(last.at) }));
   else lines.push(t("drive-last-upload-failed", { date: formatDate(last.at), reason: raw(reasonText(t, last.code ?? "unexpected")) }));
   lines.push(s.keep > 0 ? t("drive-copies", { count: s.copies, keep: s.keep }) : t("drive-copies-all", { count: s.copies }));
+  if (s.encryptedCopies > 0) lines.push(t("drive-copies-encrypted", { count: s.encryptedCopies }));
+  if (s.privateCopies) lines.push(t("drive-privacy-on"));
   return lines.join("\n");
 }
 
@@ -43,6 +45,7 @@ export function uploadDoneText(t: T, result: DriveUploadResult, name: string, no
   const lines = [result.webViewLink ? t("drive-upload-ok", { ...vars, link: result.webViewLink }) : t("drive-upload-ok-nolink", vars)];
   if (notes.reusedFrom) lines.push(t("drive-upload-reused", { date: formatDate(notes.reusedFrom) }));
   if (result.reused) lines.push(t("drive-upload-was-there"));
+  if (result.encrypted) lines.push(t("drive-upload-encrypted"));
   if (result.pruned > 0) lines.push(t("drive-pruned", { count: result.pruned }));
   return lines.join("\n");
 }

@@ -9,6 +9,8 @@ import { RestoreError } from "../restore/restore-types.js";
 import { raw, type MessageVars, type Translate } from "./html.js";
 import { DownloadTooLargeError } from "./telegram-files.js";
 import { HeavyJobBusyError } from "../work/heavy-jobs.js";
+import { LimitError } from "../work/fair-limits.js";
+import { formatBytes } from "./format.js";
 
 /**
  * The one mapping from service errors to what the user is told. Handlers and the error
@@ -18,7 +20,8 @@ export type ErrorInfo =
   | { kind: "file" | "backup" | "restore" | "github" | "drive"; code: string }
   | { kind: "archive"; code: string; entry?: string }
   | { kind: "download_too_large" }
-  | { kind: "busy"; running: string };
+  | { kind: "busy"; running: string }
+  | { kind: "limit"; code: string; details: Record<string, number> };
 
 /** A service error we have words for, as plain JSON; undefined for anything else (a bug, an outage). */
 export function knownError(error: unknown): ErrorInfo | undefined {
@@ -30,6 +33,7 @@ export function knownError(error: unknown): ErrorInfo | undefined {
   if (error instanceof DownloadTooLargeError) return { kind: "download_too_large" };
   if (error instanceof DriveError) return { kind: "drive", code: error.code };
   if (error instanceof HeavyJobBusyError) return { kind: "busy", running: error.running };
+  if (error instanceof LimitError) return { kind: "limit", code: error.code, details: { ...error.details } };
   return undefined;
 }
 
@@ -61,7 +65,17 @@ export function errorText(t: Translate, info: ErrorInfo, vars: MessageVars = {})
       return translated(t, `drive-reason-${info.code}`, {}) ?? t("drive-reason-unexpected");
     case "busy":
       return t("heavy-busy", { job: raw(translated(t, `heavy-job-${info.running}`, {}) ?? info.running) });
+    case "limit":
+      return limitText(t, info.code, info.details);
   }
+}
+
+/** A fairness limit (work/fair-limits.ts): what was reached, the numbers, and what the user can do. */
+function limitText(t: Translate, code: string, d: Record<string, number>): string {
+  if (code === "backups_full")
+    return t("limit-backups-full", { count: d.count ?? 0, size: formatBytes(d.bytes ?? 0), max: d.maxBackups ?? 0, maxSize: formatBytes(d.maxBytes ?? 0) });
+  if (code === "imports_per_hour") return t("limit-imports-per-hour", { max: d.max ?? 0, minutes: d.minutes ?? 0 });
+  return t("error-generic");
 }
 
 /** "I cannot use this archive: <reason>. Nothing was changed." */

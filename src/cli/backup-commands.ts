@@ -22,7 +22,7 @@ const create: CommandSpec = {
     const userId = userIdOption(values);
     const withHistory = values.history === true;
     return async ({ services, out }) => {
-      const b = await services.backups.create(userId, { withHistory });
+      const b = await services.backups.create(userId, { withHistory, capped: false }); // the operator is not held to the per-user cap
       for (const line of fields([
         ["id", b.id],
         ["user", String(userId)],

@@ -20,6 +20,10 @@ export const COLLECTIONS = {
   stagedUploadBucket: "staged_upload_bytes",
   /** Agenda's jobs (the Drive backup schedules). */
   jobs: "agendaJobs",
+  /** Imports per user in the last hour (imports/import-quota.ts); each entry expires after the hour. */
+  importLog: "import_log",
+  /** Webhook updates already taken by a bot process (bot/webhook.ts), so a re-sent one runs once; kept a day. */
+  webhookUpdates: "webhook_updates",
 } as const;
 
 /** Creates the indexes the queries rely on. Safe to run at every start. */
@@ -34,4 +38,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(COLLECTIONS.restoreJournals).createIndex({ status: 1, heartbeatAt: 1 }, { name: "status_heartbeat" });
   await db.collection(COLLECTIONS.stagedUploads).createIndex({ lastUsedAt: 1 }, { name: "expire", expireAfterSeconds: 3600 });
   await db.collection(COLLECTIONS.files).createIndex({ userId: 1, restoreId: 1 }, { name: "user_restore", sparse: true });
+  await db.collection(COLLECTIONS.importLog).createIndex({ userId: 1, at: -1 }, { name: "user_at" });
+  await db.collection(COLLECTIONS.importLog).createIndex({ at: 1 }, { name: "expire", expireAfterSeconds: 3600 });
+  await db.collection(COLLECTIONS.webhookUpdates).createIndex({ claimedAt: 1 }, { name: "expire", expireAfterSeconds: 86_400 });
 }

@@ -26,7 +26,8 @@ export class DriveBackupRunner implements BackupRunner {
       const sameId = await copies.newestWithFingerprint(userId, fingerprint);
       const same = sameId ? await backups.get(userId, sameId) : undefined;
       if (same?.driveCopy) return { status: "unchanged", backupId: same.id };
-      backup = same ?? (await backups.create(userId));
+      // A Drive copy protects data: never refused by the per-user backup cap (its kind rotates).
+      backup = same ?? (await backups.create(userId, { capped: false }));
       if (!same) await copies.setFingerprint(userId, backup.id, fingerprint);
     }
     await opts.backupReady(backup.id);

@@ -1,4 +1,3 @@
-import { Transform } from "node:stream";
 import type { drive_v3 } from "@googleapis/drive";
 import type { OAuth2Client } from "google-auth-library";
 import { backupFileName, type BackupService } from "../backups/backup-service.js";
@@ -14,18 +13,24 @@ import { APP, ensureFolder } from "./drive-folder.js";
 import { deleteQuietly, findByKey, listBackupFiles, manualUploadKey, storageSizes } from "./drive-files.js";
 import { driveFilesToDelete } from "./drive-retention.js";
 import { driveClient } from "./google-clients.js";
+import { multipartUpload } from "./multipart-upload.js";
 import { resumableUpload } from "./resumable-upload.js";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "./retry.js";
 import { StreamingMd5 } from "./streaming-md5.js";
+import type { PrivateCopies } from "../privacy/private-copies.js";
+import { encryptedPayload, plainPayload, type UploadPayload } from "./upload-payload.js";
 
 const FILE_FIELDS = "id,name,size,md5Checksum,webViewLink,createdTime";
-const ZIP = "application/zip";
 
 export interface DriveUploadResult {
   fileId: string;
   webViewLink?: string;
   size: number;
   md5: string;
+  /** The name on Drive: `codevault-backup-….zip`, or `….zip.age` for a private copy. */
+  fileName: string;
+  /** A private copy (age-encrypted). */
+  encrypted: boolean;
   /** The backup was already on Drive (same idempotency key, same checksum): nothing was sent. */
   reused: boolean;
   /** Older copies deleted by Drive retention afterwards. */
@@ -40,6 +45,10 @@ export interface DriveStatus {
   lastUpload?: LastUpload;
   /** Backups with a verified copy on Drive. */
   copies: number;
+  /** Of those, private (encrypted) copies. */
+  encryptedCopies: number;
+  /** New copies are encrypted (the user's 🔒 Privacy setting). */
+  privateCopies: boolean;
   keep: number;
 }
 
@@ -58,6 +67,8 @@ export interface DriveServiceDeps {
   accounts: DriveAccounts;
   backups: BackupService;
   copies: BackupDriveCopies;
+  /** The user's 🔒 private-copy setting: when on, what goes to Drive is the age-encrypted copy. */
+  privacy?: PrivateCopies;
   events: Events;
   clock?: () => Date;
   retry?: RetryPolicy;
@@ -70,8 +81,9 @@ export interface DriveServiceDeps {
 
 /**
  * Backups to the user's Google Drive (no Telegram here): one "codevault backups" folder per
- * user, uploads streamed from GridFS (multipart when small, a resumable session otherwise),
- * a copy marked verified only when Drive's md5Checksum matches, and Drive retention.
+ * user, uploads streamed from GridFS (multipart when small, a resumable session otherwise) —
+ * or the user's private copy (age-encrypted) when their 🔒 setting is on — a copy marked
+ * verified only when Drive's md5Checksum matches, and Drive retention.
  */
 export class DriveService {
   private readonly now: () => Date;
@@ -101,6 +113,8 @@ export class DriveService {
       ...(account?.disconnectReason ? { disconnectReason: account.disconnectReason } : {}),
       ...(account?.lastUpload ? { lastUpload: account.lastUpload } : {}),
       copies: await this.deps.copies.count(userId),
+      encryptedCopies: await this.deps.copies.countEncrypted(userId),
+      privateCopies: ((await this.deps.privacy?.status(userId))?.mode ?? "off") !== "off",
       keep: this.keep,
     };
   }
@@ -113,6 +127,7 @@ export class DriveService {
     this.deps.events.emit("drive_upload_start", "info", { userId });
     let api: drive_v3.Drive | undefined;
     let backupBytes: number | undefined;
+    let prepared: Promise<UploadPayload> | undefined;
     try {
       const backup = await this.deps.backups.get(userId, backupId);
       if (!backup) throw new DriveError("backup_missing");
@@ -120,7 +135,9 @@ export class DriveService {
       const { client } = await this.deps.auth.client(userId);
       api = driveClient(this.deps.config, client);
       const drive = api;
-      const result = await withRetry(() => this.uploadOnce(userId, backup, client, drive, opts), this.retry, {
+      // Made once, on first need (not when the copy is already on Drive), and reused by every attempt.
+      const payload = () => (prepared ??= this.payloadFor(userId, backup));
+      const result = await withRetry(() => this.uploadOnce(userId, backup, payload, client, drive, opts), this.retry, {
         signal: opts.signal,
         beforeRetry: (err) => (err.code === "unauthorized" ? forceRefresh(client) : undefined),
       });
@@ -135,7 +152,7 @@ export class DriveService {
         fileId: result.fileId,
         ...(result.webViewLink ? { webViewLink: result.webViewLink } : {}),
       });
-      this.deps.events.emit("drive_upload_success", "info", { userId, size: result.size, reused: result.reused, pruned });
+      this.deps.events.emit("drive_upload_success", "info", { userId, size: result.size, reused: result.reused, pruned, encrypted: result.encrypted });
       return { ...result, pruned };
     } catch (raw) {
       const err = classifyDriveError(raw);
@@ -150,7 +167,15 @@ export class DriveService {
         reason: err.detail.reason,
       });
       throw err;
+    } finally {
+      await prepared?.then((p) => p.dispose()).catch(() => {});
     }
+  }
+
+  /** The private copy when the user's private copies are on, the stored ZIP otherwise. */
+  private async payloadFor(userId: number, backup: BackupSummary): Promise<UploadPayload> {
+    const encrypted = this.deps.privacy && (await encryptedPayload(this.deps.privacy, this.deps.backups, userId, backup));
+    return encrypted || plainPayload(this.deps.backups, userId, backup);
   }
 
   /**
@@ -162,7 +187,8 @@ export class DriveService {
     const existing = await this.deps.copies.newestWithFingerprint(userId, fingerprint);
     const found = existing ? await this.deps.backups.get(userId, existing) : undefined;
     if (found) return { backup: found, reused: true };
-    const backup = await this.deps.backups.create(userId);
+    // A Drive copy protects data: never refused by the per-user backup cap (its kind rotates).
+    const backup = await this.deps.backups.create(userId, { capped: false });
     await this.deps.copies.setFingerprint(userId, backup.id, fingerprint);
     return { backup, reused: false };
   }
@@ -182,6 +208,7 @@ export class DriveService {
   private async uploadOnce(
     userId: number,
     backup: BackupSummary,
+    payloadFor: () => Promise<UploadPayload>,
     client: OAuth2Client,
     api: drive_v3.Drive,
     opts: UploadOptions,
@@ -189,54 +216,56 @@ export class DriveService {
     const account = await this.deps.accounts.get(userId);
     const folderId = await ensureFolder(api, account?.folderId, (id) => this.deps.accounts.setFolder(userId, id));
     const key = opts.idempotencyKey ?? manualUploadKey(backup.id);
-    const fileName = backupFileName(backup.createdAt);
 
     const existing = await findByKey(api, folderId, key, FILE_FIELDS);
     if (existing) {
-      const localMd5 = (await this.deps.copies.md5(userId, backup.id)) ?? (await this.md5Of(userId, backup.id));
-      if (existing.md5Checksum === localMd5 && Number(existing.size) === backup.zipSize)
-        return this.verified(userId, backup.id, existing, localMd5, true);
-      await deleteQuietly(api, existing.id!); // a bad copy under this key: replace it
+      // The copy recorded for this backup (plain or private) is the one there: done.
+      const recorded = await this.deps.copies.driveCopy(userId, backup.id);
+      if (recorded && recorded.fileId === existing.id && recorded.md5 === existing.md5Checksum && recorded.size === Number(existing.size)) {
+        return this.verified(userId, backup.id, existing, recorded.md5, true, recorded.encrypted === true);
+      }
+      // A plain copy can be recognised by the ZIP's MD5; a private one never matches a new encryption.
+      if (!(await payloadFor()).encrypted) {
+        const localMd5 = (await this.deps.copies.md5(userId, backup.id)) ?? (await this.md5Of(userId, backup.id));
+        if (existing.md5Checksum === localMd5 && Number(existing.size) === backup.zipSize) return this.verified(userId, backup.id, existing, localMd5, true, false);
+      }
+      await deleteQuietly(api, existing.id!); // a bad (or superseded) copy under this key: replace it
     }
 
+    const payload = await payloadFor();
     const md5 = new StreamingMd5();
     const metadata = {
-      name: fileName,
-      mimeType: ZIP,
+      name: payload.name,
+      mimeType: payload.mimeType,
       parents: [folderId],
-      description: `codevault backup (${backup.fileCount} files)`,
-      appProperties: { app: APP, backupId: backup.id, idempotencyKey: key },
+      description: `codevault backup (${backup.fileCount} files)${payload.encrypted ? ", age-encrypted" : ""}`,
+      appProperties: { app: APP, backupId: backup.id, idempotencyKey: key, ...(payload.encrypted ? { encrypted: "age" } : {}) },
     };
-    const open = async (start: number) => (await this.deps.backups.openStream(userId, backup.id, start)).stream;
+    const size = payload.size;
     let file: drive_v3.Schema$File;
-    if (backup.zipSize <= this.multipartMax) {
-      await client.getAccessToken(); // a stream body is not re-sent after a refresh, so refresh first
-      let sent = 0;
-      const counting = new Transform({
-        transform: (chunk: Buffer, _enc, done) => {
-          md5.update(sent, chunk);
-          sent += chunk.length;
-          opts.onProgress?.(Math.min(sent, backup.zipSize), backup.zipSize);
-          done(null, chunk);
-        },
+    if (size <= this.multipartMax) {
+      file = await multipartUpload({
+        client,
+        api,
+        apiRoot: this.deps.config.apiRoot,
+        metadata,
+        payload,
+        fields: FILE_FIELDS,
+        md5,
+        timeoutMs: this.timeoutMs,
+        onProgress: opts.onProgress,
+        signal: opts.signal,
       });
-      const source = await open(0);
-      source.on("error", (err) => counting.destroy(err));
-      const res = await api.files.create(
-        { requestBody: metadata, media: { mimeType: ZIP, body: source.pipe(counting) }, fields: FILE_FIELDS },
-        { rootUrl: `${this.deps.config.apiRoot}/`, timeout: this.timeoutMs, signal: opts.signal },
-      );
-      file = res.data;
     } else {
       file = await resumableUpload<drive_v3.Schema$File>({
         client,
         uploadUrl: `${this.deps.config.apiRoot}/upload/drive/v3/files`,
         metadata,
-        mimeType: ZIP,
-        size: backup.zipSize,
+        mimeType: payload.mimeType,
+        size,
         fields: FILE_FIELDS,
         chunkBytes: this.chunkBytes,
-        open,
+        open: (start) => payload.open(start),
         md5,
         retry: this.retry,
         onProgress: opts.onProgress,
@@ -244,28 +273,31 @@ export class DriveService {
         requestTimeoutMs: this.timeoutMs,
       });
     }
-    if (md5.bytes !== backup.zipSize) throw new DriveError("unexpected", { reason: `read ${md5.bytes} of ${backup.zipSize} bytes` });
+    if (md5.bytes !== size) throw new DriveError("unexpected", { reason: `read ${md5.bytes} of ${size} bytes` });
+    // The MD5 of the bytes actually sent (a private copy's: the encrypted bytes) is what Drive must report.
     const localMd5 = md5.digest();
-    await this.deps.copies.recordMd5(userId, backup.id, localMd5);
-    if (file.md5Checksum !== localMd5 || Number(file.size) !== backup.zipSize) {
+    if (!payload.encrypted) await this.deps.copies.recordMd5(userId, backup.id, localMd5);
+    if (file.md5Checksum !== localMd5 || Number(file.size) !== size) {
       // Drive holds something else than we sent: that file is no copy of the backup.
       if (file.id) await deleteQuietly(api, file.id);
       await this.deps.copies.clear(userId, backup.id);
       throw new DriveError("md5_mismatch");
     }
-    return this.verified(userId, backup.id, file, localMd5, false);
+    return this.verified(userId, backup.id, file, localMd5, false, payload.encrypted);
   }
 
-  private async verified(userId: number, backupId: string, file: drive_v3.Schema$File, md5: string, reused: boolean) {
+  private async verified(userId: number, backupId: string, file: drive_v3.Schema$File, md5: string, reused: boolean, encrypted: boolean) {
     const copy = {
       fileId: file.id!,
       size: Number(file.size),
       md5,
       uploadedAt: this.now(),
+      ...(encrypted ? { encrypted: true } : {}),
       ...(file.webViewLink ? { webViewLink: file.webViewLink } : {}),
     };
     await this.deps.copies.markVerified(userId, backupId, copy);
-    return { fileId: copy.fileId, size: copy.size, md5, reused, ...(file.webViewLink ? { webViewLink: file.webViewLink } : {}) };
+    const fileName = file.name ?? "";
+    return { fileId: copy.fileId, size: copy.size, md5, reused, encrypted, fileName, ...(file.webViewLink ? { webViewLink: file.webViewLink } : {}) };
   }
 
   /** MD5 of the stored ZIP, streamed from GridFS (when the backup has none recorded yet). */

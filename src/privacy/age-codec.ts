@@ -10,6 +10,7 @@ import { Decrypter, Encrypter, type ReadableStreamWithSize } from "age-encryptio
 import type { AgeSecret, EncryptionKey } from "./age-keys.js";
 import { toWebStream, type ByteSource } from "./byte-streams.js";
 import { PrivacyError } from "./privacy-errors.js";
+import { ScryptPassphraseIdentity, ScryptPassphraseRecipient } from "./scrypt-stanza.js";
 
 /** age's default scrypt work factor (log2 N), the same the `age` CLI uses. */
 export const DEFAULT_SCRYPT_WORK_FACTOR = 18;
@@ -35,8 +36,8 @@ export async function encryptStream(source: ByteSource, key: EncryptionKey, opti
       throw new PrivacyError("invalid_recipient", "not a valid age public key");
     }
   } else {
-    encrypter.setScryptWorkFactor(options.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR);
-    encrypter.setPassphrase(key.passphrase);
+    // age's own scrypt stanza, derived off the event loop (scrypt-stanza.ts says why).
+    encrypter.addRecipient(new ScryptPassphraseRecipient(key.passphrase, options.scryptWorkFactor ?? DEFAULT_SCRYPT_WORK_FACTOR));
   }
   return encrypter.encrypt(toWebStream(source));
 }
@@ -49,7 +50,7 @@ export async function encryptStream(source: ByteSource, key: EncryptionKey, opti
  */
 export async function decryptStream(source: ByteSource, secret: AgeSecret): Promise<ReadableStreamWithSize> {
   const decrypter = new Decrypter();
-  if (secret.kind === "passphrase") decrypter.addPassphrase(secret.passphrase);
+  if (secret.kind === "passphrase") decrypter.addIdentity(new ScryptPassphraseIdentity(secret.passphrase));
   else {
     if (secret.identities.length === 0) throw new PrivacyError("invalid_identity", "no secret key given");
     for (const identity of secret.identities) {

@@ -32,6 +32,8 @@ export interface PrivacyStatus {
   keySource?: "generated" | "pasted";
   /** A generated key is waiting for "I saved it". */
   keyPending: boolean;
+  /** That key's public half (public; the bot matches its "I saved it" button to it). */
+  pendingRecipient?: string;
   chatCopies: boolean;
   changedAt?: Date;
 }
@@ -75,6 +77,16 @@ export class PrivacySettingsStore {
     return result.modifiedCount === 1;
   }
 
+  /** Users whose passphrase is sealed with a key other than `currentKid` (after TOKEN_ENCRYPTION_KEY changed). */
+  withPassphraseNotSealedBy(currentKid: string): AsyncIterable<PrivacyDoc> {
+    return this.collection.find({ mode: "passphrase", passphrase: { $exists: true }, "passphrase.kid": { $ne: currentKid } });
+  }
+
+  /** Replaces a sealed passphrase, only if it is still the one that was read. */
+  async reseal(userId: number, was: SealedSecret, now: SealedSecret): Promise<void> {
+    await this.collection.updateOne({ _id: userId, "passphrase.kid": was.kid, "passphrase.ct": was.ct }, { $set: { passphrase: now } });
+  }
+
   async setChatCopies(userId: number, at: Date, on: boolean): Promise<void> {
     await this.collection.updateOne({ _id: userId }, { $set: { chatCopies: on }, $setOnInsert: { mode: "off", changedAt: at } }, { upsert: true });
   }
@@ -86,6 +98,7 @@ export function statusOf(doc: PrivacyDoc | null): PrivacyStatus {
     mode: doc.mode,
     ...(doc.mode === "recipient" && doc.recipient ? { recipient: doc.recipient, keySource: doc.keySource ?? "pasted" } : {}),
     keyPending: doc.pendingRecipient !== undefined,
+    ...(doc.pendingRecipient ? { pendingRecipient: doc.pendingRecipient } : {}),
     chatCopies: doc.chatCopies === true,
     changedAt: doc.changedAt,
   };

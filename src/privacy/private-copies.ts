@@ -118,6 +118,28 @@ export class PrivateCopies {
     return this.status(userId);
   }
 
+  /**
+   * Re-seals every stored passphrase with the current TOKEN_ENCRYPTION_KEY (the admin CLI's
+   * `drive rotate-key`, after the old key moved to TOKEN_ENCRYPTION_KEY_PREVIOUS). Passphrases no
+   * configured key opens are counted, not touched.
+   */
+  async rotateKey(): Promise<{ rotated: number; unreadable: number }> {
+    const result = { rotated: 0, unreadable: 0 };
+    if (!this.secretBox) return result;
+    for await (const doc of this.store.withPassphraseNotSealedBy(this.secretBox.currentKid)) {
+      let passphrase: string;
+      try {
+        passphrase = this.secretBox.open(doc.passphrase!, passphraseContext(doc._id));
+      } catch {
+        result.unreadable++;
+        continue;
+      }
+      await this.store.reseal(doc._id, doc.passphrase!, this.secretBox.seal(passphrase, passphraseContext(doc._id)));
+      result.rotated++;
+    }
+    return result;
+  }
+
   /** New copies are plain again; the recipient and the sealed passphrase are removed. */
   async turnOff(userId: number): Promise<PrivacyStatus> {
     await this.store.setMode(userId, this.clock(), "off");
@@ -177,6 +199,18 @@ export class PrivateCopies {
         return { md5: digest, bytes };
       },
     };
+  }
+
+  /**
+   * A backup (or part) about to be sent to the chat, encrypted when the user turned chat copies
+   * on; undefined when it goes as it is. Parts are at most Telegram's upload limit, so whole in memory.
+   */
+  async encryptForChat(userId: number, zip: Uint8Array, zipFileName: string): Promise<{ bytes: Buffer; fileName: string } | undefined> {
+    const doc = await this.store.get(userId);
+    if (!doc?.chatCopies) return undefined;
+    const copy = await this.encryptFor(userId, zip, zipFileName);
+    if (!copy) return undefined;
+    return { bytes: await readWhole(copy.stream, copy.stream.size(zip.length)), fileName: copy.fileName };
   }
 
   /**

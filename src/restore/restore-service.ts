@@ -10,6 +10,7 @@ import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } f
 import { decisionFor, firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
 import { RestoreJournals } from "./restore-journals.js";
 import { StagedUploads } from "./staged-uploads.js";
+import type { ImportQuota } from "../imports/import-quota.js";
 import { originOfBackup, type BackupSummary } from "../backups/backup-types.js";
 import {
   RestoreError,
@@ -40,6 +41,7 @@ export class RestoreService {
   private readonly events: Events;
   private readonly limits: ArchiveLimits;
   private readonly uploads: StagedUploads;
+  private readonly quota: ImportQuota | undefined;
 
   constructor(deps: {
     db: Db;
@@ -56,7 +58,10 @@ export class RestoreService {
     archiveLimits?: ArchiveLimits;
     /** Where uploaded archives are staged; one over the same database otherwise. */
     uploads?: StagedUploads;
+    /** Imports per user per hour: a ZIP the user sends counts as one when it is staged. */
+    importQuota?: ImportQuota;
   }) {
+    this.quota = deps.importQuota;
     this.uploads = deps.uploads ?? new StagedUploads(deps);
     this.journal = new RestoreJournals(deps);
     this.files = deps.files;
@@ -110,9 +115,14 @@ export class RestoreService {
     return kept;
   }
 
-  /** Stages a ZIP the user sent, once, for the steps of one restore: returns its upload id (owner-scoped, expiring). */
-  stageUpload(userId: number, bytes: Buffer, fileName: string): Promise<string> {
-    return this.uploads.stage(userId, bytes, fileName);
+  /**
+   * Stages a ZIP the user sent, once, for the steps of one restore: returns its upload id
+   * (owner-scoped, expiring). It counts as an import: past the user's imports per hour it throws
+   * LimitError before `bytes` is called, so nothing is downloaded or stored.
+   */
+  async stageUpload(userId: number, bytes: Buffer | (() => Promise<Buffer>), fileName: string): Promise<string> {
+    await this.quota?.claim(userId, "zip");
+    return this.uploads.stage(userId, typeof bytes === "function" ? await bytes() : bytes, fileName);
   }
 
   /** The restore that used an upload is over: its staged bytes go now rather than at expiry. */

@@ -27,14 +27,14 @@ describe("main menu, help and language", () => {
     await h.send(user.sendText("/start"));
     const reply = h.fake.lastSent(10)!;
     expect(reply.text).toContain("Hi Dana!");
-    expect(buttons(reply)).toEqual(["📁 My files", "💾 Save code", "📦 Backups", "♻️ Restore", "☁️ Google Drive", "🌐 Language", "❓ Help"]);
+    expect(buttons(reply)).toEqual(["📁 My files", "💾 Save code", "📦 Backups", "♻️ Restore", "☁️ Google Drive", "🌐 Language", "🔒 Privacy", "❓ Help"]);
   });
 
   it("every main-menu button answers with something", async () => {
     const user = h.fake.user(11);
     await h.send(user.sendText("/start"));
     const menu = h.fake.lastSent(11)!;
-    for (const label of ["📁 My files", "💾 Save code", "📦 Backups", "♻️ Restore", "🌐 Language", "❓ Help"]) {
+    for (const label of ["📁 My files", "💾 Save code", "📦 Backups", "♻️ Restore", "🌐 Language", "🔒 Privacy", "❓ Help"]) {
       await h.send(user.pressButtonByText(h.fake.lastSent(11)!, label));
       const shown = h.fake.lastSent(11)!;
       expect(shown.text, label).toBeTruthy();

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PrivateCopies } from "../../src/privacy/private-copies.js";
 import { DriveAccounts } from "../../src/drive/drive-accounts.js";
 import { keyId, SecretBox } from "../../src/crypto/secret-box.js";
 import { ROOT } from "../support/processes.js";
@@ -56,5 +57,22 @@ describe("admin CLI: drive rotate-key", () => {
     const after = new DriveAccounts(env.db, new SecretBox([newKey]));
     expect((await after.tokens(1)).tokens).toMatchObject({ refresh_token: "1//ada-refresh" });
     expect((await after.tokens(2)).tokens).toMatchObject({ refresh_token: "1//bob-refresh" });
+  });
+
+  it("re-encrypts private-copy passphrases too, so they still open after the old key is gone", async () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    await env.db.collection("drive_accounts").deleteMany({}); // the previous test's tokens are sealed with keys not given here
+    await new PrivateCopies({ db: env.db, secretBox: new SecretBox([oldKey]) }).usePassphrase(7, "a passphrase to rotate");
+    const run = await cli(
+      { TOKEN_ENCRYPTION_KEY: newKey.toString("base64"), TOKEN_ENCRYPTION_KEY_PREVIOUS: oldKey.toString("base64") },
+      "drive",
+      "rotate-key",
+    );
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(run.stdout).toContain("private-copy passphrases re-encrypted: 1\n");
+    const doc = await env.db.collection("privacy_settings").findOne({ _id: 7 as never });
+    expect((doc!.passphrase as { kid: string }).kid).toBe(keyId(newKey));
+    expect(await new PrivateCopies({ db: env.db, secretBox: new SecretBox([newKey]) }).keyFor(7)).toEqual({ kind: "passphrase", passphrase: "a passphrase to rotate" });
   });
 });

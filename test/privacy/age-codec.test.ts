@@ -9,7 +9,7 @@ import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { Encrypter, generateIdentity, identityToRecipient } from "age-encryption";
+import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from "age-encryption";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ageFileNeeds, decryptStream, encryptStream } from "../../src/privacy/age-codec.js";
 import { generateKey, parseIdentities, parseRecipient, secretFromText, type AgeSecret } from "../../src/privacy/age-keys.js";
@@ -109,6 +109,18 @@ describe("files made elsewhere", () => {
     e.setPassphrase("a passphrase typed into age -p");
     const file = await e.encrypt(plain);
     expect((await decryptWhole(file, { kind: "passphrase", passphrase: "a passphrase typed into age -p" })).equals(plain)).toBe(true);
+  });
+
+  it("our passphrase copy (scrypt derived by node:crypto) opens with age-encryption's own addPassphrase, and a non-ASCII passphrase too", async () => {
+    for (const passphrase of ["a passphrase for the other side", "סיסמה ארוכה מספיק 🔒"]) {
+      const file = await encryptWhole(plain.subarray(0, 300_000), { kind: "passphrase", passphrase });
+      const d = new Decrypter();
+      d.addPassphrase(passphrase);
+      expect(Buffer.from(await d.decrypt(file)).equals(plain.subarray(0, 300_000))).toBe(true);
+      const wrong = new Decrypter();
+      wrong.addPassphrase(`${passphrase}!`);
+      await expect(wrong.decrypt(file)).rejects.toThrow(/no identity matched/);
+    }
   });
 
   describe.skipIf(!ageCliPresent)("the age command-line tool", () => {

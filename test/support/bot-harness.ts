@@ -16,9 +16,9 @@ export interface BotHarness extends TestServices {
 
 /** Real services on the test MongoDB + the real bot talking to the fake Telegram in-process. */
 export async function startBotHarness(
-  opts: { allowedUserIds?: number[]; services?: Omit<ServiceOptions, "db" | "events">; driveProgressEveryMs?: number } = {},
+  opts: { allowedUserIds?: number[]; services?: Omit<ServiceOptions, "db" | "events">; driveProgressEveryMs?: number; logLines?: string[] } = {},
 ): Promise<BotHarness> {
-  const env = await startServices(opts.services);
+  const env = await startServices(opts.services, opts.logLines);
   const fake = createFakeTelegram();
   const newBot = (overrides: Partial<Services> & Pick<Partial<BotDeps>, "schedules" | "defaultTimezone"> = {}) =>
     createBot({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cb, CONFLICT_ANSWERS, MENU_ITEMS, patterns, RESTORE_CHOICES, restoreChoicePattern, SCHEDULE_FREQUENCIES } from "../../src/bot/callback-data.js";
+import { cb, CONFLICT_ANSWERS, MENU_ITEMS, patterns, recipientPart, RESTORE_CHOICES, restoreChoicePattern, SCHEDULE_FREQUENCIES } from "../../src/bot/callback-data.js";
 
 const id = "0123456789abcdef01234567";
 
@@ -45,6 +45,14 @@ describe("callback data", () => {
       [cb.driveKeep, /^d:k$/],
       [cb.driveDisconnect, /^d:x$/],
       [cb.driveDisconnectConfirm, /^d:X$/],
+      [cb.privacyGenerate, /^p:g$/],
+      [cb.privacyPaste, /^p:r$/],
+      [cb.privacyPassphrase, /^p:p$/],
+      [cb.privacyOff, /^p:o$/],
+      [cb.privacyChatCopies, /^p:c$/],
+      [cb.privacySaved(id), patterns.privacySaved],
+      [cb.privacySaved(recipientPart("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq")), patterns.privacySaved],
+      [cb.ageOpened(id), patterns.ageOpened],
       ...SCHEDULE_FREQUENCIES.map((f) => [cb.scheduleFrequency(f), patterns.scheduleFrequency] as [string, RegExp]),
       ...[0, 6].map((d) => [cb.scheduleWeekday(d), patterns.scheduleWeekday] as [string, RegExp]),
       ...[0, 9, 10, 23].map((h) => [cb.scheduleHour(h), patterns.scheduleHour] as [string, RegExp]),

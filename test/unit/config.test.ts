@@ -34,12 +34,21 @@ describe("config", () => {
       library: { maxVersions: 25_000, maxBytes: 512 * 1024 * 1024 },
       upload: { maxEntries: 10_000, maxTotalBytes: 256 * 1024 * 1024 },
       github: { maxEntries: 10_000, maxTotalBytes: 256 * 1024 * 1024 },
+      backups: { maxBackups: 100, maxBytes: 2048 * 1024 * 1024 },
+      importsPerHour: 20,
     });
+    expect(loadConfig(base).webhookAnswerMs).toBe(5000);
     const set = loadConfig({ ...base, LIBRARY_MAX_VERSIONS: "40000", LIBRARY_MAX_MB: "1024", UPLOAD_MAX_ENTRIES: "500", GITHUB_MAX_MB: "64" }).limits;
     expect(set.library).toEqual({ maxVersions: 40_000, maxBytes: 1024 * 1024 * 1024 });
     expect(set.upload.maxEntries).toBe(500);
     expect(set.github.maxTotalBytes).toBe(64 * 1024 * 1024);
     expect(() => loadConfig({ ...base, LIBRARY_MAX_VERSIONS: "ten" })).toThrow(/^LIBRARY_MAX_VERSIONS is invalid/);
+    const fair = loadConfig({ ...base, USER_MAX_BACKUPS: "5", USER_MAX_BACKUP_MB: "100", USER_MAX_IMPORTS_PER_HOUR: "3", WEBHOOK_ANSWER_SECONDS: "2" });
+    expect(fair.limits.backups).toEqual({ maxBackups: 5, maxBytes: 100 * 1024 * 1024 });
+    expect(fair.limits.importsPerHour).toBe(3);
+    expect(fair.webhookAnswerMs).toBe(2000);
+    expect(() => loadConfig({ ...base, USER_MAX_IMPORTS_PER_HOUR: "0" })).toThrow(/^USER_MAX_IMPORTS_PER_HOUR is invalid: .*per hour/);
+    expect(() => loadConfig({ ...base, WEBHOOK_ANSWER_SECONDS: "30" })).toThrow(/^WEBHOOK_ANSWER_SECONDS is invalid/);
   });
 
   it("names the missing or malformed variable in one line", () => {

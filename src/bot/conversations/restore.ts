@@ -15,7 +15,11 @@ import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type 
 export const RESTORE = "restore";
 
 /** Where the archive comes from. Only ids are kept in conversation state; bytes are fetched when needed. */
-export type RestoreSource = { kind: "backup"; backupId: string } | { kind: "upload"; fileId: string; fileName: string };
+export type RestoreSource =
+  | { kind: "backup"; backupId: string }
+  | { kind: "upload"; fileId: string; fileName: string }
+  /** Already staged (an encrypted upload, decrypted before the conversation began). */
+  | { kind: "staged"; uploadId: string };
 
 export interface RestoreDeps {
   restore: RestoreService;
@@ -59,8 +63,11 @@ export function restoreConversation(deps: RestoreDeps) {
         return await heavy("restore", async () => {
           if (source.kind === "upload") {
             if (!file || (file.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
-            const bytes = await downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
-            from = { uploadId: await deps.restore.stageUpload(userId, bytes, source.fileName) };
+            // Counted against the user's imports per hour before the download (LimitError otherwise).
+            const download = () => downloadFilePath(ctx.api.token, file.file_path ?? "", deps.download);
+            from = { uploadId: await deps.restore.stageUpload(userId, download, source.fileName) };
+          } else if (source.kind === "staged") {
+            from = { uploadId: source.uploadId };
           } else {
             from = { backupId: source.backupId };
           }
@@ -79,7 +86,7 @@ export function restoreConversation(deps: RestoreDeps) {
     const end = () => ("uploadId" in from ? conversation.external(() => deps.restore.endUpload(userId, from.uploadId)) : Promise.resolve());
 
     // A ZIP the user sent that is a backup (ours or an older bot's): restore it, or keep it as a backup?
-    if (source.kind === "upload" && preview.format !== "plain") {
+    if (source.kind !== "backup" && preview.format !== "plain") {
       await ctx.reply(ctx.t("import-backup-found", { count: preview.counts.new + preview.counts.unchanged + preview.counts.conflicts }), {
         reply_markup: new InlineKeyboard()
           .text(ctx.t("btn-import-restore"), cb.restoreChoice("files"))
@@ -96,6 +103,8 @@ export function restoreConversation(deps: RestoreDeps) {
             const b = await heavy("import", () => deps.restore.keepUpload(userId, from.uploadId));
             return { ok: true as const, fileCount: b.fileCount, zipSize: b.zipSize };
           } catch (err) {
+            // Not kept (e.g. the backup cap): the staged upload goes now rather than at expiry.
+            await deps.restore.endUpload(userId, from.uploadId).catch(() => {});
             return restoreFailure(err);
           }
         });

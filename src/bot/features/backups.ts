@@ -8,6 +8,7 @@ import { BACKUP_NOTE } from "../conversations/backup-note.js";
 import { formatBytes, formatDate } from "../format.js";
 import { raw } from "../html.js";
 import type { StartHeavy } from "../heavy-work.js";
+import type { PrivateCopies } from "../../privacy/private-copies.js";
 import {
   backupDetailKeyboard,
   backupListKeyboard,
@@ -21,7 +22,7 @@ import {
 const PAGE_SIZE = 10;
 
 /** /backup: create, list, open, download, rate, note, verify and delete backups (one or many). */
-export function backupsFeature(deps: { backups: BackupService; startHeavy: StartHeavy }): Composer<BotContext> {
+export function backupsFeature(deps: { backups: BackupService; privacy: PrivateCopies; startHeavy: StartHeavy }): Composer<BotContext> {
   const { backups } = deps;
   const composer = new Composer<BotContext>();
 
@@ -65,11 +66,13 @@ export function backupsFeature(deps: { backups: BackupService; startHeavy: Start
     const parts = await backups.exportParts(ctx.from!.id, backup.id);
     if (parts.length > 1) await ctx.reply(ctx.t("backup-sending-parts", { count: parts.length, limit: formatBytes(backups.partBytes) }));
     for (const [i, part] of parts.entries()) {
+      // With 🔒 chat copies on, each part is its own age file (each opens to a valid ZIP).
+      const encrypted = await deps.privacy.encryptForChat(ctx.from!.id, part.bytes, part.fileName);
       const caption =
         parts.length > 1
-          ? ctx.t("backup-part-caption", { part: i + 1, total: parts.length, date: formatDate(backup.createdAt) })
-          : ctx.t("backup-caption", { count: backup.fileCount, date: formatDate(backup.createdAt) });
-      await ctx.replyWithDocument(new InputFile(part.bytes, part.fileName), { caption });
+          ? ctx.t("backup-part-caption", { part: i + 1, total: parts.length, date: formatDate(backup.createdAt) }) + (encrypted ? " 🔒" : "")
+          : ctx.t(encrypted ? "backup-caption-encrypted" : "backup-caption", { count: backup.fileCount, date: formatDate(backup.createdAt) });
+      await ctx.replyWithDocument(new InputFile(encrypted?.bytes ?? part.bytes, encrypted?.fileName ?? part.fileName), { caption });
     }
   }
 
@@ -218,7 +221,7 @@ function backupLine(ctx: BotContext, b: BackupSummary): string {
     date: formatDate(b.createdAt),
     count: b.fileCount,
     zip: formatBytes(b.zipSize),
-    rating: (b.rating ? ` · ${RATING_ICON[b.rating]}` : "") + (b.driveCopy ? " · ☁️" : ""),
+    rating: (b.rating ? ` · ${RATING_ICON[b.rating]}` : "") + (b.driveCopy ? (b.driveCopy.encrypted ? " · ☁️🔒" : " · ☁️") : ""),
   });
   return b.note ? line + "\n" + ctx.t("backup-line-note", { note: b.note.length > 60 ? `${b.note.slice(0, 60)}…` : b.note }) : line;
 }
@@ -237,7 +240,7 @@ function backupDetail(ctx: BotContext, b: BackupSummary): string {
   if (b.rating) lines.push(`${RATING_ICON[b.rating]} ${ctx.t(`rating-${b.rating}`)}`);
   if (b.note) lines.push(ctx.t("file-note", { note: b.note }));
   if (b.verifiedAt) lines.push(ctx.t(b.verifyOk ? "backup-last-verified-ok" : "backup-last-verified-bad", { date: formatDate(b.verifiedAt) }));
-  if (b.driveCopy) lines.push(ctx.t("backup-on-drive", { date: formatDate(b.driveCopy.uploadedAt) }));
+  if (b.driveCopy) lines.push(ctx.t(b.driveCopy.encrypted ? "backup-on-drive-encrypted" : "backup-on-drive", { date: formatDate(b.driveCopy.uploadedAt) }));
   return lines.join("\n");
 }
 

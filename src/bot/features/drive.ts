@@ -189,7 +189,7 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
           void edit(uploadingText(percent));
         },
       });
-      await edit(uploadDoneText(t, result, backupFileName(backup.createdAt), { reusedFrom: picked.reusedFrom }), driveNextKeyboard(t, {}));
+      await edit(uploadDoneText(t, result, result.fileName || backupFileName(backup.createdAt), { reusedFrom: picked.reusedFrom }), driveNextKeyboard(t, {}));
     } catch (raw) {
       const err = classifyDriveError(raw);
       // A passing failure is retried by the scheduler as a one-off job (same backup, same key, same backoff).

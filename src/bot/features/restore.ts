@@ -58,11 +58,12 @@ export function restoreFeature(deps: { backups: BackupService; github: GitHubImp
     const label = `${ref.owner}/${ref.repo}${ref.branch ? `@${ref.branch}` : ""}`;
     // A heavy job: refused while another of this user's runs, queued when the server is busy.
     deps.startHeavy(ctx, "import", async () => {
-      await ctx.reply(ctx.t("github-downloading", { repo: label }));
-      await ctx.replyWithChatAction("upload_document");
       let stored;
       try {
-        stored = await deps.github.importRepo(ctx.from!.id, ref);
+        stored = await deps.github.importRepo(ctx.from!.id, ref, async () => {
+          await ctx.reply(ctx.t("github-downloading", { repo: label }));
+          await ctx.replyWithChatAction("upload_document");
+        });
       } catch (err) {
         const text = userMessage(ctx.t, err, { repo: label }); // only the repository name is ours to add
         if (text === undefined) throw err;

@@ -20,7 +20,7 @@ export function backupsMenuKeyboard(t: T): InlineKeyboard {
 }
 
 function label(b: BackupSummary): string {
-  const icon = (b.rating ? ` ${RATING_ICON[b.rating]}` : "") + (b.driveCopy ? " ☁️" : "");
+  const icon = (b.rating ? ` ${RATING_ICON[b.rating]}` : "") + (b.driveCopy ? (b.driveCopy.encrypted ? " ☁️🔒" : " ☁️") : "");
   return `📦 ${formatDate(b.createdAt).replace(" UTC", "")} · ${b.fileCount}${icon}`;
 }
 

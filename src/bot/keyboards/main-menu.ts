@@ -14,6 +14,7 @@ export function mainMenuKeyboard(t: T): InlineKeyboard {
     .text(t("menu-drive"), cb.menu("drive"))
     .text(t("menu-language"), cb.menu("language"))
     .row()
+    .text(t("menu-privacy"), cb.menu("privacy"))
     .text(t("menu-help"), cb.menu("help"));
 }
 
