@@ -24,6 +24,9 @@ import type { RetryPolicy } from "./drive/retry.js";
 import { HeavyJobs } from "./work/heavy-jobs.js";
 import type { BackupCap } from "./work/fair-limits.js";
 import { ImportQuota } from "./imports/import-quota.js";
+import { DriveBackupRunner } from "./drive/drive-backup-runner.js";
+import { DriveCopyCheck } from "./drive/drive-copy-check.js";
+import { DriveSelfChecker } from "./drive/drive-self-check.js";
 
 /** The services, built once over one database; shared by the bot, the CLI and the benchmark. */
 export interface Services {
@@ -37,6 +40,8 @@ export interface Services {
   driveAuth: DriveAuth;
   drive: DriveService;
   heavyJobs: HeavyJobs;
+  /** What scheduled Drive backups run (createScheduler): a run, and the weekly self-check. */
+  scheduledWork: { runner: DriveBackupRunner; checker: DriveSelfChecker };
 }
 
 /** Drive is off (not set up) unless the config names an OAuth client. */
@@ -92,6 +97,7 @@ export function createServices(deps: ServiceOptions): Services {
   const accounts = new DriveAccounts(deps.db, cipher, deps.clock);
   const driveAuth = new DriveAuth({ config: driveConfig, accounts, events: deps.events, slowDownMs: deps.driveTuning?.slowDownMs });
   const privacy = new PrivateCopies({ ...deps, secretBox: cipher });
+  const copies = new BackupDriveCopies(deps.db);
   const drive = new DriveService({
     ...deps.driveTuning,
     privacy,
@@ -100,10 +106,11 @@ export function createServices(deps: ServiceOptions): Services {
     auth: driveAuth,
     accounts,
     backups,
-    copies: new BackupDriveCopies(deps.db),
+    copies,
     events: deps.events,
     clock: deps.clock,
   });
+  const copyCheck = new DriveCopyCheck({ config: driveConfig, auth: driveAuth, retry: deps.driveTuning?.retry });
   return {
     driveAuth,
     drive,
@@ -115,6 +122,10 @@ export function createServices(deps: ServiceOptions): Services {
     github: new GitHubImporter({ client: new GitHubClient(deps.github ?? { apiRoot: "https://api.github.com" }), backups, limits: limits.github, quota: importQuota }),
     privacy,
     heavyJobs: new HeavyJobs({ slots: deps.heavyJobs }),
+    scheduledWork: {
+      runner: new DriveBackupRunner({ files, backups, copies, drive }),
+      checker: new DriveSelfChecker({ backups, copies, copyCheck }),
+    },
   };
 }
 

@@ -1,5 +1,8 @@
 import { config as loadDotenv } from "dotenv";
 import { createBotStorage, createServices } from "./app.js";
+import { createScheduler } from "./scheduler-app.js";
+import type { Notify } from "./jobs/index.js";
+import { scheduleNotifier } from "./bot/schedule-notices.js";
 import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/create-bot.js";
 import { startPolling } from "./bot/polling.js";
@@ -42,6 +45,15 @@ async function main(config: Config): Promise<void> {
     heavyJobs: config.concurrency.heavyJobs,
   });
   const storage = createBotStorage(database.db);
+  // Scheduled Drive backups share the bot's connection. Their notices are worded by the bot,
+  // which is built next; the scheduler only starts (and so only notifies) once it exists.
+  let notify: Notify | undefined;
+  const scheduler = createScheduler(services, {
+    db: database.db,
+    events,
+    notify: (userId, notice) => notify!(userId, notice),
+    settings: config.scheduler,
+  });
   const { bot, i18n, inFlight } = createBot({
     token: config.botToken,
     apiRoot: config.telegramApiRoot,
@@ -52,7 +64,10 @@ async function main(config: Config): Promise<void> {
     storage,
     userUpdatesPerMinute: config.concurrency.userUpdatesPerMinute,
     ...services,
+    schedules: scheduler.schedules,
+    defaultTimezone: config.scheduler.defaultTimezone,
   });
+  notify = scheduleNotifier({ api: bot.api, i18n: i18n as never, settings: services.settings, backups: services.backups, defaultLocale: config.defaultLocale });
   await bot.init();
   await registerCommands(bot.api, i18n as never);
 
@@ -80,6 +95,7 @@ async function main(config: Config): Promise<void> {
     port: config.httpPort,
     metrics: events.registry,
     checkHealth: async () => (await database.db.command({ ping: 1 })).ok === 1,
+    checkScheduler: () => scheduler.health(),
     webhook: config.webhook
       ? {
           path: webhookPath,
@@ -96,6 +112,10 @@ async function main(config: Config): Promise<void> {
     onError: (err, path) => events.emit("http_request_failed", "error", { path, error: err instanceof Error ? err.message : String(err) }),
   });
   logger.info({ port: http.port }, "http server listening (/health, /metrics)");
+
+  // Due jobs (a run missed while the bot was down runs once, not once per missed day) start now.
+  await scheduler.start();
+  logger.info({ pollMs: config.scheduler.pollMs }, "scheduler started");
 
   let polling: ReturnType<typeof startPolling> | undefined;
   if (config.webhook) {
@@ -123,8 +143,15 @@ async function main(config: Config): Promise<void> {
       clearInterval(recovery);
       await polling?.stop(); // aborts the long poll; no further getUpdates
       await http.close();
-      await inFlight.idle();
-      await services.heavyJobs.idle(); // backups, restores and imports started by updates already answered
+      await Promise.all([
+        // No new jobs; runs in progress get most of the grace period to finish, then are stopped and
+        // recorded so they run again (same backup, same key) after the restart; all before MongoDB closes.
+        scheduler.stop({ timeoutMs: Math.floor(graceMs * 0.6), graceMs: Math.floor(graceMs * 0.2) }),
+        (async () => {
+          await inFlight.idle();
+          await services.heavyJobs.idle(); // backups, restores and imports started by updates already answered
+        })(),
+      ]);
       await database.close();
       clearTimeout(deadline);
       logger.info("stopped cleanly");

@@ -319,6 +319,11 @@ export class BackupService {
     return doc?.userId;
   }
 
+  /** For the weekly self-check: every user who has a backup. */
+  async userIds(): Promise<number[]> {
+    return (await this.backups.distinct("userId")) as number[];
+  }
+
   /** For the admin CLI (`backup verify --all`): every backup's id, oldest first. */
   async allIds(): Promise<string[]> {
     const docs = await this.backups.find({}, { projection: { _id: 1 }, sort: { _id: 1 } }).toArray();

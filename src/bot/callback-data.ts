@@ -55,7 +55,21 @@ export const cb = {
   privacySaved: (recipientPart: string) => `p:s:${recipientPart}`,
   /** An encrypted upload was opened and staged: show its restore preview. */
   ageOpened: (uploadId: string) => `a:o:${uploadId}`,
+  /** 🗓 Schedule under ☁️ Drive: the menu, a frequency, a weekday (weekly), the hour picker and an hour. */
+  scheduleMenu: "s:m",
+  scheduleFrequency: (f: ScheduleFrequency) => `s:f:${f[0]}`,
+  scheduleWeekday: (day: number) => `s:w:${day}`,
+  scheduleHours: "s:h",
+  scheduleHour: (hour: number) => `s:H:${hour}`,
+  scheduleZone: "s:z",
+  scheduleQuiet: "s:q",
+  /** 🔁 Try now after a scheduled upload gave up: upload that backup again. */
+  scheduleTryNow: (id: string) => `s:t:${id}`,
 };
+
+export const SCHEDULE_FREQUENCIES = ["daily", "weekly", "monthly", "off"] as const;
+export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
+export const FREQUENCY_BY_LETTER = { d: "daily", w: "weekly", m: "monthly", o: "off" } as const;
 
 /** The part of a public key (`age1…`, bech32: lower-case letters and digits) that a "saved" button carries. */
 export const recipientPart = (recipient: string) => recipient.slice(4, 28);
@@ -103,6 +117,10 @@ export const patterns = {
   driveUploadBackup: new RegExp(`^d:b:${ID}$`),
   privacySaved: /^p:s:([0-9a-z]{24})$/,
   ageOpened: new RegExp(`^a:o:${ID}$`),
+  scheduleFrequency: /^s:f:([dwmo])$/,
+  scheduleWeekday: /^s:w:([0-6])$/,
+  scheduleHour: /^s:H:(\d|1\d|2[0-3])$/,
+  scheduleTryNow: new RegExp(`^s:t:${ID}$`),
 };
 
 export const RATING_BY_LETTER = { e: "excellent", g: "good", o: "ok" } as const;

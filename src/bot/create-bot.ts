@@ -36,6 +36,9 @@ import type { PrivateCopies } from "../privacy/private-copies.js";
 import { privacyFeature } from "./features/privacy.js";
 import { encryptedRestoreFeature } from "./features/encrypted-restore.js";
 import { secretInput } from "./secret-input.js";
+import type { ScheduleService } from "../jobs/index.js";
+import { SCHEDULE_ZONE, scheduleZoneConversation } from "./conversations/schedule-zone.js";
+import { scheduleFeature } from "./features/schedule.js";
 
 export interface BotDeps {
   token: string;
@@ -59,6 +62,10 @@ export interface BotDeps {
   heavyJobs: HeavyJobs;
   /** Private copies (🔒 Privacy): encrypted Drive and chat copies, opening encrypted uploads. */
   privacy: PrivateCopies;
+  /** Scheduled Drive backups (the scheduler's ScheduleService); without it the 🗓 Schedule menu is not offered. */
+  schedules?: ScheduleService;
+  /** DEFAULT_TIMEZONE: a new schedule's time zone. */
+  defaultTimezone?: string;
   /** Updates one user may send per minute; more are dropped with one warning. Unset: no limit. */
   userUpdatesPerMinute?: number;
   storage: {
@@ -122,6 +129,7 @@ export function createBot(deps: BotDeps) {
   app.use(createConversation(editFileConversation({ files: deps.files }), EDIT_FILE));
   app.use(createConversation(backupNoteConversation({ backups: deps.backups }), BACKUP_NOTE));
   app.use(createConversation(restoreConversation({ restore: deps.restore, heavyJobs: deps.heavyJobs, download }), RESTORE));
+  if (deps.schedules) app.use(createConversation(scheduleZoneConversation({ schedules: deps.schedules }), SCHEDULE_ZONE));
 
   app.use(startFeature());
   app.use(filesFeature({ files: deps.files }));
@@ -135,10 +143,17 @@ export function createBot(deps: BotDeps) {
       events: deps.events,
       heavyJobs: deps.heavyJobs,
       progressEveryMs: deps.driveProgressEveryMs,
+      schedules: deps.schedules,
+      defaultTimezone: deps.defaultTimezone,
+      settings: deps.settings,
     }),
   );
   app.use(privacyFeature({ privacy: deps.privacy }));
   app.use(encryptedRestoreFeature({ privacy: deps.privacy, restore: deps.restore, startHeavy, download }));
+  if (deps.schedules) {
+    const defaultTimezone = deps.defaultTimezone ?? "UTC";
+    app.use(scheduleFeature({ schedules: deps.schedules, drive: deps.drive, backups: deps.backups, settings: deps.settings, defaultTimezone }));
+  }
   app.use(restoreFeature({ backups: deps.backups, github: deps.github, startHeavy }));
   app.use(saveFeature({ files: deps.files, download }));
 

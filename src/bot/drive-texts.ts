@@ -32,10 +32,11 @@ export function reasonText(t: T, code: string): string {
 }
 
 /** What failed, that the backup is safe, and for a transient failure that trying again may help. */
-export function uploadFailedText(t: T, err: { code: string; kind: DriveError["kind"] }, backupExists: boolean): string {
+export function uploadFailedText(t: T, err: { code: string; kind: DriveError["kind"] }, backupExists: boolean, retryAt?: string): string {
   const lines = [t("drive-upload-failed", { reason: raw(reasonText(t, err.code)) })];
   if (backupExists) lines.push(t("drive-backup-safe"));
-  if (err.kind === "transient") lines.push(t("drive-retry-hint"));
+  if (retryAt) lines.push(t("drive-retry-scheduled", { date: retryAt }));
+  else if (err.kind === "transient") lines.push(t("drive-retry-hint"));
   return lines.join("\n");
 }
 

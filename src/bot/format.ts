@@ -29,3 +29,18 @@ export function formatTags(tags: string[]): string {
 
 /** Telegram's limit for one message, after entities are parsed. */
 export const MESSAGE_LIMIT = 4096;
+
+/** "2026-11-30 03:00 (Asia/Jerusalem)": a moment as the clock in that zone shows it. */
+export function formatDateIn(date: Date | string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(new Date(date))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${timeZone})`;
+}
+
+/** An hour of the day as a clock time: 3 → "03:00". */
+export function formatHour(hour: number): string {
+  return `${String(hour).padStart(2, "0")}:00`;
+}

@@ -50,3 +50,8 @@ export async function storageSizes(api: drive_v3.Drive, backupBytes: number | un
   }
   return sizes;
 }
+
+/** The idempotency key of an upload nobody named one for (⬆️ Upload now): one Drive copy per backup. */
+export function manualUploadKey(backupId: string): string {
+  return `backup-${backupId}`;
+}

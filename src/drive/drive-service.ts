@@ -10,7 +10,7 @@ import type { DriveAccounts, LastUpload } from "./drive-accounts.js";
 import type { DriveAuth, DriveAvailability } from "./drive-auth.js";
 import { classifyDriveError, DriveError } from "./drive-errors.js";
 import { APP, ensureFolder } from "./drive-folder.js";
-import { deleteQuietly, findByKey, listBackupFiles, storageSizes } from "./drive-files.js";
+import { deleteQuietly, findByKey, listBackupFiles, manualUploadKey, storageSizes } from "./drive-files.js";
 import { driveFilesToDelete } from "./drive-retention.js";
 import { driveClient } from "./google-clients.js";
 import { multipartUpload } from "./multipart-upload.js";
@@ -215,7 +215,7 @@ export class DriveService {
   ): Promise<Omit<DriveUploadResult, "pruned">> {
     const account = await this.deps.accounts.get(userId);
     const folderId = await ensureFolder(api, account?.folderId, (id) => this.deps.accounts.setFolder(userId, id));
-    const key = opts.idempotencyKey ?? `backup-${backup.id}`;
+    const key = opts.idempotencyKey ?? manualUploadKey(backup.id);
 
     const existing = await findByKey(api, folderId, key, FILE_FIELDS);
     if (existing) {

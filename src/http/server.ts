@@ -1,10 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 
+export interface SchedulerHealth {
+  status: "ok" | "degraded";
+  running: boolean;
+  overdueJobs: number;
+  oldestOverdueSeconds: number;
+}
+
 export interface HttpDeps {
   port: number;
   /** Resolves when the database answers; rejects or returns false otherwise. */
   checkHealth: () => Promise<boolean>;
+  /** Scheduled backups: "degraded" when a job is overdue by more than 10 minutes or the scheduler is not running. */
+  checkScheduler?: () => Promise<SchedulerHealth>;
   metrics: Registry;
   /**
    * Telegram webhook handler, mounted at `path` in webhook mode. It is awaited; a
@@ -15,7 +24,12 @@ export interface HttpDeps {
   onError?: (err: unknown, path: string) => void;
 }
 
-/** /health (pings MongoDB; 503 when it does not answer), /metrics (Prometheus) and, in webhook mode, the webhook. */
+/**
+ * /health (pings MongoDB; 503 when it does not answer; the scheduler's state beside it), /metrics
+ * (Prometheus) and, in webhook mode, the webhook. A degraded scheduler (a job overdue by more than
+ * 10 minutes) answers 200 with status "degraded": the bot still serves its users, and restarting
+ * it would not make a stuck Drive run go; monitoring reads the body or the overdue gauge.
+ */
 export async function startHttpServer(deps: HttpDeps): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     route(deps, req, res).catch((err: unknown) => {
@@ -45,8 +59,16 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
   const path = (req.url ?? "/").split("?")[0];
   if (req.method === "GET" && path === "/health") {
     const healthy = await withTimeout(deps.checkHealth(), 3000).catch(() => false);
+    const scheduler = healthy && deps.checkScheduler ? await withTimeout(deps.checkScheduler(), 3000).catch(() => undefined) : undefined;
+    const status = !healthy ? "unhealthy" : deps.checkScheduler && scheduler?.status !== "ok" ? "degraded" : "ok";
     res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: healthy ? "ok" : "unhealthy", mongo: healthy ? "up" : "down" }));
+    res.end(
+      JSON.stringify({
+        status,
+        mongo: healthy ? "up" : "down",
+        ...(deps.checkScheduler ? { scheduler: scheduler ?? { status: "degraded", error: healthy ? "no answer" : "database down" } } : {}),
+      }),
+    );
     return;
   }
   if (req.method === "GET" && path === "/metrics") {

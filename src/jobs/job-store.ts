@@ -21,6 +21,21 @@ export class JobStore {
     await this.collection.updateOne({ _id: new ObjectId(String(job.attrs._id)) }, { $set });
   }
 
+  /**
+   * One-off uploads that ended without a copy (tries ran out, or the user must act) stay a while,
+   * so 🔁 Try now finds the key they used; after that they are removed. Returns how many.
+   */
+  async removeFinishedOneOffs(endedBefore: Date): Promise<number> {
+    const res = await this.collection.deleteMany({
+      name: JOB.uploadRetry,
+      nextRunAt: null,
+      lockedAt: null,
+      "data.lastResult.status": { $in: ["failed", "needs_user"] },
+      "data.lastResult.at": { $lt: endedBefore },
+    });
+    return res.deletedCount;
+  }
+
   /** The schedule document of a user (drive-backup), if any. */
   schedule(userId: number): Promise<Document | null> {
     return this.collection.findOne({ name: JOB.backup, "data.userId": userId });

@@ -23,8 +23,8 @@ export interface ScheduleView {
 
 /**
  * A user's Drive schedule: one drive-backup job per user (data.userId), made with
- * create().repeatEvery(cron, { timezone, skipImmediate }).unique().save() so that changing it
- * updates that one document. No Telegram here.
+ * create().repeatEvery(cron, { timezone, skipImmediate }).unique().save(); a change updates the
+ * rule's fields of that one document. No Telegram here.
  */
 export class ScheduleService {
   constructor(
@@ -40,41 +40,72 @@ export class ScheduleService {
       await this.agenda.cancel({ name: JOB.backup, data: { userId } });
       return null;
     }
-    const existing = await this.store.schedule(userId);
-    const old = (existing?.data ?? {}) as Partial<BackupJobData>;
-    const rule = toRule(
-      { ...choice, frequency: choice.frequency, timezone: choice.timezone ?? old.timezone },
-      this.defaults,
-    );
-    // save() replaces `data` as a whole: carry over what the runs recorded.
+    const on = { ...choice, frequency: choice.frequency };
+    for (let tries = 0; ; tries++) {
+      const existing = await this.store.schedule(userId);
+      try {
+        // A change updates the one document; none (or gone meanwhile): create it.
+        if (!existing || !(await this.change(existing, on))) await this.create(userId, on);
+        return this.get(userId);
+      } catch (err) {
+        // Two saves raced to insert: the unique index kept one; this one now changes it.
+        if (!(err instanceof MongoServerError && err.code === 11000) || tries > 0) throw err;
+      }
+    }
+  }
+
+  /** A new schedule: one job document, made the way Agenda's docs show (create → repeatEvery → unique → save). */
+  private async create(userId: number, choice: ScheduleChoice & { frequency: Frequency }): Promise<void> {
+    const rule = toRule(choice, this.defaults);
     const data: BackupJobData = {
-      pending: old.pending ?? null,
-      lastResult: old.lastResult ?? null,
-      lastSuccessAt: old.lastSuccessAt ?? null,
-      overdueNotifiedAt: old.overdueNotifiedAt ?? null,
-      toldNeed: old.toldNeed ?? null,
-      pausedReason: old.pausedReason ?? null,
-      since: old.since ?? new Date(),
+      pending: null,
+      lastResult: null,
+      lastSuccessAt: null,
+      overdueNotifiedAt: null,
+      toldNeed: null,
+      pausedReason: null,
+      since: new Date(),
       ...rule,
-      successMessage: choice.successMessage ?? old.successMessage ?? true,
+      successMessage: choice.successMessage ?? true,
       userId,
     };
-    const save = () => {
-      const job = this.agenda
-        .create<BackupJobData>(JOB.backup, data)
-        .repeatEvery(cronFor(rule), { timezone: rule.timezone, skipImmediate: true })
-        .unique({ "data.userId": userId });
-      if (existing?.disabled === true) job.disable(); // a change does not resume a paused schedule
-      return job.save();
-    };
-    try {
-      await save();
-    } catch (err) {
-      // Two saves raced to insert: the unique index kept one; this one now updates it.
-      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
-      await save();
-    }
-    return this.get(userId);
+    await this.agenda
+      .create<BackupJobData>(JOB.backup, data)
+      .repeatEvery(cronFor(rule), { timezone: rule.timezone, skipImmediate: true })
+      .unique({ "data.userId": userId })
+      .save();
+  }
+
+  /**
+   * A change sets only the rule's fields. save() would replace `data` as a whole (and unlock the
+   * job), so a change while a run is going would drop what that run records (its backup, its
+   * result); a run in progress adopts the new rule when it ends (UploadJobs.adoptRule). A slot
+   * waiting for a retry keeps its earlier retry time. False when the document is gone meanwhile.
+   */
+  private async change(existing: Document, choice: ScheduleChoice & { frequency: Frequency }): Promise<boolean> {
+    const old = existing.data as BackupJobData;
+    const rule = toRule({ ...choice, timezone: choice.timezone ?? old.timezone }, this.defaults);
+    const cron = cronFor(rule);
+    const probe = this.agenda.create(JOB.backup, {}).repeatEvery(cron, { timezone: rule.timezone, skipImmediate: true });
+    let nextRunAt = probe.attrs.nextRunAt as Date;
+    const current = existing.nextRunAt as Date | null;
+    if (old.pending && !existing.lockedAt && current && current < nextRunAt) nextRunAt = current;
+    const res = await this.store.collection.updateOne(
+      { _id: existing._id },
+      {
+        $set: {
+          repeatInterval: cron,
+          repeatTimezone: rule.timezone,
+          nextRunAt,
+          "data.frequency": rule.frequency,
+          "data.hour": rule.hour,
+          "data.weekday": rule.weekday,
+          "data.timezone": rule.timezone,
+          "data.successMessage": choice.successMessage ?? old.successMessage ?? true,
+        },
+      },
+    );
+    return res.matchedCount === 1;
   }
 
   /** Turns the quiet ✅ line after a scheduled run on or off. */
@@ -121,6 +152,7 @@ export class ScheduleService {
    * failed run, so a copy that did reach Drive is found instead of sent twice.
    */
   async tryNow(userId: number, backupId: string): Promise<void> {
+    // No failed run recorded (e.g. removed after 30 days): a manual upload's key (drive-files.ts manualUploadKey).
     const key = (await this.failedKey(userId, backupId)) ?? `backup-${backupId}`;
     await this.oneOff(userId, { idempotencyKey: key, backupId, attempt: 0, startedAt: new Date() }, new Date());
   }

@@ -17,6 +17,8 @@ export const JOBS_COLLECTION = COLLECTIONS.jobs;
 const OUR_JOBS = Object.values(JOB);
 /** A job due longer ago than this and not started makes /health say "degraded". */
 export const OVERDUE_GRACE_MS = 10 * 60 * 1000;
+/** How long a one-off upload that ended without a copy stays (for 🔁 Try now's key) before the hourly check removes it. */
+export const ONE_OFF_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface SchedulerOptions {
   /** The bot's own database (its MongoClient's Db): Agenda shares the connection and never closes it. */
@@ -106,6 +108,8 @@ export class DriveScheduler {
     this.agenda.define<UploadJobData>(JOB.uploadRetry, (job) => this.uploads.run(job, "retry"), { ...upload, removeOnComplete: true });
     this.agenda.define(JOB.overdueCheck, async () => {
       await checkOverdue({ store: this.store, notify: this.opts.notify, events: this.opts.events });
+      const removed = await this.store.removeFinishedOneOffs(new Date(Date.now() - ONE_OFF_KEPT_MS));
+      if (removed > 0) this.opts.events.emit("scheduler_one_offs_removed", "info", { removed });
     });
     const checker = this.opts.checker;
     if (checker) {

@@ -1,4 +1,5 @@
 import { combine, exponential, when, type BackoffContext, type BackoffStrategy, type Job } from "agenda";
+import { ObjectId } from "mongodb";
 import type { Events } from "../events.js";
 import type { JobStore } from "./job-store.js";
 import {
@@ -126,8 +127,27 @@ export class UploadJobs {
     } finally {
       clearInterval(heartbeat);
       this.running.delete(id);
+      if (job.attrs.name === JOB.backup) await this.adoptRule(job).catch(() => {});
     }
     await this.succeeded(job, trigger, outcome);
+  }
+
+  /**
+   * The user changed the schedule while this run was going (ScheduleService.set updates the stored
+   * rule only): take the stored cron, zone, next run and quiet setting into the job in memory, so
+   * Agenda's save at the end of the run keeps them instead of the ones it loaded at the start.
+   */
+  private async adoptRule(job: Job<UploadJobData>): Promise<void> {
+    const stored = await this.deps.store.collection.findOne(
+      { _id: new ObjectId(String(job.attrs._id)) },
+      { projection: { repeatInterval: 1, repeatTimezone: 1, nextRunAt: 1, "data.successMessage": 1 } },
+    );
+    if (!stored) return;
+    (job.attrs.data as BackupJobData).successMessage = stored.data?.successMessage !== false;
+    if (stored.repeatInterval === job.attrs.repeatInterval && (stored.repeatTimezone ?? null) === (job.attrs.repeatTimezone ?? null)) return;
+    job.attrs.repeatInterval = stored.repeatInterval as string;
+    job.attrs.repeatTimezone = (stored.repeatTimezone as string | null) ?? undefined;
+    job.attrs.nextRunAt = stored.nextRunAt as Date;
   }
 
   private async succeeded(job: Job<UploadJobData>, trigger: Trigger, outcome: RunOutcome): Promise<void> {

@@ -1,6 +1,6 @@
 import { createBotStorage, type ServiceOptions, type Services } from "../../src/app.js";
 import { registerCommands } from "../../src/bot/commands.js";
-import { createBot } from "../../src/bot/create-bot.js";
+import { createBot, type BotDeps } from "../../src/bot/create-bot.js";
 import type { Update } from "grammy/types";
 import { afterAll, beforeAll } from "vitest";
 import { createFakeTelegram, FAKE_API_ROOT, type FakeTelegram } from "./fake-telegram/index.js";
@@ -9,7 +9,7 @@ import { startServices, type TestServices } from "./services.js";
 export interface BotHarness extends TestServices {
   fake: FakeTelegram;
   /** Builds a bot instance over the same database and fake Telegram (a "restart" is just another call). */
-  newBot(overrides?: Partial<Services>): ReturnType<typeof createBot>;
+  newBot(overrides?: Partial<Services> & Pick<Partial<BotDeps>, "schedules" | "defaultTimezone">): ReturnType<typeof createBot>;
   bot: ReturnType<typeof createBot>["bot"];
   /** Hands an update to the current bot, as polling would, and waits for the heavy jobs it started in the background. */
   send(update: Update): Promise<void>;
@@ -27,7 +27,7 @@ export interface BotHarnessOptions {
 export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<BotHarness> {
   const env = await startServices(opts.services, opts.logLines);
   const fake = createFakeTelegram();
-  const newBot = (overrides: Partial<Services> = {}) =>
+  const newBot = (overrides: Partial<Services> & Pick<Partial<BotDeps>, "schedules" | "defaultTimezone"> = {}) =>
     createBot({
       token: fake.token,
       apiRoot: FAKE_API_ROOT,

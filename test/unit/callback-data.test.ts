@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cb, CONFLICT_ANSWERS, MENU_ITEMS, patterns, recipientPart, RESTORE_CHOICES, restoreChoicePattern } from "../../src/bot/callback-data.js";
+import { cb, CONFLICT_ANSWERS, MENU_ITEMS, patterns, recipientPart, RESTORE_CHOICES, restoreChoicePattern, SCHEDULE_FREQUENCIES } from "../../src/bot/callback-data.js";
 
 const id = "0123456789abcdef01234567";
 
@@ -53,11 +53,19 @@ describe("callback data", () => {
       [cb.privacySaved(id), patterns.privacySaved],
       [cb.privacySaved(recipientPart("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq")), patterns.privacySaved],
       [cb.ageOpened(id), patterns.ageOpened],
+      ...SCHEDULE_FREQUENCIES.map((f) => [cb.scheduleFrequency(f), patterns.scheduleFrequency] as [string, RegExp]),
+      ...[0, 6].map((d) => [cb.scheduleWeekday(d), patterns.scheduleWeekday] as [string, RegExp]),
+      ...[0, 9, 10, 23].map((h) => [cb.scheduleHour(h), patterns.scheduleHour] as [string, RegExp]),
+      [cb.scheduleTryNow(id), patterns.scheduleTryNow],
+      [cb.scheduleMenu, /^s:m$/],
+      [cb.scheduleHours, /^s:h$/],
+      [cb.scheduleZone, /^s:z$/],
+      [cb.scheduleQuiet, /^s:q$/],
     ];
     // Every builder in cb is exercised above.
     const exercised = new Set(built.map(([data]) => data));
     for (const [name, build] of Object.entries(cb)) {
-      const sample = typeof build === "string" ? build : (build as (...a: unknown[]) => string)(...(name === "menu" ? ["home"] : name === "restoreChoice" ? ["go"] : name === "conflictChoice" ? ["r"] : name === "language" ? ["he"] : name === "backupCreate" ? [true] : name === "backupRate" ? [id, "excellent"] : name.endsWith("Page") || name.endsWith("List") ? [999999] : name === "backupToggle" ? [id, 999999] : [id]));
+      const sample = typeof build === "string" ? build : (build as (...a: unknown[]) => string)(...(name === "menu" ? ["home"] : name === "restoreChoice" ? ["go"] : name === "conflictChoice" ? ["r"] : name === "language" ? ["he"] : name === "backupCreate" ? [true] : name === "backupRate" ? [id, "excellent"] : name.endsWith("Page") || name.endsWith("List") ? [999999] : name === "backupToggle" ? [id, 999999] : name === "scheduleFrequency" ? ["weekly"] : name === "scheduleWeekday" || name === "scheduleHour" ? [0] : [id]));
       expect(exercised.has(sample), name).toBe(true);
     }
     for (const [data, pattern] of built) {
@@ -68,7 +76,7 @@ describe("callback data", () => {
   });
 
   it("rejects malformed or injected ids", () => {
-    for (const bad of ["f:o:123", `f:o:${id}x`, `f:o:${id.toUpperCase()}`, `b:o:{"$ne":1}`, `b:k:${id}:-1`, `d:b:${id}:1`, "d:b:"]) {
+    for (const bad of ["f:o:123", `f:o:${id}x`, `f:o:${id.toUpperCase()}`, `b:o:{"$ne":1}`, `b:k:${id}:-1`, `d:b:${id}:1`, "d:b:", "s:H:24", "s:H:05", "s:w:7", "s:f:x", `s:t:${id}0`]) {
       expect(Object.values(patterns).some((p) => p.test(bad)), bad).toBe(false);
     }
   });

@@ -4,6 +4,7 @@ import type { BackupSummary } from "../../backups/backup-types.js";
 import { backupFileName, type BackupService } from "../../backups/backup-service.js";
 import type { ConnectOutcome, DriveAuth } from "../../drive/drive-auth.js";
 import { classifyDriveError } from "../../drive/drive-errors.js";
+import { manualUploadKey } from "../../drive/drive-files.js";
 import type { DriveService } from "../../drive/drive-service.js";
 import type { Events } from "../../events.js";
 import { cb, patterns } from "../callback-data.js";
@@ -12,6 +13,10 @@ import { HeavyJobBusyError, type HeavyJobs } from "../../work/heavy-jobs.js";
 import { lineMessage } from "../heavy-work.js";
 import { driveStatusText, reasonText, uploadDoneText, uploadFailedText } from "../drive-texts.js";
 import { clip, formatBytes, formatDate } from "../format.js";
+import type { ScheduleService } from "../../jobs/index.js";
+import { scheduleStatusLines } from "../schedule-texts.js";
+import type { UserSettings } from "../../users/user-settings.js";
+import { rememberLocale } from "../remember-locale.js";
 import { plainText, raw, type Translate as T } from "../html.js";
 import { ownedBackup } from "../owned.js";
 import { driveConnectKeyboard, driveDisconnectKeyboard, driveMenuKeyboard, driveNextKeyboard } from "../keyboards/drive.js";
@@ -28,6 +33,12 @@ export interface DriveFeatureDeps {
   heavyJobs: HeavyJobs;
   /** The upload message is edited with the percentage at most this often. Default 3 s. */
   progressEveryMs?: number;
+  /** Scheduled backups (🗓 Schedule, a manual upload retried by itself, resume after reconnecting); off without it. */
+  schedules?: ScheduleService;
+  /** DEFAULT_TIMEZONE, shown before a schedule is set. */
+  defaultTimezone?: string;
+  /** Where the language of a user who will hear from the scheduler later is kept. */
+  settings?: UserSettings;
 }
 
 /** Codes after which only connecting (again) helps. */
@@ -46,8 +57,17 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
 
   async function showStatus(ctx: BotContext, edit: boolean, extra?: string) {
     const status = await drive.status(ctx.from!.id);
-    const text = driveStatusText(ctx.t, status) + (extra ? `\n\n${extra}` : "");
-    const options = { reply_markup: driveMenuKeyboard(ctx.t, status) };
+    const schedule = deps.schedules && status.availability === "ready" ? await deps.schedules.get(ctx.from!.id) : undefined;
+    let text = driveStatusText(ctx.t, status);
+    if (schedule !== undefined && (status.connected || schedule)) text += `\n\n${scheduleStatusLines(ctx.t, schedule, deps.defaultTimezone ?? "UTC").join("\n")}`;
+    if (extra) text += `\n\n${extra}`;
+    const failed = schedule?.lastResult?.status === "failed" ? schedule.lastResult.backupId : undefined;
+    const options = {
+      reply_markup: driveMenuKeyboard(ctx.t, status, {
+        schedule: schedule !== undefined && (status.connected || schedule !== null),
+        tryNowBackupId: status.connected ? failed : undefined,
+      }),
+    };
     if (edit) await ctx.editMessageText(text, options);
     else await ctx.reply(text, options);
   }
@@ -79,13 +99,22 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
       { reply_markup: driveConnectKeyboard(ctx.t, prompt.verificationUrl) },
     );
     const t = ctx.t;
-    void prompt.outcome.then((outcome) =>
-      ctx.api
-        .editMessageText(message.chat.id, message.message_id, connectOutcomeText(t, outcome), {
+    void prompt.outcome.then(async (outcome) => {
+      // Reconnected: a schedule paused by a revoked grant runs again.
+      const resumed =
+        outcome.kind === "connected" && deps.schedules
+          ? await deps.schedules.resume(userId).catch((err: Error) => {
+              deps.events.emit("schedule_resume_failed", "error", { userId, error: err.message });
+              return false;
+            })
+          : false;
+      const text = connectOutcomeText(t, outcome) + (resumed ? `\n${t("schedule-resumed")}` : "");
+      return ctx.api
+        .editMessageText(message.chat.id, message.message_id, text, {
           reply_markup: connectOutcomeKeyboard(t, outcome),
         })
-        .catch((err: Error) => deps.events.emit("drive_connect_notify_error", "warn", { userId, error: err.message })),
-    );
+        .catch((err: Error) => deps.events.emit("drive_connect_notify_error", "warn", { userId, error: err.message }));
+    });
   });
 
   composer.callbackQuery(cb.driveConnectCancel, async (ctx) => {
@@ -119,6 +148,7 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
       return;
     }
     await ctx.answerCallbackQuery();
+    if (deps.schedules && deps.settings) await rememberLocale(ctx, deps.settings); // a failed upload may be retried and told later
     const message = await ctx.reply(ctx.t("drive-preparing"));
     uploading.add(userId);
     void deps.heavyJobs
@@ -162,9 +192,17 @@ export function driveFeature(deps: DriveFeatureDeps): Composer<BotContext> {
       await edit(uploadDoneText(t, result, result.fileName || backupFileName(backup.createdAt), { reusedFrom: picked.reusedFrom }), driveNextKeyboard(t, {}));
     } catch (raw) {
       const err = classifyDriveError(raw);
+      // A passing failure is retried by the scheduler as a one-off job (same backup, same key, same backoff).
+      const retryAt =
+        err.transient && deps.schedules
+          ? await deps.schedules.retryUpload(userId, { backupId: backup.id, idempotencyKey: manualUploadKey(backup.id) }).catch((e: Error) => {
+              deps.events.emit("drive_retry_schedule_failed", "error", { userId, error: e.message });
+              return null; // the user is offered 🔁 Try again instead
+            })
+          : null;
       await edit(
-        uploadFailedText(t, err, true),
-        driveNextKeyboard(t, { retryBackupId: err.transient ? backup.id : undefined, connect: NEEDS_CONNECT.has(err.code) }),
+        uploadFailedText(t, err, true, retryAt ? formatDate(retryAt) : undefined),
+        driveNextKeyboard(t, { retryBackupId: err.transient && !retryAt ? backup.id : undefined, connect: NEEDS_CONNECT.has(err.code) }),
       );
     }
   }

@@ -4,12 +4,16 @@ import { cb } from "../callback-data.js";
 import type { Translate as T } from "../html.js";
 
 /** ☁️ Google Drive: what can be done from here depends on whether Drive is set up and connected. */
-export function driveMenuKeyboard(t: T, status: DriveStatus): InlineKeyboard {
+export function driveMenuKeyboard(t: T, status: DriveStatus, opts: { schedule?: boolean; tryNowBackupId?: string } = {}): InlineKeyboard {
   const kb = new InlineKeyboard();
   if (status.availability === "ready") {
-    if (!status.connected) kb.text(t("btn-drive-connect"), cb.driveConnect).row();
-    else {
+    if (!status.connected) {
+      kb.text(t("btn-drive-connect"), cb.driveConnect).row();
+      if (opts.schedule) kb.text(t("btn-schedule"), cb.scheduleMenu).row();
+    } else {
       kb.text(t("btn-drive-upload"), cb.driveUpload).row();
+      if (opts.tryNowBackupId) kb.text(t("btn-schedule-try-now"), cb.scheduleTryNow(opts.tryNowBackupId)).row();
+      if (opts.schedule) kb.text(t("btn-schedule"), cb.scheduleMenu).row();
       if (status.keep > 0) kb.text(t("btn-drive-keep", { keep: status.keep }), cb.driveKeep).row();
       kb.text(t("btn-drive-disconnect"), cb.driveDisconnect).row();
     }

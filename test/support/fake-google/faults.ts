@@ -3,10 +3,14 @@
  * - status: an HTTP error with Google's error body (reason, Retry-After).
  * - drop: the connection is destroyed; for an upload PUT, after `afterBytes` of its body arrived
  *   (the server keeps what it received, in whole 256 KiB blocks, as Google does).
+ * - hold: the request waits, unanswered, until `until` resolves, then is served as usual; one
+ *   whose client gave up meanwhile (the connection closed) is dropped without effect.
+ *   `onHeld` is called when it starts waiting.
  */
 export type Fault =
   | { kind: "status"; status: number; reason?: string; message?: string; retryAfter?: number }
-  | { kind: "drop"; afterBytes?: number };
+  | { kind: "drop"; afterBytes?: number }
+  | { kind: "hold"; until: Promise<void>; onHeld?: () => void };
 
 export interface FaultRule {
   fault: Fault;

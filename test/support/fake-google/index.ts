@@ -62,7 +62,14 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     const url = new URL(req.url ?? "/", origin);
     const r: FakeRequest = { req, res, method: req.method ?? "GET", url, origin };
     const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
-    const fault = faults.take(r.method, url.pathname, hasBody);
+    let fault = faults.take(r.method, url.pathname, hasBody);
+    if (fault?.kind === "hold") {
+      const socket = req.socket;
+      fault.onHeld?.();
+      await Promise.race([fault.until, new Promise((resolve) => socket.once("close", resolve))]);
+      if (socket.destroyed) return; // the client gave up: nothing happens on "Drive"
+      fault = undefined;
+    }
     if (fault && !(fault.kind === "drop" && fault.afterBytes !== undefined)) return serveFault(r, fault);
     if (await handleOAuth(r, state, oauth, slowDowns)) return;
     if (await handleUpload(r, state, controls, fault)) return;
@@ -117,7 +124,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
   };
 }
 
-async function serveFault(r: FakeRequest, fault: Fault): Promise<void> {
+async function serveFault(r: FakeRequest, fault: Exclude<Fault, { kind: "hold" }>): Promise<void> {
   if (fault.kind === "drop") {
     r.req.socket.destroy();
     return;
