@@ -8,8 +8,9 @@
  * The same load runs once per polling mode: the runner (default) and grammY's `bot.start()`
  * (BOT_RUNNER=simple), and the figures go side by side into docs/PERFORMANCE.md.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { plainZip } from "../test/support/zip-fixtures.js";
@@ -38,6 +39,7 @@ const TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 /** Bot processes started and not yet stopped: stopped on the way out, whatever happened. */
 const started = new Set<{ stop(): Promise<unknown>; child: { exitCode: number | null } }>();
 
+let debugTelegram: Telegram | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.log(`[load ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
@@ -67,6 +69,11 @@ async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, a
   const base = 100_000 * (index + 1);
   const bot = startBot({ apiRoot, token: tg.fake.token, mongoUri, dbName: `codevault_load_${mode}_${Date.now()}`, runner: mode, httpPort: await freePort() });
   started.add(bot.proc);
+  if (args.verbose) {
+    const out = createWriteStream(path.join(tmpdir(), `codevault-load-${mode}.log`));
+    bot.proc.child.stdout!.pipe(out);
+    bot.proc.child.stderr!.pipe(out);
+  }
   await bot.proc.waitForOutput(/"event":"bot_started"/, 120_000);
   log(`${mode}: bot started (pid ${bot.proc.child.pid})`);
 
@@ -175,6 +182,12 @@ async function main(): Promise<void> {
   // Ctrl-C or a timeout: the bot and MongoDB processes go too.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
+      if (args.verbose && debugTelegram) {
+        for (const [chat, calls] of debugTelegram.byChat) {
+          console.log(chat, calls.slice(-4).map((c) => `${c.method}:${c.messageId ?? ""}:${c.text.slice(0, 50)}`).join(" | "));
+        }
+        console.log("pending", JSON.stringify(debugTelegram.fake.state.updates).slice(0, 3000));
+      }
       void Promise.all([...started].map((p) => p.stop())).finally(() => process.exit(130));
     });
   }
@@ -188,6 +201,7 @@ async function main(): Promise<void> {
   started.add({ stop: () => mongo.stop(), child: { exitCode: null } });
   const tg = new Telegram();
   const apiRoot = await tg.listen();
+  debugTelegram = tg;
   const results: Array<Awaited<ReturnType<typeof runMode>>> = [];
   try {
     for (const [i, mode] of MODES.entries()) {
