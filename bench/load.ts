@@ -23,6 +23,7 @@ import { startBot, startMongo, Telegram, total, type BotCall } from "./load-worl
 const { values: args } = parseArgs({
   options: {
     seconds: { type: "string", default: "60" },
+    "quiet-seconds": { type: "string", default: "20" },
     users: { type: "string", default: "100" },
     files: { type: "string", default: "10000" },
     modes: { type: "string", default: "runner,simple" },
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
   },
 });
 const SECONDS = Number(args.seconds);
+const QUIET_SECONDS = Number(args["quiet-seconds"]);
 const USERS = Number(args.users);
 const FILES = Number(args.files);
 const MODES = args.modes.split(",") as Array<"runner" | "simple">;
@@ -119,6 +121,12 @@ async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, a
   const perKind = new Map([...perKindRuns].map(([k, v]) => [k, median(v)]));
   log(`${mode}: MongoDB commands per action measured`);
 
+  // First the light users alone, for the floor this machine and this MongoDB give.
+  const q0 = performance.now();
+  await Promise.all(lights.map((u) => u.run(q0 + QUIET_SECONDS * 1000)));
+  const quiet = latency(lightOnly(rec.samples.filter((s) => s.start >= q0 && s.start < q0 + QUIET_SECONDS * 1000)));
+  log(`${mode}: light users alone: p95 ${quiet.p95.toFixed(0)} ms`);
+
   // The window: light users act for SECONDS while the heavy users restore and back up the corpus.
   const before = await bot.metrics(); // also resets the event-loop histogram (prom-client reads and resets it per scrape)
   const rssAtStart = bot.rss().now;
@@ -159,6 +167,7 @@ async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, a
     mode,
     windowSeconds: windowS,
     light: latency(light),
+    quiet,
     byKind: splitByKind(inWindow),
     lightPerSecond: light.filter((s) => s.ms !== undefined).length / windowS,
     actionsPerSecond: inWindow.filter((s) => s.ms !== undefined).length / windowS,
@@ -233,7 +242,7 @@ Measured ${when} UTC on this shared 2-core machine (load average ${la(load0)} at
 other helpers' work ran meanwhile), Node ${process.version}. The bot process runs as Docker runs it
 (\`node --import tsx src/main.ts\`, polling, LOG_LEVEL=info, HEAVY_JOBS = cores) against the fake Bot API over HTTP
 and ${process.env.MONGODB_URI ? "the MongoDB at MONGODB_URI" : "the MongoDB test server (`npm run test:mongo`) in its own process"}.
-${USERS} light users act for ${SECONDS} s (the window) while 2 heavy users each restore the ${FILES.toLocaleString("en")}-file corpus from a
+${USERS} light users act alone for ${QUIET_SECONDS} s, then for ${SECONDS} s (the window) while 2 heavy users each restore the ${FILES.toLocaleString("en")}-file corpus from a
 ${(FILES / 1000).toFixed(0)},000-entry ZIP (the first restore adds every file, later ones find all unchanged) and back it up, in turn.
 Latency: from the update being queued at the fake to the fake answering the bot's reply (light: a new message or
 the edit of the pressed message; heavy: the ZIP or the restore result). Event loop: prom-client's
