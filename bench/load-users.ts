@@ -62,7 +62,7 @@ export interface Recorder {
   expectedMessages: Map<number, number>;
 }
 
-const REPLY_TIMEOUT_MS = 60_000;
+const REPLY_TIMEOUT_MS = 120_000;
 const HEAVY_TIMEOUT_MS = 15 * 60_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
