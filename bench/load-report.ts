@@ -12,6 +12,12 @@ export interface LatencyStats {
   max: number;
 }
 
+export interface CpuShare {
+  bot: number;
+  mongo: number;
+  driver: number;
+}
+
 export interface ModeResult {
   mode: "runner" | "simple";
   windowSeconds: number;
@@ -28,6 +34,9 @@ export interface ModeResult {
   missing: number;
   rss: { atStart: number; peak: number };
   loop: { p99: number; max: number };
+  quietLoop: { p99: number; max: number };
+  /** Cores' worth of CPU used per phase (1.0 = one core all the time): the bot, the MongoDB test server, the load script. */
+  cpu: { quiet: CpuShare; window: CpuShare };
   mongo: { perKind: Map<ActionKind, number>; total: number; perAction: number };
   heavyCycles: number;
 }
@@ -110,7 +119,9 @@ export function table(results: ModeResult[]): string {
   lines.push(row("errors: replies · error log lines", (r) => `${r.errors.replies} · ${r.errors.logLines}`));
   lines.push(row("lost · duplicated · missing messages", (r) => `${r.light.lost + lostHeavy(r)} · ${r.duplicated} · ${r.missing}`));
   lines.push(row("bot RSS at start of load → peak", (r) => `${mb(r.rss.atStart)} → ${mb(r.rss.peak)}`));
-  lines.push(row("event-loop delay p99 / max (bot)", (r) => `${ms(r.loop.p99 * 1000)} / ${ms(r.loop.max * 1000)}`));
+  lines.push(row("bot event-loop delay p99 / max: alone · **during the heavy jobs**", (r) => `${ms(r.quietLoop.p99 * 1000)} / ${ms(r.quietLoop.max * 1000)} · ${ms(r.loop.p99 * 1000)} / ${ms(r.loop.max * 1000)}`));
+  const cpu = (c: CpuShare) => `${c.bot.toFixed(2)} / ${Number.isNaN(c.mongo) ? "—" : c.mongo.toFixed(2)} / ${c.driver.toFixed(2)}`;
+  lines.push(row("CPU in cores, bot / MongoDB test server / load script: alone · during the heavy jobs", (r) => `${cpu(r.cpu.quiet)} · ${cpu(r.cpu.window)}`));
   lines.push(row("MongoDB commands per action (all in the window ÷ actions)", (r) => r.mongo.perAction.toFixed(1)));
   const mongoKinds = [...new Set(results.flatMap((r) => [...r.mongo.perKind.keys()]))];
   lines.push(row("MongoDB commands per action alone (median of 3): " + mongoKinds.join(" · "), (r) => mongoKinds.map((k) => String(r.mongo.perKind.get(k) ?? "—")).join(" · ")));

@@ -108,6 +108,7 @@ export interface BotProcess {
   metrics(): Promise<Map<string, number>>;
   /** Resident set size now and its peak since the process started (VmRSS, VmHWM), in bytes. */
   rss(): { now: number; peak: number };
+  pid: number;
 }
 
 export function startBot(opts: { apiRoot: string; token: string; mongoUri: string; dbName: string; runner: "runner" | "simple"; httpPort: number }): BotProcess {
@@ -127,6 +128,7 @@ export function startBot(opts: { apiRoot: string; token: string; mongoUri: strin
     proc,
     httpPort: opts.httpPort,
     metrics: () => scrape(opts.httpPort),
+    pid: proc.child.pid!,
     rss() {
       const status = readFileSync(`/proc/${proc.child.pid}/status`, "utf8");
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
@@ -154,10 +156,18 @@ export function total(metrics: Map<string, number>, name: string): number {
   return sum;
 }
 
-export async function startMongo(): Promise<{ uri: string; stop(): Promise<unknown> }> {
+/** The test server's pid is set when this script started it (not with MONGODB_URI). */
+export async function startMongo(): Promise<{ uri: string; pid?: number; stop(): Promise<unknown> }> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => undefined };
   const port = await freePort();
   const mongo = startNodeProcess("test/support/mongo-server/serve.ts", {}, ["--port", String(port)]);
   const uri = (await mongo.waitForOutput(/mongodb:\/\/\S+/))[0];
-  return { uri, stop: () => mongo.stop() };
+  return { uri, pid: mongo.child.pid!, stop: () => mongo.stop() };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14 and 15) in ticks of 1/100 s
 }

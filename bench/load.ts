@@ -18,7 +18,7 @@ import { freePort } from "../test/support/processes.js";
 import { generateCorpus } from "./corpus.js";
 import { goalTable, latency, lightOnly, median, splitByKind, table, type ModeResult } from "./load-report.js";
 import { HeavyUser, isErrorReply, LightUser, type ActionKind, type Recorder } from "./load-users.js";
-import { startBot, startMongo, Telegram, total, type BotCall } from "./load-world.js";
+import { cpuSeconds, startBot, startMongo, Telegram, total, type BotCall } from "./load-world.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -67,9 +67,9 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
 const isMessage = (c: BotCall) => c.method === "sendMessage" || c.method === "sendDocument";
 const isNews = (c: BotCall) => c.text.startsWith("⏳ You're number") || c.text.startsWith("▶️");
 
-async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, apiRoot: string, mongoUri: string, corpusZip: Uint8Array): Promise<ModeResult & { driverLoopMaxMs: number }> {
+async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, apiRoot: string, mongo: { uri: string; pid?: number }, corpusZip: Uint8Array): Promise<ModeResult & { driverLoopMaxMs: number }> {
   const base = 100_000 * (index + 1);
-  const bot = startBot({ apiRoot, token: tg.fake.token, mongoUri, dbName: `codevault_load_${mode}_${Date.now()}`, runner: mode, httpPort: await freePort() });
+  const bot = startBot({ apiRoot, token: tg.fake.token, mongoUri: mongo.uri, dbName: `codevault_load_${mode}_${Date.now()}`, runner: mode, httpPort: await freePort() });
   started.add(bot.proc);
   if (args.verbose) {
     const out = createWriteStream(path.join(tmpdir(), `codevault-load-${mode}.log`));
@@ -121,14 +121,25 @@ async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, a
   const perKind = new Map([...perKindRuns].map(([k, v]) => [k, median(v)]));
   log(`${mode}: MongoDB commands per action measured`);
 
+  // Who is busy: CPU seconds of the bot, the MongoDB test server and this script, per phase.
+  const cpuNow = () => ({ bot: cpuSeconds(bot.pid), mongo: mongo.pid ? cpuSeconds(mongo.pid) : Number.NaN, driver: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, at: performance.now() });
+  const share = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>) => {
+    const wall = (b.at - a.at) / 1000;
+    return { bot: (b.bot - a.bot) / wall, mongo: (b.mongo - a.mongo) / wall, driver: (b.driver - a.driver) / wall };
+  };
+
   // First the light users alone, for the floor this machine and this MongoDB give.
+  await bot.metrics(); // resets the event-loop histogram
+  const cpuQ0 = cpuNow();
   const q0 = performance.now();
   await Promise.all(lights.map((u) => u.run(q0 + QUIET_SECONDS * 1000)));
   const quiet = latency(lightOnly(rec.samples.filter((s) => s.start >= q0 && s.start < q0 + QUIET_SECONDS * 1000)));
   log(`${mode}: light users alone: p95 ${quiet.p95.toFixed(0)} ms`);
 
   // The window: light users act for SECONDS while the heavy users restore and back up the corpus.
-  const before = await bot.metrics(); // also resets the event-loop histogram (prom-client reads and resets it per scrape)
+  const before = await bot.metrics(); // the quiet phase's event loop; resets the histogram (prom-client reads and resets it per scrape)
+  const cpuW0 = cpuNow();
+  const quietCpu = share(cpuQ0, cpuW0);
   const rssAtStart = bot.rss().now;
   const updates0 = tg.fake.state.nextUpdateId;
   const t0 = performance.now();
@@ -137,6 +148,7 @@ async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, a
   await Promise.all(lights.map((u) => u.run(until)));
   const tEnd = performance.now();
   const after = await bot.metrics();
+  const windowCpu = share(cpuW0, cpuNow());
   const updates1 = tg.fake.state.nextUpdateId;
   log(`${mode}: light users done after ${((tEnd - t0) / 1000).toFixed(0)} s; waiting for the heavy users' current step`);
   await Promise.race([Promise.all(heavyRuns), sleep(15 * 60_000)]);
@@ -176,6 +188,8 @@ async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, a
     duplicated,
     missing,
     rss: { atStart: rssAtStart, peak: rssPeak },
+    quietLoop: { p99: total(before, "codevault_nodejs_eventloop_lag_p99_seconds"), max: total(before, "codevault_nodejs_eventloop_lag_max_seconds") },
+    cpu: { quiet: quietCpu, window: windowCpu },
     loop: { p99: total(after, "codevault_nodejs_eventloop_lag_p99_seconds"), max: total(after, "codevault_nodejs_eventloop_lag_max_seconds") },
     mongo: {
       perKind,
@@ -217,7 +231,7 @@ async function main(): Promise<void> {
       // The driver (this process: the fake Telegram and the users) must not be what is slow: its own loop is watched too.
       const driverLoop = monitorEventLoopDelay({ resolution: 10 });
       driverLoop.enable();
-      const result = await runMode(mode, i, tg, apiRoot, mongo.uri, corpusZip);
+      const result = await runMode(mode, i, tg, apiRoot, mongo, corpusZip);
       driverLoop.disable();
       result.driverLoopMaxMs = driverLoop.max / 1e6;
       results.push(result);
