@@ -32,7 +32,7 @@ export interface ModeResult {
   duplicated: number;
   /** Bot messages beyond what the actions should have produced, and short of it (replies that never came are `lost`). */
   missing: number;
-  rss: { atStart: number; peak: number };
+  rss: { atStart: number; peak: number; peakBeforeHeavy: number };
   loop: { p99: number; max: number };
   quietLoop: { p99: number; max: number };
   /** Cores' worth of CPU used per phase (1.0 = one core all the time): the bot, the MongoDB test server, the load script. */
@@ -118,7 +118,7 @@ export function table(results: ModeResult[]): string {
   lines.push(row("corpus cycles finished (restore + backup, 2 users)", (r) => String(r.heavyCycles)));
   lines.push(row("errors: replies · error log lines", (r) => `${r.errors.replies} · ${r.errors.logLines}`));
   lines.push(row("lost · duplicated · missing messages", (r) => `${r.light.lost + lostHeavy(r)} · ${r.duplicated} · ${r.missing}`));
-  lines.push(row("bot RSS at start of load → peak", (r) => `${mb(r.rss.atStart)} → ${mb(r.rss.peak)}`));
+  lines.push(row("bot peak RSS: with the light users alone · with the heavy jobs too", (r) => `${mb(r.rss.peakBeforeHeavy)} · ${mb(r.rss.peak)}`));
   lines.push(row("bot event-loop delay p99 / max: alone · **during the heavy jobs**", (r) => `${ms(r.quietLoop.p99 * 1000)} / ${ms(r.quietLoop.max * 1000)} · ${ms(r.loop.p99 * 1000)} / ${ms(r.loop.max * 1000)}`));
   const cpu = (c: CpuShare) => `${c.bot.toFixed(2)} / ${Number.isNaN(c.mongo) ? "—" : c.mongo.toFixed(2)} / ${c.driver.toFixed(2)}`;
   lines.push(row("CPU in cores, bot / MongoDB test server / load script: alone · during the heavy jobs", (r) => `${cpu(r.cpu.quiet)} · ${cpu(r.cpu.window)}`));
