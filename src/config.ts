@@ -171,6 +171,7 @@ const fields = z
     USER_MAX_BACKUP_MB: between("the most MB of backups one user may keep on the server", 1, 1_048_576).default(2048),
     USER_MAX_IMPORTS_PER_HOUR: between("the most archives (ZIPs sent, /github) one user may import per hour", 1, 10_000).default(20),
     WEBHOOK_ANSWER_SECONDS: between("seconds before a webhook call is answered while its update goes on in the background", 1, 8).default(5),
+    BOT_RUNNER: z.enum(["runner", "simple"], { error: "runner (concurrent updates, the default) or simple (grammY's bot.start(), one update at a time)" }).default("runner"),
   });
 
 const schema = fields
@@ -225,6 +226,8 @@ export interface Config extends StorageConfig {
   scheduler: { pollMs: number; defaultTimezone: string; retryBaseMs: number };
   /** How many updates run at once (polling), and how long a stop waits for them. */
   concurrency: { maxUpdates: number; shutdownGraceMs: number; heavyJobs: number; userUpdatesPerMinute: number };
+  /** Polling through @grammyjs/runner (default), or grammY's plain `bot.start()`: the baseline `npm run load` compares against. */
+  pollingRunner: "runner" | "simple";
   /**
    * The library cap, and what archives from outside may hold. Our own backups
    * are read with limits that follow the library cap (archive/archive-limits.ts).
@@ -277,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: c.DRIVE_RETRY_BASE_SECONDS * 1000,
     },
     concurrency: { maxUpdates: c.BOT_MAX_CONCURRENT_UPDATES, shutdownGraceMs: c.SHUTDOWN_GRACE_SECONDS * 1000, heavyJobs: c.HEAVY_JOBS ?? availableParallelism(), userUpdatesPerMinute: c.USER_MAX_UPDATES_PER_MINUTE },
+    pollingRunner: c.BOT_RUNNER,
     github: { apiRoot: c.GITHUB_API_ROOT, ...(c.GITHUB_TOKEN ? { token: c.GITHUB_TOKEN } : {}) },
     limits: {
       library: { maxVersions: c.LIBRARY_MAX_VERSIONS, maxBytes: c.LIBRARY_MAX_MB * MB },

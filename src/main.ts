@@ -5,11 +5,12 @@ import type { Notify } from "./jobs/index.js";
 import { scheduleNotifier } from "./bot/schedule-notices.js";
 import { registerCommands } from "./bot/commands.js";
 import { createBot } from "./bot/create-bot.js";
-import { startPolling } from "./bot/polling.js";
 import { webhookHandler } from "./bot/webhook.js";
 import { WebhookUpdates } from "./db/webhook-updates.js";
+import { startPolling, startSimplePolling, type Polling } from "./bot/polling.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { ensureIndexes } from "./db/collections.js";
+import { countMongoCommands } from "./db/command-metrics.js";
 import { connectDatabase, DatabaseUnavailableError } from "./db/connect.js";
 import { Events } from "./events.js";
 import { startHttpServer } from "./http/server.js";
@@ -31,6 +32,7 @@ async function main(config: Config): Promise<void> {
     logger,
   });
   logger.info({ database: database.description }, "database ready");
+  countMongoCommands(database.client, events.registry);
   await ensureIndexes(database.db);
 
   const services = createServices({
@@ -117,14 +119,22 @@ async function main(config: Config): Promise<void> {
   await scheduler.start();
   logger.info({ pollMs: config.scheduler.pollMs }, "scheduler started");
 
-  let polling: ReturnType<typeof startPolling> | undefined;
+  let polling: Polling | undefined;
   if (config.webhook) {
     await bot.api.setWebhook(new URL(webhookPath, config.webhook.url).toString(), { secret_token: config.webhook.secret });
     logger.info("receiving updates by webhook");
   } else {
     await bot.api.deleteWebhook();
-    polling = startPolling(bot, { maxConcurrent: config.concurrency.maxUpdates, events });
-    events.emit("bot_started", "info", { username: bot.botInfo.username, mode: "polling", maxConcurrentUpdates: config.concurrency.maxUpdates });
+    polling =
+      config.pollingRunner === "simple"
+        ? startSimplePolling(bot)
+        : startPolling(bot, { maxConcurrent: config.concurrency.maxUpdates, events });
+    events.emit("bot_started", "info", {
+      username: bot.botInfo.username,
+      mode: "polling",
+      runner: config.pollingRunner,
+      maxConcurrentUpdates: config.pollingRunner === "simple" ? 1 : config.concurrency.maxUpdates,
+    });
   }
 
   let stopping = false;
@@ -141,7 +151,7 @@ async function main(config: Config): Promise<void> {
     }, graceMs);
     try {
       clearInterval(recovery);
-      await polling?.stop(); // aborts the long poll; no further getUpdates
+      await polling?.stop(); // the runner aborts the long poll (no further getUpdates); bot.stop() confirms the offset first
       await http.close();
       await Promise.all([
         // No new jobs; runs in progress get most of the grace period to finish, then are stopped and

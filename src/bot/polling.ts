@@ -33,3 +33,20 @@ export function startPolling(bot: Bot<BotContext>, opts: PollingOptions): Runner
     sink: { concurrency: opts.maxConcurrent },
   });
 }
+
+/** What main needs of either way of polling. */
+export interface Polling {
+  /** Stops fetching updates (the runner does not send a last getUpdates; `bot.stop()` does, to confirm the offset). */
+  stop(): Promise<void>;
+  /** Settles when polling ends; rejects on an error it cannot retry (a revoked token, a second poller). */
+  task(): Promise<void> | undefined;
+}
+
+/**
+ * grammY's plain `bot.start()`: one update at a time for everybody (BOT_RUNNER=simple). Kept only
+ * as the baseline `npm run load` measures the runner against; the runner is the default.
+ */
+export function startSimplePolling(bot: Bot<BotContext>): Polling {
+  const done = bot.start();
+  return { stop: () => bot.stop(), task: () => done };
+}

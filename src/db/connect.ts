@@ -36,7 +36,8 @@ export async function connectDatabase(opts: {
 }
 
 async function connectClient(uri: string): Promise<MongoClient> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: "codevault" });
+  // Command monitoring feeds codevault_mongo_commands_total (db/command-metrics.ts): names only.
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: "codevault", monitorCommands: true });
   try {
     await client.connect();
     await client.db("admin").command({ ping: 1 });

@@ -168,3 +168,13 @@ describe("scheduler config", () => {
     expect(errorOf({ ...base, DRIVE_RETRY_BASE_SECONDS: "1.5" })).toMatch(/^DRIVE_RETRY_BASE_SECONDS is invalid/);
   });
 });
+
+describe("polling runner config", () => {
+  it("polls through the runner unless BOT_RUNNER=simple asks for bot.start(), and names a bad value", () => {
+    expect(loadConfig(base).pollingRunner).toBe("runner");
+    expect(loadConfig({ ...base, BOT_RUNNER: "simple" }).pollingRunner).toBe("simple");
+    expect(errorOf({ ...base, BOT_RUNNER: "fast" })).toBe(
+      "BOT_RUNNER is invalid: it should hold runner (concurrent updates, the default) or simple (grammY's bot.start(), one update at a time)",
+    );
+  });
+});

@@ -4,7 +4,7 @@ import { suggestRename } from "../../restore/restore-planner.js";
 import type { RestoreService, RestoreSource as ServiceSource } from "../../restore/restore-service.js";
 import type { ConflictCard, RestoreDecisions, RestorePreview } from "../../restore/restore-types.js";
 import { cb, patterns, restoreChoicePattern } from "../callback-data.js";
-import type { BotConversation, InnerContext } from "../context.js";
+import type { BotContext, BotConversation, InnerContext } from "../context.js";
 import { errorText, knownError, type ErrorInfo } from "../error-messages.js";
 import { clip, formatBytes, formatDate } from "../format.js";
 import { raw } from "../html.js";
@@ -51,16 +51,19 @@ export function restoreConversation(deps: RestoreDeps) {
   return async function restore(conversation: BotConversation, ctx: InnerContext, source: RestoreSource) {
     const userId = ctx.from!.id;
     // Inside external() only: the result is recorded, so a replay neither queues nor runs it again.
-    const heavy = <T>(kind: HeavyJobKind, work: () => Promise<T>) => deps.heavyJobs.run(userId, kind, work, lineMessage(ctx));
+    // The "⏳ number N in line" news goes through the outside context external() hands over: the
+    // conversation's own Api must not be called while external() runs (the plugin forbids it, and
+    // the conversation stopped answering after a restore had waited in line).
+    const heavy = <T>(outside: BotContext, kind: HeavyJobKind, work: () => Promise<T>) => deps.heavyJobs.run(userId, kind, work, lineMessage(outside));
 
     // Bot API calls stay outside external() (the conversation records them); the byte download goes inside.
     // An upload is downloaded from Telegram once and staged; every later step names it by its upload id.
     await ctx.replyWithChatAction("typing");
     const file = source.kind === "upload" ? await ctx.api.getFile(source.fileId) : undefined;
-    const loaded = await conversation.external(async (): Promise<Loaded> => {
+    const loaded = await conversation.external(async (outside): Promise<Loaded> => {
       let from: ServiceSource | undefined;
       try {
-        return await heavy("restore", async () => {
+        return await heavy(outside, "restore", async () => {
           if (source.kind === "upload") {
             if (!file || (file.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) throw new DownloadTooLargeError();
             // Counted against the user's imports per hour before the download (LimitError otherwise).
@@ -98,9 +101,9 @@ export function restoreConversation(deps: RestoreDeps) {
       const choice = await waitChoice(conversation, restoreChoicePattern(["files", "keep", "cancel"]));
       if (choice === "cancel") return end().then(() => cancelled(ctx));
       if (choice === "keep" && "uploadId" in from) {
-        const kept = await conversation.external(async () => {
+        const kept = await conversation.external(async (outside) => {
           try {
-            const b = await heavy("import", () => deps.restore.keepUpload(userId, from.uploadId));
+            const b = await heavy(outside, "import", () => deps.restore.keepUpload(userId, from.uploadId));
             return { ok: true as const, fileCount: b.fileCount, zipSize: b.zipSize };
           } catch (err) {
             // Not kept (e.g. the backup cap): the staged upload goes now rather than at expiry.
@@ -165,9 +168,9 @@ export function restoreConversation(deps: RestoreDeps) {
 
     await ctx.reply(ctx.t("restore-applying"));
     await ctx.replyWithChatAction("typing");
-    const outcome = await conversation.external(async () => {
+    const outcome = await conversation.external(async (outside) => {
       try {
-        return { ok: true as const, result: await heavy("restore", () => deps.restore.apply(userId, from, decisions)) };
+        return { ok: true as const, result: await heavy(outside, "restore", () => deps.restore.apply(userId, from, decisions)) };
       } catch (err) {
         return restoreFailure(err);
       } finally {
