@@ -105,10 +105,10 @@ async function writeBackupZip(file: string, corpus: CorpusFile[]): Promise<numbe
 }
 
 /** Does restore accept this archive? Undefined when it does; the refusal otherwise (only a too-many-entries one is expected). */
-function refusal(file: string): RestoreBenchResult["refused"] {
+async function refusal(file: string): Promise<RestoreBenchResult["refused"]> {
   const bytes = fs.readFileSync(file);
   try {
-    loadArchive(bytes);
+    await loadArchive(bytes);
     return undefined;
   } catch (err) {
     if (!isArchiveError(err, "too_many_entries")) throw err;
@@ -126,14 +126,14 @@ export async function benchRestore(o: RestoreBenchOptions): Promise<RestoreBench
   const dbName = `codevault_bench_restore_${process.pid}`;
   try {
     let zipBytes = await writeBackupZip(zipFile, corpus);
-    const refused = refusal(zipFile);
+    const refused = await refusal(zipFile);
     if (refused) {
       // Measure the largest backup restore does accept, and report the refusal as a goal.
       const restorable = IMPORT_LIMITS.maxEntries - (refused.entries - o.files);
       log(`restore: the ${o.files}-file backup is refused (${refused.message}); measuring ${restorable} files`);
       corpus = corpus.slice(0, restorable);
       zipBytes = await writeBackupZip(zipFile, corpus);
-      if (refusal(zipFile)) throw new Error(`a ${restorable}-file backup is refused too`);
+      if (await refusal(zipFile)) throw new Error(`a ${restorable}-file backup is refused too`);
     }
     await writeBackupZip(warmZipFile, corpus.slice(0, WARM_FILES));
     const files = corpus.length;

@@ -100,8 +100,8 @@ function floorAll(entries: { raw: Buffer; size: number }[]): void {
 }
 
 /** What restore does first: loadArchive with restore's own (import) limits; the file count. */
-function load(zip: Buffer): number {
-  return loadArchive(zip).files.length;
+async function load(zip: Buffer): Promise<number> {
+  return (await loadArchive(zip)).files.length;
 }
 
 export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCaseResult> {
@@ -113,14 +113,14 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       inflateAll(entries); // warm-up
       inflateAllSized(entries);
       floorAll(entries);
-      load(zip);
+      await load(zip);
       const timing = { referenceMs: [] as number[], sizedMs: [] as number[], floorMs: [] as number[], loadMs: [] as number[] };
       for (let r = 0; r < spec.rounds; r++) {
         let t = performance.now();
         inflateAll(entries);
         timing.referenceMs.push(performance.now() - t);
         t = performance.now();
-        load(zip);
+        await load(zip);
         timing.loadMs.push(performance.now() - t);
         t = performance.now();
         inflateAllSized(entries);

@@ -3,6 +3,7 @@
  * and the older format (bodies in the manifest's `code`).
  */
 import { entryNameOf, type ParsedManifestFile } from "./manifest.js";
+import type { Pacer } from "../work/pacer.js";
 import { decodeText } from "../files/text.js";
 import {
   cleanTags,
@@ -12,7 +13,7 @@ import {
   kindRejection,
   libraryName,
   parseDate,
-  readEntry,
+  readEntryAsync,
   sha256Hex,
   TakenNames,
   toArchiveFile,
@@ -40,7 +41,8 @@ interface EntryCheck {
   keep: boolean;
 }
 
-export function loadManifestArchive(opened: Required<OpenedArchive>, lim: ImportLimits): LoadedArchive {
+/** Yields to the event loop between files whenever `pacer` says so (archive-loader.ts). */
+export async function loadManifestArchive(opened: Required<OpenedArchive>, lim: ImportLimits, pacer: Pacer): Promise<LoadedArchive> {
   const { entries, manifestEntry, manifestBytes, manifest } = opened;
   const format = manifest.files.some((f) => f.code !== undefined) ? "legacy_manifest" : "codevault";
 
@@ -56,6 +58,7 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
   let writeCount = 0;
   let writeBytes = 0;
   for (const file of manifest.files) {
+    await pacer.pace();
     const entryName = entryNameOf(file);
     const entry = fileEntries.get(entryName);
     const hasCode = file.code !== undefined;
@@ -107,7 +110,8 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
   const bodies = new Map<string, EntryText>();
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    const data = entry === manifestEntry ? manifestBytes : readEntry(entry);
+    await pacer.pace();
+    const data = entry === manifestEntry ? manifestBytes : await readEntryAsync(entry);
     const check = checks.get(entry.name);
     if (!check) {
       if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) rejected.push({ name: entry.name, reason: "not_in_manifest" });
@@ -128,6 +132,7 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
   const files: ArchiveFile[] = [];
   const history: { file: ParsedManifestFile; version: ArchiveFile }[] = [];
   for (const { file, name, code } of wanted) {
+    await pacer.pace();
     let content: string;
     let known: EntryText | undefined;
     if (code !== undefined) {

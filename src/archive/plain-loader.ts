@@ -4,6 +4,7 @@
  * taken as a repository and stripped from the names.
  */
 import type { ZipEntry } from "./zip/index.js";
+import type { Pacer } from "../work/pacer.js";
 import {
   cleanTags,
   entryText,
@@ -11,7 +12,7 @@ import {
   isIgnoredEntry,
   kindRejection,
   libraryName,
-  readEntry,
+  readEntryAsync,
   repoTag,
   TakenNames,
   toArchiveFile,
@@ -39,7 +40,8 @@ export function isNestedArchive(name: string, data: Buffer): boolean {
   return data.length >= 262 && data.toString("latin1", 257, 262) === "ustar"; // tar
 }
 
-export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: ArchiveHint): LoadedArchive {
+/** Yields to the event loop between entries whenever `pacer` says so (archive-loader.ts). */
+export async function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint: ArchiveHint | undefined, pacer: Pacer): Promise<LoadedArchive> {
   const top = singleTopFolder(entries.filter((e) => !isIgnoredEntry(e.name)));
   const repo = top === undefined ? undefined : detectRepo(top, hint);
   const extraTag = repo && repoTag(repo.name);
@@ -49,6 +51,7 @@ export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: 
   const taken = new TakenNames();
   for (const entry of entries) {
     if (entry.isDirectory) continue;
+    await pacer.pace();
     const inFolder = top === undefined ? entry.name : entry.name.slice(top.length + 1);
     // One entry over the file limit is one rejected file: it is not inflated, the rest loads.
     // (Its declared size still counts toward the archive's total limit in the reader.)
@@ -56,7 +59,7 @@ export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: 
       rejected.push({ name: inFolder, reason: "too_large" });
       continue;
     }
-    const data = readEntry(entry); // every other entry, ignored ones too: any damage refuses the archive
+    const data = await readEntryAsync(entry); // every other entry, ignored ones too: any damage refuses the archive
     if (isIgnoredEntry(entry.name)) continue;
     const { name, reason: badName } = libraryName(inFolder);
     let reason: RejectReason | undefined = kindRejection(entry) ?? badName;

@@ -221,7 +221,7 @@ export class BackupService {
     if (!doc) throw new BackupError("not_found");
     const bytes = await this.store.read(doc.gridFsId);
     const result: VerifyResult = bytes
-      ? verifyArchive(bytes, { expectedSha256: doc.sha256, limits: this.limits[originOfBackup(doc.type)], requireManifest: originOfBackup(doc.type) === "own" })
+      ? await verifyArchive(bytes, { expectedSha256: doc.sha256, limits: this.limits[originOfBackup(doc.type)], requireManifest: originOfBackup(doc.type) === "own" })
       : { ok: false, fileCount: 0, totalSize: 0, problems: [{ kind: "stored_bytes_missing" }] };
     await this.backups.updateOne({ _id: doc._id, userId }, { $set: { verifiedAt: this.now(), verifyOk: result.ok } });
     this.events.emit(result.ok ? "backup_verified" : "backup_verify_failed", result.ok ? "info" : "error", {

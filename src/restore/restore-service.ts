@@ -103,7 +103,7 @@ export class RestoreService {
    */
   async keepUpload(userId: number, uploadId: string): Promise<BackupSummary> {
     const { bytes, fileName } = await this.uploads.read(userId, uploadId);
-    const archive = loadArchive(bytes, this.limits.upload);
+    const archive = await loadArchive(bytes, this.limits.upload);
     const versions = archive.files.flatMap((f) => [f, ...(f.history ?? [])]);
     const kept = await this.backups.storeImported(userId, bytes, {
       type: "imported_zip",
@@ -140,7 +140,7 @@ export class RestoreService {
   /** Validates archive bytes already in hand (throws ArchiveError) and shows what a restore would change. */
   async previewBytes(userId: number, bytes: Buffer, hint?: ArchiveHint, origin: ArchiveOrigin = "upload"): Promise<RestorePreview> {
     await this.journal.ensureNoneUnfinished(userId);
-    const archive = loadArchive(bytes, this.limits[origin], hint);
+    const archive = await loadArchive(bytes, this.limits[origin], hint);
     const { plan, library } = await this.plan(userId, archive);
     // The new files alone must fit under the library cap (FileError library_full), or nothing can be restored.
     const fresh = plan.new.flatMap((f) => [f, ...(f.history ?? [])]);
@@ -196,7 +196,7 @@ export class RestoreService {
     opts: { sourceBackupId?: string; origin?: ArchiveOrigin } = {},
   ): Promise<RestoreResult> {
     await this.journal.ensureNoneUnfinished(userId);
-    const archive = loadArchive(bytes, this.limits[opts.origin ?? "upload"], hint);
+    const archive = await loadArchive(bytes, this.limits[opts.origin ?? "upload"], hint);
     const { plan, library } = await this.plan(userId, archive);
     // Names the library has held before (now deleted) keep their own history: see operations().
     const held = await this.bulk.maxVersions(
