@@ -112,7 +112,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
       if (spec.case === "reference") reference(corpus);
       else await archive(source);
       const ms = performance.now() - t;
-      return { ms, base, peak: probe.end(), loop: loop?.stop(), load };
+      return { ms, base, peak: probe.end(), loop: await loop?.stop(), load };
     }
 
     const { database, services } = await open(spec.uri, spec.dbName);
@@ -133,7 +133,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
         const t = performance.now();
         const b = await services.backups.create(spec.userId);
         const ms = performance.now() - t;
-        const loop = loopProbe.stop();
+        const loop = await loopProbe.stop();
         const peak = probe.end();
         return { ms, base, peak, loop, load, backup: { id: b.id, fileCount: b.fileCount, totalSize: b.totalSize, zipSize: b.zipSize } };
       }
@@ -145,7 +145,7 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
       const t = performance.now();
       const result = await services.backups.verify(spec.userId, spec.backupId);
       const ms = performance.now() - t;
-      const loop = loopProbe.stop();
+      const loop = await loopProbe.stop();
       return { ms, base, peak: probe.end(), loop, load, verifyOk: result.ok };
     } finally {
       await database.close();

@@ -146,7 +146,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       const t = performance.now();
       const files = await load(zip);
       const ms = performance.now() - t;
-      return { ms, base, peak: probe.end(), loop: loop.stop(), load: loadavg, files };
+      return { ms, base, peak: probe.end(), loop: await loop.stop(), load: loadavg, files };
     }
 
     const warmZip = fs.readFileSync(spec.warmZipFile);
@@ -163,7 +163,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
         const t = performance.now();
         const kept = await services.restore.keepUpload(spec.userId, uploadId);
         const ms = performance.now() - t;
-        return { ms, base, peak: probe.end(), loop: loop.stop(), load: loadavg, files: kept.fileCount };
+        return { ms, base, peak: probe.end(), loop: await loop.stop(), load: loadavg, files: kept.fileCount };
       }
       // Warm-up: the same kind of restore (into nothing / of unchanged files) for a small user.
       await services.restore.applyBytes(spec.warmUserId, warmZip, {});
@@ -192,7 +192,7 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       const t = performance.now();
       const result = await services.restore.applyBytes(spec.userId, zip, {});
       const ms = performance.now() - t;
-      const loopDelay = loop.stop();
+      const loopDelay = await loop.stop();
       const peak = probe.end();
       client.off("commandStarted", onStart);
       client.off("commandSucceeded", onEnd);
