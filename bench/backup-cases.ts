@@ -26,6 +26,7 @@ import { loadCorpus } from "./corpus-cache.js";
 import { serveCase } from "./child-case.js";
 import { archiveSourceOf, type CorpusFile } from "./corpus.js";
 import { startLoopDelay, type LoopDelay } from "./loop-delay.js";
+import { startMemoryParts, type MemoryParts } from "./memory-parts.js";
 import { startRssProbe } from "./rss-probe.js";
 
 export const LEVEL = 6;
@@ -48,6 +49,8 @@ export interface CaseResult {
   loop?: LoopDelay;
   /** 1-minute load average of the machine when the case started (shared machine). */
   load?: number;
+  /** What the peak was made of (create). */
+  parts?: MemoryParts;
   timing?: { referenceMs: number[]; archiveMs: number[] };
   backup?: { id: string; fileCount: number; totalSize: number; zipSize: number };
   verifyOk?: boolean;
@@ -130,12 +133,14 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
         const load = os.loadavg()[0];
         const base = probe.begin();
         const loopProbe = startLoopDelay();
+        const partsProbe = startMemoryParts();
         const t = performance.now();
         const b = await services.backups.create(spec.userId);
         const ms = performance.now() - t;
-        const loop = await loopProbe.stop();
+        const parts = partsProbe.stop();
         const peak = probe.end();
-        return { ms, base, peak, loop, load, backup: { id: b.id, fileCount: b.fileCount, totalSize: b.totalSize, zipSize: b.zipSize } };
+        const loop = await loopProbe.stop();
+        return { ms, base, peak, loop, load, parts, backup: { id: b.id, fileCount: b.fileCount, totalSize: b.totalSize, zipSize: b.zipSize } };
       }
       const [warm] = (await services.backups.list(spec.warmUserId)).items;
       if (warm) await services.backups.verify(spec.warmUserId, warm.id);

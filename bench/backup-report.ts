@@ -7,6 +7,7 @@ import * as os from "node:os";
 import type { CaseResult } from "./backup-cases.js";
 import { LEVEL } from "./backup-cases.js";
 import { formatLoopDelay } from "./loop-delay.js";
+import { formatMemoryParts } from "./memory-parts.js";
 import { markdownTable } from "./perf-report.js";
 import type { Runtime } from "./runtimes.js";
 
@@ -138,6 +139,14 @@ export function backupReport(results: CorpusResult[], mongoLabel: string): strin
     `add to it too: 1-minute load average at the start of the cases ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : "not recorded"}.`,
     "",
     markdownTable(["corpus", "case", ...headers, "notes"], results.flatMap(rows), ["l", "l", ...headers.map(() => "r" as const), "l"]),
+    "",
+    "What each create's peak was made of (`process.memoryUsage()` every 5 ms during the create, the sample with the",
+    "highest RSS minus the baseline; the sampled peak can miss the probe's by a few MB):",
+    "",
+    markdownTable(
+      ["corpus", "runtime", "create +RSS: parts"],
+      results.flatMap((r) => r.runs.map((run) => [`${count(r.files)} files`, runtimeName(run.runtime), formatMemoryParts(run.create.parts)])),
+    ),
     "",
     markdownTable(
       ["goal", "measured", "result"],

@@ -8,6 +8,7 @@ import { cleanLanguage, detectLanguage } from "./language.js";
 import { checkRoom } from "./library-guards.js";
 import { MAX_NOTE_LENGTH, MAX_TAGS, normalizeTags } from "./tags.js";
 import { fileNameKey, normalizeFileName } from "./text.js";
+import { Pacer } from "../work/pacer.js";
 
 /** iterateForBackup fetches inline contents for this many files, or about this many bytes, per query. */
 const CONTENT_BATCH_FILES = 128;
@@ -196,9 +197,12 @@ export class LibraryBulk {
     await checkRoom(this.files, this.limits, this.events, userId, inputs.length, inputs.reduce((sum, i) => sum + Buffer.byteLength(i.content), 0));
     const nextVersion = await this.maxVersions(userId, [...new Set(inputs.map((i) => normalizeFileName(i.fileName)))]);
     const now = this.now();
+    // Hashing and checking 500 files takes tens of milliseconds: other users' updates get their turn meanwhile.
+    const pacer = new Pacer();
     for (let start = 0; start < inputs.length; start += batchSize) {
       const docs: FileDoc[] = [];
       for (const input of inputs.slice(start, start + batchSize)) {
+        await pacer.pace();
         const fileName = normalizeFileName(input.fileName);
         checkName(fileName);
         const size = Buffer.byteLength(input.content);
