@@ -69,7 +69,7 @@ export function evaluate(results: CorpusResult[]): Goal[] {
     for (const [name, c] of [["create", large.create], ["verify", large.verify]] as const) {
       goals.push({
         goal: `no synchronous stretch over ${GOALS.loopMaxMs} ms on the main thread (its CPU time between two loop turns) during ${name} (${count(results[0]!.files)} files${on})`,
-        measured: `${loopStretch(c.loop!).toFixed(1)} ms; event-loop delay max ${c.loop!.maxMs.toFixed(1)} ms, p99 ${c.loop!.p99Ms.toFixed(1)} ms (load ${c.load?.toFixed(1) ?? "?"})`,
+        measured: `${loopStretch(c.loop!).toFixed(1)} ms; event-loop delay max ${c.loop!.maxMs.toFixed(1)} ms, p99 ${c.loop!.p99Ms.toFixed(1)} ms, longest GC ${c.loop!.gcMaxMs.toFixed(1)} ms (load ${c.load?.toFixed(1) ?? "?"})`,
         pass: loopStretch(c.loop!) <= GOALS.loopMaxMs,
       });
     }
@@ -122,7 +122,7 @@ export function backupReport(results: CorpusResult[], mongoLabel: string): strin
   const now = new Date().toISOString().slice(0, 16).replace("T", " ");
   const runtimes = results[0]!.runs.map((run) => run.runtime);
   const versions = runtimes.map((rt) => `${rt.version}${rt.shipped ? " (shipped in the Docker image)" : ""}`).join(" and ");
-  const headers = runtimes.flatMap((rt) => [`${rt.label} s`, `${rt.label} MB/s`, `${rt.label} +RSS MB`, `${rt.label} loop max / p99 ms (CPU)`]);
+  const headers = runtimes.flatMap((rt) => [`${rt.label} s`, `${rt.label} MB/s`, `${rt.label} +RSS MB`, `${rt.label} loop max / p99 ms (CPU, GC)`]);
   const loads = results.flatMap((r) => r.runs.flatMap((run) => [run.reference, run.archive, run.read, run.create, run.verify])).flatMap((c) => (c.load === undefined ? [] : [c.load]));
   return [
     "## Backups: archive, create, verify (`npm run bench`)",
@@ -137,7 +137,8 @@ export function backupReport(results: CorpusResult[], mongoLabel: string): strin
     "Loop = event-loop delay during the run (`monitorEventLoopDelay`, 1 ms resolution): the longest time the main thread",
     "did not get back to its event loop and the 99th percentile of those gaps, wall time, which includes waiting for a CPU",
     "on this shared machine; CPU = the longest time the main thread itself ran between two turns of its loop (Linux",
-    "schedstat): our own longest synchronous stretch, what the 50 ms goal is checked on.",
+    "schedstat): our own longest synchronous stretch, what the 50 ms goal is checked on; GC = the longest garbage-collection",
+    "pause in the run (perf_hooks \"gc\" entries), part of that stretch when it is the longest.",
     `1-minute load average at the start of the cases ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : "not recorded"}.`,
     "",
     markdownTable(["corpus", "case", ...headers, "notes"], results.flatMap(rows), ["l", "l", ...headers.map(() => "r" as const), "l"]),

@@ -12,7 +12,7 @@
  *   the length of our own longest synchronous stretch whatever the machine's load.
  */
 import * as fs from "node:fs";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 
 export interface LoopDelay {
   /** Longest gap between two 1 ms timer ticks, ms (wall time). */
@@ -21,6 +21,8 @@ export interface LoopDelay {
   p99Ms: number;
   /** Longest main-thread CPU time between two ticks, ms (undefined where /proc is not there). */
   cpuMaxMs?: number;
+  /** Longest garbage-collection pause on the main thread (perf_hooks "gc" entries), ms. */
+  gcMaxMs: number;
 }
 
 export interface LoopDelayProbe {
@@ -42,6 +44,11 @@ function onCpuNs(): number | undefined {
 export function startLoopDelay(): LoopDelayProbe {
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
+  let gcMax = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+  });
+  gc.observe({ entryTypes: ["gc"] });
   let last = onCpuNs();
   let cpuMax = 0;
   const timer =
@@ -58,16 +65,18 @@ export function startLoopDelay(): LoopDelayProbe {
       // operation that never returned to the loop would record nothing at all.
       await new Promise((resolve) => setTimeout(resolve, 3));
       h.disable();
+      gc.disconnect();
       if (timer) clearInterval(timer);
-      return { maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, ...(timer ? { cpuMaxMs: cpuMax / 1e6 } : {}) };
+      return { maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, ...(timer ? { cpuMaxMs: cpuMax / 1e6 } : {}), gcMaxMs: gcMax };
     },
   };
 }
 
-/** "12.3 / 1.1 (CPU 8.0)" */
+/** "12.3 / 1.1 (CPU 8.0, GC 4.2)" */
 export function formatLoopDelay(d: LoopDelay | undefined): string {
   if (!d) return "";
-  return `${d.maxMs.toFixed(1)} / ${d.p99Ms.toFixed(1)}${d.cpuMaxMs === undefined ? "" : ` (CPU ${d.cpuMaxMs.toFixed(1)})`}`;
+  const cpu = d.cpuMaxMs === undefined ? "" : `CPU ${d.cpuMaxMs.toFixed(1)}, `;
+  return `${d.maxMs.toFixed(1)} / ${d.p99Ms.toFixed(1)} (${cpu}GC ${d.gcMaxMs.toFixed(1)})`;
 }
 
 /** Our own longest synchronous stretch: the CPU figure where the platform gives it, the wall-time delay otherwise. */
