@@ -533,6 +533,8 @@ class EntryDeflater {
   readonly #stream: zlib.DeflateRaw;
   #out: Buffer[] = [];
   #error: Error | undefined;
+  /** Set by close(): a write still in flight (the writer failed beside it) settles with an error instead of resetting a closed stream. */
+  #closed = false;
 
   constructor(level: number) {
     this.#stream = zlib.createDeflateRaw({ level, flush: zlib.constants.Z_FINISH });
@@ -543,11 +545,11 @@ class EntryDeflater {
   /** The entry's raw DEFLATE bytes, in order. One call at a time (the writer's queue sees to it). */
   deflate(data: Uint8Array): Promise<Buffer[]> {
     return new Promise((resolve, reject) => {
-      if (this.#error) return reject(this.#error);
+      if (this.#error || this.#closed) return reject(this.#error ?? new Error("ZipWriter closed"));
       this.#stream.write(data, (err) => {
         const out = this.#out;
         this.#out = [];
-        const failure = err ?? this.#error;
+        const failure = err ?? this.#error ?? (this.#closed ? new Error("ZipWriter closed") : undefined);
         if (failure) return reject(failure);
         this.#stream.reset();
         resolve(out);
@@ -556,6 +558,7 @@ class EntryDeflater {
   }
 
   close(): void {
+    this.#closed = true;
     this.#stream.close();
   }
 }
