@@ -11,7 +11,10 @@
  *
  * The baseline is RSS after the corpus is loaded (or, for the Mongo cases, after
  * connecting and one small warm-up run of the same operation), after a full GC.
+ * The archive, create and verify cases also measure the event-loop delay of their run
+ * (bench/loop-delay.ts): how long another user's update could wait meanwhile.
  */
+import * as os from "node:os";
 import { Writable } from "node:stream";
 import * as zlib from "node:zlib";
 import { createServices, type Services } from "../src/app.js";
@@ -22,6 +25,8 @@ import { createLogger } from "../src/logger.js";
 import { loadCorpus } from "./corpus-cache.js";
 import { serveCase } from "./child-case.js";
 import { archiveSourceOf, type CorpusFile } from "./corpus.js";
+import { startLoopDelay, type LoopDelay } from "./loop-delay.js";
+import { startMemoryParts, type MemoryParts } from "./memory-parts.js";
 import { startRssProbe } from "./rss-probe.js";
 
 export const LEVEL = 6;
@@ -40,6 +45,12 @@ export interface CaseResult {
   base: number;
   /** Peak RSS during it, bytes. */
   peak: number;
+  /** Event-loop delay during it (archive, create, verify). */
+  loop?: LoopDelay;
+  /** 1-minute load average of the machine when the case started (shared machine). */
+  load?: number;
+  /** What the peak was made of (create). */
+  parts?: MemoryParts;
   timing?: { referenceMs: number[]; archiveMs: number[] };
   backup?: { id: string; fileCount: number; totalSize: number; zipSize: number };
   verifyOk?: boolean;
@@ -97,12 +108,14 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
     if (spec.case === "reference" || spec.case === "archive") {
       const corpus = loadCorpus(spec.corpusFile);
       const source = spec.case === "archive" ? archiveSourceOf(corpus) : [];
+      const load = os.loadavg()[0];
       const base = probe.begin();
+      const loop = spec.case === "archive" ? startLoopDelay() : undefined;
       const t = performance.now();
       if (spec.case === "reference") reference(corpus);
       else await archive(source);
       const ms = performance.now() - t;
-      return { ms, base, peak: probe.end() };
+      return { ms, base, peak: probe.end(), loop: await loop?.stop(), load };
     }
 
     const { database, services } = await open(spec.uri, spec.dbName);
@@ -117,20 +130,28 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
       }
       if (spec.case === "create") {
         await services.backups.create(spec.warmUserId);
+        const load = os.loadavg()[0];
         const base = probe.begin();
+        const loopProbe = startLoopDelay();
+        const partsProbe = startMemoryParts();
         const t = performance.now();
         const b = await services.backups.create(spec.userId);
         const ms = performance.now() - t;
+        const parts = partsProbe.stop();
         const peak = probe.end();
-        return { ms, base, peak, backup: { id: b.id, fileCount: b.fileCount, totalSize: b.totalSize, zipSize: b.zipSize } };
+        const loop = await loopProbe.stop();
+        return { ms, base, peak, loop, load, parts, backup: { id: b.id, fileCount: b.fileCount, totalSize: b.totalSize, zipSize: b.zipSize } };
       }
       const [warm] = (await services.backups.list(spec.warmUserId)).items;
       if (warm) await services.backups.verify(spec.warmUserId, warm.id);
+      const load = os.loadavg()[0];
       const base = probe.begin();
+      const loopProbe = startLoopDelay();
       const t = performance.now();
       const result = await services.backups.verify(spec.userId, spec.backupId);
       const ms = performance.now() - t;
-      return { ms, base, peak: probe.end(), verifyOk: result.ok };
+      const loop = await loopProbe.stop();
+      return { ms, base, peak: probe.end(), loop, load, verifyOk: result.ok };
     } finally {
       await database.close();
     }

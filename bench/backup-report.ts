@@ -6,10 +6,17 @@ import { execFileSync } from "node:child_process";
 import * as os from "node:os";
 import type { CaseResult } from "./backup-cases.js";
 import { LEVEL } from "./backup-cases.js";
+import { formatLoopDelay, loopStretch } from "./loop-delay.js";
+import { formatMemoryParts } from "./memory-parts.js";
 import { markdownTable } from "./perf-report.js";
 import type { Runtime } from "./runtimes.js";
 
-export const GOALS = { archiveRatio: 0.7, createRssMb: 64, createRssScale: 1.25 };
+/**
+ * archiveRatio: no worse than before the event loop was freed (issue 11); archiveBothCores: the goal
+ * beyond it, deflating on both cores; loopMaxMs: no synchronous stretch longer than this on the main
+ * thread during create and verify of the largest corpus.
+ */
+export const GOALS = { archiveRatio: 0.86, archiveBothCores: 1.2, createRssMb: 64, createRssScale: 1.25, loopMaxMs: 50 };
 
 /** One runtime's cases over one corpus. */
 export interface RuntimeRun {
@@ -49,14 +56,23 @@ export function evaluate(results: CorpusResult[]): Goal[] {
     const on = `, ${runtimeName(runtime)}`;
     for (const r of results) {
       const ratio = r.runs[i]!.referenceMs / r.runs[i]!.archiveMs;
-      goals.push({
-        goal: `archive ≥ ${GOALS.archiveRatio}× reference throughput (${count(r.files)} files${on})`,
-        measured: `${ratio.toFixed(2)}×`,
-        pass: ratio >= GOALS.archiveRatio,
-      });
+      for (const min of [GOALS.archiveRatio, GOALS.archiveBothCores]) {
+        goals.push({
+          goal: `archive ≥ ${min}× reference throughput (${count(r.files)} files${on})`,
+          measured: `${ratio.toFixed(2)}×`,
+          pass: ratio >= min,
+        });
+      }
     }
     const large = results[0]!.runs[i]!;
     const small = results.at(-1)!.runs[i]!;
+    for (const [name, c] of [["create", large.create], ["verify", large.verify]] as const) {
+      goals.push({
+        goal: `no synchronous stretch over ${GOALS.loopMaxMs} ms on the main thread (its CPU time between two loop turns) during ${name} (${count(results[0]!.files)} files${on})`,
+        measured: `${loopStretch(c.loop!).toFixed(1)} ms; event-loop delay max ${c.loop!.maxMs.toFixed(1)} ms, p99 ${c.loop!.p99Ms.toFixed(1)} ms, longest GC ${c.loop!.gcMaxMs.toFixed(1)} ms (load ${c.load?.toFixed(1) ?? "?"})`,
+        pass: loopStretch(c.loop!) <= GOALS.loopMaxMs,
+      });
+    }
     goals.push({
       goal: `create +RSS ≤ ${GOALS.createRssMb} MB (${count(results[0]!.files)} files${on})`,
       measured: `+${mb(growth(large.create)).toFixed(1)} MB`,
@@ -80,7 +96,7 @@ function rows(r: CorpusResult): string[][] {
   const figures = (pick: (run: RuntimeRun) => { ms: number; rss?: CaseResult }) =>
     r.runs.flatMap((run) => {
       const { ms, rss } = pick(run);
-      return [s(ms), rate(ms), rss ? `+${mb(growth(rss)).toFixed(1)}` : ""];
+      return [s(ms), rate(ms), rss ? `+${mb(growth(rss)).toFixed(1)}` : "", formatLoopDelay(rss?.loop)];
     });
   const ratios = r.runs.map((run) => (run.referenceMs / run.archiveMs).toFixed(2)).join(" / ");
   const zip = r.runs[0]!.create.backup!;
@@ -106,7 +122,8 @@ export function backupReport(results: CorpusResult[], mongoLabel: string): strin
   const now = new Date().toISOString().slice(0, 16).replace("T", " ");
   const runtimes = results[0]!.runs.map((run) => run.runtime);
   const versions = runtimes.map((rt) => `${rt.version}${rt.shipped ? " (shipped in the Docker image)" : ""}`).join(" and ");
-  const headers = runtimes.flatMap((rt) => [`${rt.label} s`, `${rt.label} MB/s`, `${rt.label} +RSS MB`]);
+  const headers = runtimes.flatMap((rt) => [`${rt.label} s`, `${rt.label} MB/s`, `${rt.label} +RSS MB`, `${rt.label} loop max / p99 ms (CPU, GC)`]);
+  const loads = results.flatMap((r) => r.runs.flatMap((run) => [run.reference, run.archive, run.read, run.create, run.verify])).flatMap((c) => (c.load === undefined ? [] : [c.load]));
   return [
     "## Backups: archive, create, verify (`npm run bench`)",
     "",
@@ -117,8 +134,22 @@ export function backupReport(results: CorpusResult[], mongoLabel: string): strin
     "baseline in a fresh child process (after loading the corpus, or after connecting and one small",
     "warm-up run for the MongoDB cases). Create, read and verify are single runs. The machine is",
     "shared: memory figures hold under load, speeds move by tens of percent (compare ratios).",
+    "Loop = event-loop delay during the run (`monitorEventLoopDelay`, 1 ms resolution): the longest time the main thread",
+    "did not get back to its event loop and the 99th percentile of those gaps, wall time, which includes waiting for a CPU",
+    "on this shared machine; CPU = the longest time the main thread itself ran between two turns of its loop (Linux",
+    "schedstat): our own longest synchronous stretch, what the 50 ms goal is checked on; GC = the longest garbage-collection",
+    "pause in the run (perf_hooks \"gc\" entries), part of that stretch when it is the longest.",
+    `1-minute load average at the start of the cases ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : "not recorded"}.`,
     "",
     markdownTable(["corpus", "case", ...headers, "notes"], results.flatMap(rows), ["l", "l", ...headers.map(() => "r" as const), "l"]),
+    "",
+    "What each create's peak was made of (`process.memoryUsage()` every 5 ms during the create, the sample with the",
+    "highest RSS minus the baseline; the sampled peak can miss the probe's by a few MB):",
+    "",
+    markdownTable(
+      ["corpus", "runtime", "create +RSS: parts"],
+      results.flatMap((r) => r.runs.map((run) => [`${count(r.files)} files`, runtimeName(run.runtime), formatMemoryParts(run.create.parts)])),
+    ),
     "",
     markdownTable(
       ["goal", "measured", "result"],

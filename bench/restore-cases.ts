@@ -7,6 +7,9 @@
  *   load       loadArchive(bytes): validate and read the whole archive, once         (+RSS)
  *   empty      RestoreService.apply into a library without those files              (+RSS, commands)
  *   unchanged  RestoreService.apply of the same archive again: every file unchanged  (+RSS, commands)
+ *   import     RestoreService.keepUpload: the archive, staged as an upload, kept as an imported backup (+RSS)
+ *
+ * load, empty, unchanged and import also measure the event-loop delay of their run (bench/loop-delay.ts).
  *
  * The MongoDB cases restore as the bot does, from the archive staged as an upload
  * (`{ uploadId }`): reading it back is part of the measured restore.
@@ -17,6 +20,7 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as zlib from "node:zlib";
 import { MongoClient, type CommandFailedEvent, type CommandStartedEvent, type CommandSucceededEvent } from "mongodb";
 import { createServices } from "../src/app.js";
@@ -26,13 +30,14 @@ import { createLogger } from "../src/logger.js";
 import { loadArchive } from "../src/archive/archive-loader.js";
 import type { RestoreResult } from "../src/restore/restore-types.js";
 import { serveCase } from "./child-case.js";
+import { startLoopDelay, type LoopDelay } from "./loop-delay.js";
 import { startRssProbe } from "./rss-probe.js";
 
 export type RestoreCaseSpec =
   | { case: "timing"; zipFile: string; rounds: number }
   | { case: "reference"; zipFile: string }
   | { case: "load"; zipFile: string }
-  | { case: "empty" | "unchanged"; zipFile: string; warmZipFile: string; uri: string; dbName: string; userId: number; warmUserId: number };
+  | { case: "empty" | "unchanged" | "import"; zipFile: string; warmZipFile: string; uri: string; dbName: string; userId: number; warmUserId: number };
 
 /** Commands of one name (and collection) sent during the measured restore, and their summed round-trip time. */
 export interface CommandTally {
@@ -47,6 +52,10 @@ export interface RestoreCaseResult {
   base: number;
   /** Peak RSS during it, bytes. */
   peak: number;
+  /** Event-loop delay during it. */
+  loop?: LoopDelay;
+  /** 1-minute load average of the machine when the case started (shared machine). */
+  load?: number;
   timing?: { referenceMs: number[]; sizedMs: number[]; floorMs: number[]; loadMs: number[] };
   /** Files loadArchive returned (load case). */
   files?: number;
@@ -93,8 +102,8 @@ function floorAll(entries: { raw: Buffer; size: number }[]): void {
 }
 
 /** What restore does first: loadArchive with restore's own (import) limits; the file count. */
-function load(zip: Buffer): number {
-  return loadArchive(zip).files.length;
+async function load(zip: Buffer): Promise<number> {
+  return (await loadArchive(zip)).files.length;
 }
 
 export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCaseResult> {
@@ -106,14 +115,14 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       inflateAll(entries); // warm-up
       inflateAllSized(entries);
       floorAll(entries);
-      load(zip);
+      await load(zip);
       const timing = { referenceMs: [] as number[], sizedMs: [] as number[], floorMs: [] as number[], loadMs: [] as number[] };
       for (let r = 0; r < spec.rounds; r++) {
         let t = performance.now();
         inflateAll(entries);
         timing.referenceMs.push(performance.now() - t);
         t = performance.now();
-        load(zip);
+        await load(zip);
         timing.loadMs.push(performance.now() - t);
         t = performance.now();
         inflateAllSized(entries);
@@ -133,11 +142,13 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
       return { ms, base, peak: probe.end() };
     }
     if (spec.case === "load") {
+      const loadavg = os.loadavg()[0];
       const base = probe.begin();
+      const loop = startLoopDelay();
       const t = performance.now();
-      const files = load(zip);
+      const files = await load(zip);
       const ms = performance.now() - t;
-      return { ms, base, peak: probe.end(), files };
+      return { ms, base, peak: probe.end(), loop: await loop.stop(), load: loadavg, files };
     }
 
     const warmZip = fs.readFileSync(spec.warmZipFile);
@@ -145,6 +156,17 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
     await client.connect();
     try {
       const services = createServices({ db: client.db(spec.dbName), events: new Events(createLogger("silent")) });
+      if (spec.case === "import") {
+        await services.restore.keepUpload(spec.warmUserId, await services.restore.stageUpload(spec.warmUserId, warmZip, "warm.zip"));
+        const uploadId = await services.restore.stageUpload(spec.userId, zip, "corpus.zip");
+        const loadavg = os.loadavg()[0];
+        const base = probe.begin();
+        const loop = startLoopDelay();
+        const t = performance.now();
+        const kept = await services.restore.keepUpload(spec.userId, uploadId);
+        const ms = performance.now() - t;
+        return { ms, base, peak: probe.end(), loop: await loop.stop(), load: loadavg, files: kept.fileCount };
+      }
       // Warm-up: the same kind of restore (into nothing / of unchanged files) for a small user.
       const warmUpload = await services.restore.stageUpload(spec.warmUserId, warmZip, "warm.zip");
       await services.restore.apply(spec.warmUserId, { uploadId: warmUpload }, {});
@@ -165,19 +187,22 @@ export async function runRestoreCase(spec: RestoreCaseSpec): Promise<RestoreCase
         t.ms += e.duration;
         tally.set(name, t);
       };
+      const loadavg = os.loadavg()[0];
       const base = probe.begin();
       client.on("commandStarted", onStart);
       client.on("commandSucceeded", onEnd);
       client.on("commandFailed", onEnd);
+      const loop = startLoopDelay();
       const t = performance.now();
       const result = await services.restore.apply(spec.userId, source, {});
       const ms = performance.now() - t;
+      const loopDelay = await loop.stop();
       const peak = probe.end();
       client.off("commandStarted", onStart);
       client.off("commandSucceeded", onEnd);
       client.off("commandFailed", onEnd);
       if (started.size) throw new Error(`${started.size} commands of the restore never finished`);
-      return { ms, base, peak, result, commands: [...tally.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)) };
+      return { ms, base, peak, loop: loopDelay, load: loadavg, result, commands: [...tally.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)) };
     } finally {
       await client.close();
     }

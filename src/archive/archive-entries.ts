@@ -25,9 +25,25 @@ export function fromZip<T>(fn: () => T): T {
   }
 }
 
+/** `fromZip` for an asynchronous reader call. */
+export async function fromZipAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    return fromZip(() => {
+      throw err;
+    });
+  }
+}
+
 /** An entry's bytes, size- and CRC-checked by the reader (inflation capped at the declared size). */
 export function readEntry(entry: ZipEntry): Buffer {
   return fromZip(() => entry.read());
+}
+
+/** `readEntry`, a large entry inflated off the main thread (ZipEntry.readAsync). */
+export function readEntryAsync(entry: ZipEntry): Promise<Buffer> {
+  return fromZipAsync(() => entry.readAsync());
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

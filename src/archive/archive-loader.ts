@@ -14,11 +14,16 @@
  * `openArchive` is the one place a ZIP is opened with limits and its
  * metadata.json parsed and checked: restore and import (`loadArchive`), backup
  * verify and backup split all start from it.
+ *
+ * Both are asynchronous only to keep the event loop free (issue 11): the work is
+ * the same, done in steps that yield to other users' updates every ~10 ms (Pacer);
+ * metadata.json, the one large entry, is inflated on the libuv pool.
  */
-import { entryNameOf, MANIFEST_NAME, parseManifest } from "./manifest.js";
-import { openZip, type ZipEntry } from "./zip/index.js";
+import { entryNameOf, MANIFEST_NAME, parseManifestPaced } from "./manifest.js";
+import { openZipPaced, type ZipEntry } from "./zip/index.js";
+import { Pacer } from "../work/pacer.js";
 import { decodeText } from "../files/text.js";
-import { fromZip, readEntry } from "./archive-entries.js";
+import { fromZipAsync, readEntryAsync } from "./archive-entries.js";
 import { loadManifestArchive } from "./manifest-loader.js";
 import { loadPlainArchive } from "./plain-loader.js";
 import { ArchiveError, IMPORT_LIMITS, type ArchiveHint, type ImportLimits, type LoadedArchive, type OpenedArchive } from "./archive-types.js";
@@ -40,7 +45,7 @@ export {
 } from "./archive-types.js";
 export { detectRepo } from "./plain-loader.js";
 /** Reading an entry of an opened archive (verify, split): the same checks the loaders read with. */
-export { readEntry } from "./archive-entries.js";
+export { readEntry, readEntryAsync } from "./archive-entries.js";
 
 /** Limits given in part, completed with IMPORT_LIMITS. */
 export function importLimits(limits: Partial<ImportLimits> = {}): ImportLimits {
@@ -57,10 +62,12 @@ export function importLimits(limits: Partial<ImportLimits> = {}): ImportLimits {
  * plus manifest_* / checksum_mismatch / not_text); never returns part of an archive.
  * `hint` (the GitHub download path) tells how a zipball's `owner-repo-sha` folder splits.
  */
-export function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, hint?: ArchiveHint): LoadedArchive {
+export async function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, hint?: ArchiveHint, pacer = new Pacer()): Promise<LoadedArchive> {
   const lim = importLimits(limits);
-  const opened = openArchive(bytes, lim);
-  return opened.manifest ? loadManifestArchive(opened as Required<OpenedArchive>, lim) : loadPlainArchive(opened.entries, lim, hint);
+  const opened = await openArchive(bytes, lim, pacer);
+  return opened.manifest
+    ? loadManifestArchive(opened as Required<OpenedArchive>, lim, pacer)
+    : loadPlainArchive(opened.entries, lim, hint, pacer);
 }
 
 /**
@@ -72,16 +79,20 @@ export function loadArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, h
  * of 10,000 files (10,001 ZIP entries) is within a 10,000-entry limit.
  * Throws ArchiveError; a metadata.json that is not text or not of the expected shape is manifest_invalid.
  */
-export function openArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}): OpenedArchive {
+export async function openArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}, pacer = new Pacer()): Promise<OpenedArchive> {
   const lim = importLimits(limits);
   let entries: ZipEntry[];
   try {
-    entries = fromZip(() =>
-      openZip(bytes, {
-        maxEntries: lim.maxEntries + 1,
-        maxEntryBytes: Math.max(lim.maxEntryBytes, lim.maxManifestBytes, Math.min(lim.maxTotalBytes, 2 ** 31 - 1)),
-        maxTotalBytes: lim.maxTotalBytes,
-      }),
+    entries = await fromZipAsync(() =>
+      openZipPaced(
+        bytes,
+        {
+          maxEntries: lim.maxEntries + 1,
+          maxEntryBytes: Math.max(lim.maxEntryBytes, lim.maxManifestBytes, Math.min(lim.maxTotalBytes, 2 ** 31 - 1)),
+          maxTotalBytes: lim.maxTotalBytes,
+        },
+        pacer,
+      ),
     );
   } catch (err) {
     if (err instanceof ArchiveError && err.code === "entry_too_large" && err.entry === MANIFEST_NAME) {
@@ -98,9 +109,11 @@ export function openArchive(bytes: Buffer, limits: Partial<ImportLimits> = {}): 
   if (manifestEntry.size > lim.maxManifestBytes) {
     throw new ArchiveError("manifest_too_large", `Manifest declares ${manifestEntry.size} bytes, the limit is ${lim.maxManifestBytes}`, MANIFEST_NAME);
   }
-  const manifestBytes = readEntry(manifestEntry);
+  const manifestBytes = await readEntryAsync(manifestEntry);
+  await pacer.pace();
   const manifestText = decodeText(manifestBytes);
-  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
+  await pacer.pace();
+  const manifest = manifestText === undefined ? undefined : await parseManifestPaced(manifestText, pacer);
   if (!manifest) throw new ArchiveError("manifest_invalid", "Manifest is not valid JSON of the expected shape", MANIFEST_NAME);
   return { entries, manifestEntry, manifestBytes, manifest };
 }

@@ -13,7 +13,7 @@ import {
 } from "./manifest.js";
 import { crc32 } from "./zip/crc32.js";
 import { crc32Combine } from "./zip/zip-format.js";
-import { isZipError } from "./zip/zip-errors.js";
+import { ZipError } from "./zip/zip-errors.js";
 import { ZipWriter, type ZipPreparedEntryInput } from "./zip/zip-writer.js";
 
 export const HISTORY_DIR = ".codevault-history";
@@ -50,6 +50,11 @@ export interface ArchiveTotals {
  * serialized to its metadata.json text at once and compressed in segments
  * (ManifestBody), the ZIP writer keeps only encoded central-directory bytes,
  * so what stays per file is ~100–250 bytes outside the JS heap, not objects.
+ *
+ * Files are compressed on both cores: the ZIP writer deflates `concurrency`
+ * entries at once, so the next files are taken from the source while earlier
+ * ones are compressed, each copied into one of a few reused buffers (EntrySlots)
+ * since the source may reuse its own.
  */
 export async function writeBackupArchive(
   out: Writable,
@@ -59,12 +64,14 @@ export async function writeBackupArchive(
 ): Promise<ArchiveTotals> {
   const level = opts.level ?? 6;
   const zip = new ZipWriter(out, { level });
+  const slots = new EntrySlots(zip, zip.concurrency + 1);
   const body = new ManifestBody(level);
   let fileCount = 0;
   let totalSize = 0;
   for await (const { doc, content, isLatest, path: given } of source) {
     const wanted = given ?? (isLatest ? doc.fileName : historyPath(doc.fileName, doc.version));
-    const path = await addUnique(zip, wanted, content, doc.updatedAt);
+    const path = uniqueName(zip, wanted);
+    await slots.add(path, content, doc.updatedAt);
     totalSize += content.length;
     const entry: ManifestFile = {
       file_name: doc.fileName,
@@ -95,6 +102,7 @@ export async function writeBackupArchive(
     manifest.part = header.part.index;
     manifest.total_parts = header.part.total;
   }
+  await slots.drain();
   await zip.addPrepared(body.toEntry(MANIFEST_NAME, manifestHead(manifest), manifestTail(manifest, fileCount), header.createdAt));
   await zip.finish();
   return { fileCount, totalSize };
@@ -173,20 +181,53 @@ export function historyPath(fileName: string, version: number): string {
 }
 
 /**
- * Adds an entry under `name`, or `name~2`, `name~3`… when that name is taken
- * (a file called metadata.json, or "a" next to "a/b"); the manifest records the path.
+ * `name`, or `name~2`, `name~3`… when that name is taken (a file called
+ * metadata.json, or "a" next to "a/b"); the manifest records the path.
  * The ZIP writer knows which names are taken; metadata.json is kept for the manifest.
  */
-async function addUnique(zip: ZipWriter, name: string, data: Buffer, modifiedAt: Date): Promise<string> {
-  for (let i = 1; ; i++) {
+function uniqueName(zip: ZipWriter, name: string): string {
+  for (let i = 1; i < 100; i++) {
     const candidate = i === 1 ? name : `${name}~${i}`;
-    if (candidate === MANIFEST_NAME) continue;
-    try {
-      await zip.add({ name: candidate, data, modifiedAt });
-    } catch (err) {
-      if (isZipError(err, "duplicate_name") && i < 100) continue;
-      throw err;
+    if (candidate !== MANIFEST_NAME && !zip.hasName(candidate)) return candidate;
+  }
+  throw new ZipError("duplicate_name", "No free name for the entry", name);
+}
+
+/**
+ * A few buffers, reused in turn, that hold the entries being compressed: the
+ * source's `content` may be a view it overwrites at the next file, and the
+ * ZIP writer must keep an entry's bytes until its add() settles. Each slot
+ * grows to the largest file it held; taking a slot waits for its last entry.
+ */
+class EntrySlots {
+  readonly #zip: ZipWriter;
+  readonly #buffers: Buffer[] = [];
+  readonly #adds: (Promise<void> | undefined)[];
+  #next = 0;
+
+  constructor(zip: ZipWriter, count: number) {
+    this.#zip = zip;
+    this.#adds = new Array<Promise<void> | undefined>(count);
+  }
+
+  /** Copies `content` into the next slot (once its previous entry is written) and adds it; a failure surfaces here or in drain(). */
+  async add(name: string, content: Buffer, modifiedAt: Date): Promise<void> {
+    const i = this.#next;
+    this.#next = (i + 1) % this.#adds.length;
+    await this.#adds[i];
+    let buffer = this.#buffers[i];
+    if (!buffer || buffer.length < content.length) {
+      // Outside Node's shared pool, and long-lived: grown, not allocated per file.
+      buffer = this.#buffers[i] = Buffer.allocUnsafeSlow(Math.max(content.length, 64 * 1024));
     }
-    return candidate;
+    content.copy(buffer);
+    const added = this.#zip.add({ name, data: buffer.subarray(0, content.length), modifiedAt });
+    added.catch(() => {}); // awaited when the slot is taken again, or by drain()
+    this.#adds[i] = added;
+  }
+
+  /** Waits for every entry added; throws the first failure. */
+  async drain(): Promise<void> {
+    await Promise.all(this.#adds);
   }
 }

@@ -3,8 +3,9 @@
  * and the older format (bodies in the manifest's `code`).
  */
 import { entryNameOf, type ParsedManifestFile } from "./manifest.js";
+import type { Pacer } from "../work/pacer.js";
 import { decodeText } from "../files/text.js";
-import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, parseDate, readEntry, sha256Hex, toArchiveFile, type EntryText } from "./archive-entries.js";
+import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, parseDate, readEntryAsync, sha256Hex, toArchiveFile, type EntryText } from "./archive-entries.js";
 import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type OpenedArchive } from "./archive-types.js";
 
 /** JSON strings may hold lone surrogates, which are not text and would not survive UTF-8. */
@@ -27,7 +28,8 @@ interface EntryCheck {
   keep: boolean;
 }
 
-export function loadManifestArchive(opened: Required<OpenedArchive>, lim: ImportLimits): LoadedArchive {
+/** Yields to the event loop between files whenever `pacer` says so (archive-loader.ts). */
+export async function loadManifestArchive(opened: Required<OpenedArchive>, lim: ImportLimits, pacer: Pacer): Promise<LoadedArchive> {
   const { entries, manifestEntry, manifestBytes, manifest } = opened;
   const format = manifest.files.some((f) => f.code !== undefined) ? "legacy_manifest" : "codevault";
 
@@ -41,6 +43,7 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
   let writeCount = 0;
   let writeBytes = 0;
   for (const file of manifest.files) {
+    await pacer.pace();
     const entryName = entryNameOf(file);
     const entry = fileEntries.get(entryName);
     const hasCode = file.code !== undefined;
@@ -91,7 +94,8 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
   const bodies = new Map<string, EntryText>();
   for (const entry of entries) {
     if (entry.isDirectory) continue;
-    const data = entry === manifestEntry ? manifestBytes : readEntry(entry);
+    await pacer.pace();
+    const data = entry === manifestEntry ? manifestBytes : await readEntryAsync(entry);
     const check = checks.get(entry.name);
     if (!check) {
       if (entry !== manifestEntry && !isIgnoredEntry(entry.name)) admission.reject(entry.name, "not_in_manifest");
@@ -112,6 +116,7 @@ export function loadManifestArchive(opened: Required<OpenedArchive>, lim: Import
   const files: ArchiveFile[] = [];
   const history: { file: ParsedManifestFile; version: ArchiveFile }[] = [];
   for (const { file, name, code } of wanted) {
+    await pacer.pace();
     let content: string;
     let known: EntryText | undefined;
     if (code !== undefined) {

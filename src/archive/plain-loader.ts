@@ -4,7 +4,8 @@
  * taken as a repository and stripped from the names.
  */
 import type { ZipEntry } from "./zip/index.js";
-import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, readEntry, repoTag, toArchiveFile } from "./archive-entries.js";
+import type { Pacer } from "../work/pacer.js";
+import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, readEntryAsync, repoTag, toArchiveFile } from "./archive-entries.js";
 import type { ArchiveFile, ArchiveHint, ArchiveRepo, ImportLimits, LoadedArchive } from "./archive-types.js";
 
 const ARCHIVE_EXTENSIONS = /\.(zip|jar|war|ear|apk|aar|whl|egg|nupkg|tar|gz|tgz|bz2|tbz2|xz|txz|zst|7z|rar|cab)$/i;
@@ -28,7 +29,8 @@ export function isNestedArchive(name: string, data: Buffer): boolean {
   return data.length >= 262 && data.toString("latin1", 257, 262) === "ustar"; // tar
 }
 
-export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: ArchiveHint): LoadedArchive {
+/** Yields to the event loop between entries whenever `pacer` says so (archive-loader.ts). */
+export async function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint: ArchiveHint | undefined, pacer: Pacer): Promise<LoadedArchive> {
   const top = singleTopFolder(entries.filter((e) => !isIgnoredEntry(e.name)));
   const repo = top === undefined ? undefined : detectRepo(top, hint);
   const extraTag = repo && repoTag(repo.name);
@@ -36,6 +38,7 @@ export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: 
   const files: ArchiveFile[] = [];
   for (const entry of entries) {
     if (entry.isDirectory) continue;
+    await pacer.pace();
     const inFolder = top === undefined ? entry.name : entry.name.slice(top.length + 1);
     // One entry over the file limit is one rejected file: it is not inflated, the rest loads.
     // (Its declared size still counts toward the archive's total limit in the reader.)
@@ -43,7 +46,7 @@ export function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, hint?: 
       admission.reject(inFolder, "too_large");
       continue;
     }
-    const data = readEntry(entry); // every other entry, ignored ones too: any damage refuses the archive
+    const data = await readEntryAsync(entry); // every other entry, ignored ones too: any damage refuses the archive
     if (isIgnoredEntry(entry.name)) continue;
     const { name, reason: badName } = libraryName(inFolder);
     let reason = badName ?? admission.refusal(name, entry);

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../archive/archive-writer.js";
-import { ArchiveError, openArchive, readEntry, unlistedEntries, type ImportLimits } from "../archive/archive-loader.js";
+import { ArchiveError, openArchive, readEntry, readEntryAsync, unlistedEntries, type ImportLimits } from "../archive/archive-loader.js";
+import { Pacer } from "../work/pacer.js";
 import { entryNameOf, MANIFEST_NAME, matchesManifest, type ParsedManifestFile } from "../archive/manifest.js";
 import type { ZipEntry } from "../archive/zip/index.js";
 
@@ -23,16 +24,21 @@ export async function splitArchive(
   bytes: Buffer,
   opts: { partBytes: number; baseName: string; header: Omit<ArchiveHeader, "part">; level: number; limits?: Partial<ImportLimits> },
 ): Promise<ArchivePart[]> {
-  const opened = openArchive(bytes, opts.limits);
+  const pacer = new Pacer();
+  const opened = await openArchive(bytes, opts.limits, pacer);
   const manifest = opened.manifest;
   if (!manifest) throw new ArchiveError("manifest_invalid", "Only a backup with metadata.json can be split", MANIFEST_NAME);
   const entries = new Map(opened.entries.map((e) => [e.name, e]));
   // Entries left out of the parts are still read: a damaged archive is refused, as a restore would refuse it.
-  for (const entry of unlistedEntries(opened)) readEntry(entry);
+  for (const entry of unlistedEntries(opened)) {
+    await pacer.pace();
+    await readEntryAsync(entry);
+  }
 
   const groups: { file: ParsedManifestFile; entry: ZipEntry }[][] = [[]];
   let used = PART_OVERHEAD;
   for (const file of manifest.files) {
+    await pacer.pace();
     const entry = entries.get(entryNameOf(file));
     if (!entry) throw new ArchiveError("manifest_missing_file", "Manifest lists a file the archive does not hold", entryNameOf(file));
     const cost = entry.compressedSize + ENTRY_OVERHEAD + 2 * Buffer.byteLength(entry.name) + manifestCost(file);

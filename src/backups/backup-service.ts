@@ -1,4 +1,5 @@
-import type { Readable } from "node:stream";
+import { once } from "node:events";
+import type { Readable, Writable } from "node:stream";
 import { ObjectId, type Collection, type Db } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
 import { parseObjectId } from "../db/object-ids.js";
@@ -154,7 +155,7 @@ export class BackupService {
     const upload = this.store.beginUpload(info.source ?? backupFileName(createdAt), { userId });
     let doc: BackupDoc;
     try {
-      upload.input.write(bytes);
+      await writeInSlices(upload.input, bytes);
       const stored = await upload.commit();
       doc = {
         _id: new ObjectId(),
@@ -222,7 +223,7 @@ export class BackupService {
     if (!doc) throw new BackupError("not_found");
     const bytes = await this.store.read(doc.gridFsId);
     const result: VerifyResult = bytes
-      ? verifyArchive(bytes, { expectedSha256: doc.sha256, limits: this.limits[originOfBackup(doc.type)], requireManifest: originOfBackup(doc.type) === "own" })
+      ? await verifyArchive(bytes, { expectedSha256: doc.sha256, limits: this.limits[originOfBackup(doc.type)], requireManifest: originOfBackup(doc.type) === "own" })
       : { ok: false, fileCount: 0, totalSize: 0, problems: [{ kind: "stored_bytes_missing" }] };
     await this.backups.updateOne({ _id: doc._id, userId }, { $set: { verifiedAt: this.now(), verifyOk: result.ok } });
     this.events.emit(result.ok ? "backup_verified" : "backup_verify_failed", result.ok ? "info" : "error", {
@@ -355,4 +356,13 @@ export class BackupService {
 export function backupFileName(createdAt: Date): string {
   const iso = createdAt.toISOString();
   return `codevault-backup-${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}.zip`;
+}
+
+/** Written (and so hashed and cut into GridFS chunks) 1 MiB at a time with backpressure: a 100 MB archive in one write would hold the event loop. */
+const WRITE_SLICE_BYTES = 1024 * 1024;
+
+async function writeInSlices(input: Writable, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length; at += WRITE_SLICE_BYTES) {
+    if (!input.write(bytes.subarray(at, at + WRITE_SLICE_BYTES))) await once(input, "drain");
+  }
 }

@@ -19,7 +19,7 @@ export class GitHubImporter {
     await this.deps.quota?.claim(userId, "github");
     await starting?.();
     const bytes = await this.deps.client.downloadZip(ref);
-    const archive = loadArchive(bytes, this.deps.limits, { owner: ref.owner, repo: ref.repo, ref: ref.branch });
+    const archive = await loadArchive(bytes, this.deps.limits, { owner: ref.owner, repo: ref.repo, ref: ref.branch });
     return this.deps.backups.storeImported(userId, bytes, {
       type: "github_repo_zip",
       fileCount: archive.files.length,

@@ -1,8 +1,10 @@
 /**
  * RestorePlanner: archive files + the current library → what a restore would do.
- * Pure: no I/O, so the preview and the apply step compute the same plan.
+ * Pure: no I/O, so the preview and the apply step compute the same plan
+ * (planRestorePaced only lets the event loop run between steps).
  */
 import { fileNameKey } from "../files/text.js";
+import { runSteps, runStepsPaced, type Pacer } from "../work/pacer.js";
 
 export interface IncomingFile {
   name: string;
@@ -48,10 +50,28 @@ export function planRestore<F extends IncomingFile, C extends CurrentFile>(
   library: C[],
   rejected: Rejected[] = [],
 ): RestorePlan<F, C> {
+  return runSteps(planSteps(incoming, library, rejected));
+}
+
+/** `planRestore` for a busy event loop: the same plan, in steps that yield whenever `pacer` says so. */
+export function planRestorePaced<F extends IncomingFile, C extends CurrentFile>(
+  incoming: F[],
+  library: C[],
+  rejected: Rejected[],
+  pacer: Pacer,
+): Promise<RestorePlan<F, C>> {
+  return runStepsPaced(planSteps(incoming, library, rejected), pacer);
+}
+
+/** Files planned between two chances to yield (10,000 take ~5–20 ms, more on a busy machine). */
+const FILES_PER_STEP = 500;
+
+function* planSteps<F extends IncomingFile, C extends CurrentFile>(incoming: F[], library: C[], rejected: Rejected[]): Generator<void, RestorePlan<F, C>> {
   const current = new Map(library.map((f) => [f.fileName, f]));
   const twins = new Map(library.map((f) => [fileNameKey(f.fileName), f]));
   const plan: RestorePlan<F, C> = { new: [], unchanged: [], conflicts: [], rejected: [...rejected] };
-  for (const file of incoming) {
+  for (const [i, file] of incoming.entries()) {
+    if (i % FILES_PER_STEP === FILES_PER_STEP - 1) yield;
     const existing = current.get(file.name) ?? twins.get(fileNameKey(file.name));
     if (!existing) plan.new.push(file);
     else if (existing.sha256 === file.sha256 && existing.fileName === file.name) plan.unchanged.push(file);

@@ -7,10 +7,11 @@ import type { BulkVersionInput, FileSummary } from "../files/file-types.js";
 import { fileNameKey, fileNameProblem } from "../files/text.js";
 import { archiveLimits, type ArchiveLimits, type ArchiveOrigin } from "../archive/archive-limits.js";
 import { loadArchive, type ArchiveFile, type ArchiveHint, type LoadedArchive } from "../archive/archive-loader.js";
-import { decisionFor, firstDifference, planRestore, suggestRename, type RestorePlan } from "./restore-planner.js";
+import { decisionFor, firstDifference, planRestorePaced, suggestRename, type RestorePlan } from "./restore-planner.js";
 import { RestoreJournals } from "./restore-journals.js";
 import { StagedUploads } from "./staged-uploads.js";
 import type { ImportQuota } from "../imports/import-quota.js";
+import { Pacer } from "../work/pacer.js";
 import { originOfBackup, type BackupSummary } from "../backups/backup-types.js";
 import {
   RestoreError,
@@ -142,7 +143,7 @@ export class RestoreService {
     }
 
     // Past the library cap nothing is written (FileError library_full), before the emergency backup.
-    await this.files.checkRoom(userId, inputs.length, inputs.reduce((sum, i) => sum + Buffer.byteLength(i.content), 0));
+    await this.files.checkRoom(userId, inputs.length, await this.bulk.totalBytes(inputs));
     const restoreId = new ObjectId();
     this.events.emit("restore_started", "info", { userId, files: inputs.length });
     let emergency;
@@ -193,7 +194,7 @@ export class RestoreService {
    */
   async keepUpload(userId: number, uploadId: string): Promise<BackupSummary> {
     const { bytes, fileName } = await this.uploads.read(userId, uploadId);
-    const archive = loadArchive(bytes, this.limits.upload);
+    const archive = await loadArchive(bytes, this.limits.upload);
     const versions = archive.files.flatMap((f) => [f, ...(f.history ?? [])]);
     const kept = await this.backups.storeImported(userId, bytes, {
       type: "imported_zip",
@@ -255,7 +256,7 @@ export class RestoreService {
   private async plan(userId: number, archive: LoadedArchive): Promise<{ plan: RestorePlan<ArchiveFile, FileSummary>; library: FileSummary[] }> {
     // Case-only and NFC/NFD twins of archive names are conflicts too (restore-planner.ts).
     const library = await this.bulk.latestOf(userId, await this.bulk.liveNamesLike(userId, archive.files.map((f) => f.name)));
-    const plan = planRestore(archive.files, library, archive.rejected);
+    const plan = await planRestorePaced(archive.files, library, archive.rejected, new Pacer());
     return { plan, library };
   }
 

@@ -20,9 +20,9 @@ async function splitError(bytes: Buffer): Promise<unknown> {
   return undefined;
 }
 
-function restoreError(bytes: Buffer): unknown {
+async function restoreError(bytes: Buffer): Promise<unknown> {
   try {
-    loadArchive(bytes);
+    await loadArchive(bytes);
   } catch (err) {
     return err;
   }
@@ -48,10 +48,10 @@ describe("one loader for verify, split and restore", () => {
 
   it.each(cases)("%s: restore refuses it, verify reports it, split refuses it", async (_label, build, restoreCode) => {
     const bytes = await build();
-    const restore = restoreError(bytes);
+    const restore = await restoreError(bytes);
     expect(isArchiveError(restore) && restore.code).toBe(restoreCode);
 
-    const verify = verifyArchive(bytes);
+    const verify = await verifyArchive(bytes);
     expect(verify.ok).toBe(false);
     expect(verify.problems.length).toBeGreaterThan(0);
 
@@ -61,9 +61,9 @@ describe("one loader for verify, split and restore", () => {
 
   it("a sound backup passes all three", async () => {
     const bytes = backup([listed("a.py", "hello\n"), listed("b.py", "bye\n")], [textEntry("a.py", "hello\n"), textEntry("b.py", "bye\n")]);
-    expect(loadArchive(bytes).files.map((f) => f.name)).toEqual(["a.py", "b.py"]);
-    expect(verifyArchive(bytes)).toMatchObject({ ok: true, fileCount: 2 });
+    expect((await loadArchive(bytes)).files.map((f) => f.name)).toEqual(["a.py", "b.py"]);
+    expect(await verifyArchive(bytes)).toMatchObject({ ok: true, fileCount: 2 });
     const parts = await splitArchive(bytes, { partBytes: 1, baseName: "b", header, level: 6 });
-    expect(parts.map((p) => loadArchive(p.bytes).files.map((f) => f.name))).toEqual([["a.py"], ["b.py"]]);
+    expect(await Promise.all(parts.map(async (p) => (await loadArchive(p.bytes)).files.map((f) => f.name)))).toEqual([["a.py"], ["b.py"]]);
   });
 });

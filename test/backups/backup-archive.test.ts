@@ -122,3 +122,30 @@ describe("writeBackupArchive: metadata.json built file by file", () => {
     expect(Object.keys(JSON.parse(text)).slice(-3)).toEqual(["files", "part", "total_parts"]);
   });
 });
+
+describe("writeBackupArchive with a source that reuses its buffer", () => {
+  it("writes every file's own bytes while several entries are compressed at once (as iterateForBackup hands them)", async () => {
+    const src = source(300);
+    // One buffer, refilled for each file as soon as the next one is asked for; a random file is stored, not deflated.
+    src[150] = { ...src[150]!, content: Buffer.from(Array.from({ length: 6000 }, (_, i) => (i * 7919) % 251)) };
+    const scratch = Buffer.alloc(Math.max(...src.map((s) => s.content.length)));
+    async function* reusing(): AsyncGenerator<ArchiveSourceFile> {
+      for (const s of src) {
+        scratch.fill(0x55);
+        s.content.copy(scratch);
+        yield { ...s, content: scratch.subarray(0, s.content.length) };
+      }
+    }
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on("data", (c: Buffer) => chunks.push(c));
+    const header: ArchiveHeader = { backupId: "b3", type: "full_backup", createdAt: AT, userId: 7 };
+    await writeBackupArchive(sink, reusing(), header);
+    sink.end();
+    const jz = await JSZip.loadAsync(Buffer.concat(chunks), { checkCRC32: true });
+    const text = await jz.file("metadata.json")!.async("string");
+    const paths = (JSON.parse(text) as Manifest).files.map((f) => f.path ?? f.file_name);
+    expect(text).toBe(JSON.stringify(expectedManifest(src, header, paths), null, 2));
+    for (const [i, s] of src.entries()) expect([paths[i], (await jz.file(paths[i]!)!.async("nodebuffer")).equals(s.content)]).toEqual([paths[i], true]);
+  });
+});

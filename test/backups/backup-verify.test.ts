@@ -17,20 +17,20 @@ describe("verifyArchive", () => {
       [{ isLatest: true, content: Buffer.from("print(1)\n"), doc: { fileName: "a.py", language: "python", note: "", tags: [], version: 1, createdAt: new Date(), updatedAt: new Date(), sha256: sha("print(1)\n") } }],
       { backupId: "b1", type: "full_backup", userId: 1, createdAt: new Date() },
     );
-    expect(verifyArchive(bytes)).toMatchObject({ ok: true, fileCount: 1, problems: [] });
+    expect(await verifyArchive(bytes)).toMatchObject({ ok: true, fileCount: 1, problems: [] });
   });
 
-  it("an entry whose CRC is right but whose bytes differ from the manifest's sha256 → file_mismatch", () => {
+  it("an entry whose CRC is right but whose bytes differ from the manifest's sha256 → file_mismatch", async () => {
     // Same length, different bytes: only the sha256 comparison can tell.
     const bytes = backup([listed("a.py", "original\n"), listed("b.py", "fine\n")], [
       { name: "a.py", body: "tampered\n" },
       { name: "b.py", body: "fine\n" },
     ]);
-    expect(verifyArchive(bytes)).toMatchObject({ ok: false, problems: [{ kind: "file_mismatch", name: "a.py" }] });
+    expect(await verifyArchive(bytes)).toMatchObject({ ok: false, problems: [{ kind: "file_mismatch", name: "a.py" }] });
   });
 
-  it("a size that differs from the manifest's → file_mismatch", () => {
+  it("a size that differs from the manifest's → file_mismatch", async () => {
     const bytes = backup([listed("a.py", "x\n", { size: 99 })], [{ name: "a.py", body: "x\n" }]);
-    expect(verifyArchive(bytes)).toMatchObject({ ok: false, problems: [{ kind: "file_mismatch", name: "a.py" }] });
+    expect(await verifyArchive(bytes)).toMatchObject({ ok: false, problems: [{ kind: "file_mismatch", name: "a.py" }] });
   });
 });

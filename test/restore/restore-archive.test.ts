@@ -30,10 +30,10 @@ import {
 const sha = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 
 /** The ArchiveError `fn` throws; fails if it returns anything (nothing partial may come out). */
-function refusal(fn: () => unknown): ArchiveError {
+async function refusal(fn: () => unknown): Promise<ArchiveError> {
   let result: unknown;
   try {
-    result = fn();
+    result = await fn();
   } catch (err) {
     if (err instanceof ArchiveError) return err;
     throw new Error(`expected an ArchiveError, got ${String(err)}`);
@@ -41,8 +41,8 @@ function refusal(fn: () => unknown): ArchiveError {
   throw new Error(`expected an ArchiveError, got a result: ${JSON.stringify(result).slice(0, 300)}`);
 }
 
-function expectRefused(bytes: Buffer, code: ArchiveErrorCode, entry?: string, limits?: Partial<ImportLimits>): ArchiveError {
-  const err = refusal(() => loadArchive(bytes, limits));
+async function expectRefused(bytes: Buffer, code: ArchiveErrorCode, entry?: string, limits?: Partial<ImportLimits>): Promise<ArchiveError> {
+  const err = await refusal(() => loadArchive(bytes, limits));
   expect(err.code).toBe(code);
   if (entry !== undefined) expect(err.entry).toBe(entry);
   return err;
@@ -97,7 +97,7 @@ describe("our own backups", () => {
       ],
       { backupId: "b1", type: "full_backup", createdAt: created, userId: 42 },
     );
-    const loaded = loadArchive(bytes);
+    const loaded = (await loadArchive(bytes));
     expect(loaded.format).toBe("codevault");
     expect(loaded.backupType).toBe("full_backup");
     expect(loaded.createdAt).toBe(created.toISOString());
@@ -128,7 +128,7 @@ describe("our own backups", () => {
     expect(loaded.files[4]).toMatchObject({ name: "empty.py", content: "", size: 0, sha256: sha("") });
   });
 
-  it("earlier versions are ordered oldest first; one whose file is not restored is rejected history_version", () => {
+  it("earlier versions are ordered oldest first; one whose file is not restored is rejected history_version", async () => {
     const files = [
       listed("a.py", "v3\n", { version: 3 }),
       listed("a.py", "v2\n", { version: 2, history: true, path: ".codevault-history/a.v2.py" }),
@@ -136,14 +136,14 @@ describe("our own backups", () => {
       listed("../gone.py", "x\n", { version: 2 }),
       listed("lost.py", "old\n", { version: 1, history: true, path: ".codevault-history/lost.v1.py" }),
     ];
-    const loaded = loadArchive(
+    const loaded = (await loadArchive(
       rawBackup(files, [
         textEntry("a.py", "v3\n"),
         textEntry(".codevault-history/a.v2.py", "v2\n"),
         textEntry(".codevault-history/a.v1.py", "v1\n"),
         textEntry(".codevault-history/lost.v1.py", "old\n"),
       ]),
-    );
+    ));
     expect(names(loaded)).toEqual(["a.py"]);
     expect(loaded.files[0]!.history!.map((v) => v.content)).toEqual(["v1\n", "v2\n"]);
     expect(loaded.rejected).toEqual([
@@ -154,20 +154,20 @@ describe("our own backups", () => {
 
   it("keeps the part number of a split backup", async () => {
     const bytes = await backupToBuffer([source("a.py", "a\n")], { backupId: "b2", type: "full_backup", createdAt: created, userId: 1, part: { index: 2, total: 3 } });
-    expect(loadArchive(bytes).part).toEqual({ index: 2, total: 3 });
+    expect((await loadArchive(bytes)).part).toEqual({ index: 2, total: 3 });
   });
 
-  it("lists entries the manifest does not name as not_in_manifest (not fatal); Finder leftovers are silent", () => {
-    const loaded = loadArchive(
+  it("lists entries the manifest does not name as not_in_manifest (not fatal); Finder leftovers are silent", async () => {
+    const loaded = (await loadArchive(
       rawBackup([listed("a.py", "a\n")], [textEntry("a.py", "a\n"), textEntry("stray.txt"), textEntry("__MACOSX/._a.py", "\0\0"), textEntry(".DS_Store", "\0")]),
-    );
+    ));
     expect(names(loaded)).toEqual(["a.py"]);
     expect(loaded.rejected).toEqual([{ name: "stray.txt", reason: "not_in_manifest" }]);
   });
 
-  it("cleans manifest tags (capped at 20, never fatal), trims notes, drops unparsable dates", () => {
+  it("cleans manifest tags (capped at 20, never fatal), trims notes, drops unparsable dates", async () => {
     const tags = ["#Python", "two words", ...Array.from({ length: 30 }, (_, i) => `t${i}`)];
-    const loaded = loadArchive(rawBackup([listed("a.py", "a\n", { tags, note: "  hi  ", created_at: "not a date", updated_at: "" })], [textEntry("a.py", "a\n")]));
+    const loaded = (await loadArchive(rawBackup([listed("a.py", "a\n", { tags, note: "  hi  ", created_at: "not a date", updated_at: "" })], [textEntry("a.py", "a\n")])));
     const file = loaded.files[0]!;
     expect(file.tags).toHaveLength(20);
     expect(file.tags.slice(0, 4)).toEqual(["python", "two", "words", "t0"]);
@@ -176,24 +176,24 @@ describe("our own backups", () => {
     expect(file.updatedAt).toBeUndefined();
   });
 
-  it("a second manifest file with a name already taken is rejected duplicate_name", () => {
-    const loaded = loadArchive(
+  it("a second manifest file with a name already taken is rejected duplicate_name", async () => {
+    const loaded = (await loadArchive(
       rawBackup([listed("a.py", "one\n"), listed("a.py", "two\n", { path: "a.py~2" })], [textEntry("a.py", "one\n"), textEntry("a.py~2", "two\n")]),
-    );
+    ));
     expect(loaded.files.map((f) => f.content)).toEqual(["one\n"]);
     expect(loaded.rejected).toEqual([{ name: "a.py", reason: "duplicate_name" }]);
   });
 
   it("a listed file that is a ZIP or binary is not_text: our backups only hold text", async () => {
     const inner = await zipToBuffer([{ name: "x.py", data: Buffer.from("x") }]);
-    expectRefused(rawBackup([listed("a.py", "a\n"), listed("lib.zip", inner)], [textEntry("a.py", "a\n"), { name: "lib.zip", content: inner }]), "not_text", "lib.zip");
-    expectRefused(rawBackup([listed("logo.png", PNG)], [{ name: "logo.png", content: PNG }]), "not_text", "logo.png");
+    await expectRefused(rawBackup([listed("a.py", "a\n"), listed("lib.zip", inner)], [textEntry("a.py", "a\n"), { name: "lib.zip", content: inner }]), "not_text", "lib.zip");
+    await expectRefused(rawBackup([listed("logo.png", PNG)], [{ name: "logo.png", content: PNG }]), "not_text", "logo.png");
   });
 });
 
 describe("the older manifest format (bodies in `code`)", () => {
   it("loads as legacy_manifest with no ZIP entries; unknown fields are ignored", async () => {
-    const loaded = loadArchive(
+    const loaded = (await loadArchive(
       await manifestZip({
         version: 0.9,
         favourite: true,
@@ -203,7 +203,7 @@ describe("the older manifest format (bodies in `code`)", () => {
           { file_name: "web/util.js", code: "export {};\n", programming_language: "javascript", extra: [1, 2] },
         ],
       }),
-    );
+    ));
     expect(loaded.format).toBe("legacy_manifest");
     expect(loaded.rejected).toEqual([]);
     expect(loaded.files).toEqual([
@@ -222,34 +222,34 @@ describe("the older manifest format (bodies in `code`)", () => {
   });
 
   it("takes entries without `code` from the ZIP; an entry next to a `code` body is accounted for", async () => {
-    const loaded = loadArchive(
+    const loaded = (await loadArchive(
       await manifestZip({ files: [{ file_name: "a.py", code: "from code\n" }, { file_name: "b.py" }] }, [
         { name: "a.py", data: "from the entry\n" },
         { name: "b.py", data: "b\n" },
       ]),
-    );
+    ));
     expect(loaded.format).toBe("legacy_manifest");
     expect(loaded.files.map((f) => [f.name, f.content])).toEqual([["a.py", "from code\n"], ["b.py", "b\n"]]);
     expect(loaded.rejected).toEqual([]);
   });
 
   it("a `code` body over the file limit is rejected too_large", async () => {
-    const loaded = loadArchive(await manifestZip({ files: [{ file_name: "big.py", code: "x".repeat(100) }, { file_name: "ok.py", code: "x" }] }), { maxEntryBytes: 50 });
+    const loaded = (await loadArchive(await manifestZip({ files: [{ file_name: "big.py", code: "x".repeat(100) }, { file_name: "ok.py", code: "x" }] }), { maxEntryBytes: 50 }));
     expect(names(loaded)).toEqual(["ok.py"]);
     expect(loaded.rejected).toEqual([{ name: "big.py", reason: "too_large" }]);
   });
 
   it("a `code` body that is not text (NUL, lone surrogate) → not_text; a wrong sha256 → checksum_mismatch", async () => {
-    expectRefused(await manifestZip({ files: [{ file_name: "a.bin", code: "a\u0000b" }] }), "not_text", "a.bin");
-    expectRefused(await manifestZip({ files: [{ file_name: "s.txt", code: "x\ud800y" }] }), "not_text", "s.txt");
-    expectRefused(await manifestZip({ files: [{ file_name: "a.py", code: "a", sha256: sha("b") }] }), "checksum_mismatch", "a.py");
+    await expectRefused(await manifestZip({ files: [{ file_name: "a.bin", code: "a\u0000b" }] }), "not_text", "a.bin");
+    await expectRefused(await manifestZip({ files: [{ file_name: "s.txt", code: "x\ud800y" }] }), "not_text", "s.txt");
+    await expectRefused(await manifestZip({ files: [{ file_name: "a.py", code: "a", sha256: sha("b") }] }), "checksum_mismatch", "a.py");
   });
 });
 
 describe("plain archives", () => {
   it("imports text files under their paths; PNG → binary, nested ZIP → nested_archive, __MACOSX and .DS_Store ignored", async () => {
     const inner = await zipToBuffer([{ name: "x.py", data: Buffer.from("x") }]);
-    const loaded = loadArchive(
+    const loaded = (await loadArchive(
       buildRawZip([
         { name: "src/" },
         textEntry("src/app.py", "print('hi')\n"),
@@ -262,7 +262,7 @@ describe("plain archives", () => {
         { name: ".DS_Store", content: randomBytesSeeded(100, 2) },
         { name: "src/.DS_Store", content: randomBytesSeeded(100, 3) },
       ]),
-    );
+    ));
     expect(loaded.format).toBe("plain");
     expect(loaded.repo).toBeUndefined();
     expect(names(loaded)).toEqual(["src/app.py", "src/util/helpers.ts", "README.md", "empty.txt"]);
@@ -275,15 +275,15 @@ describe("plain archives", () => {
     ]);
   });
 
-  it("invalid UTF-8 content is rejected binary, not fatal", () => {
-    const loaded = loadArchive(buildRawZip([textEntry("ok.py", "ok\n"), { name: "latin1.txt", content: Buffer.from("caf\xe9\n", "latin1") }]));
+  it("invalid UTF-8 content is rejected binary, not fatal", async () => {
+    const loaded = (await loadArchive(buildRawZip([textEntry("ok.py", "ok\n"), { name: "latin1.txt", content: Buffer.from("caf\xe9\n", "latin1") }])));
     expect(names(loaded)).toEqual(["ok.py"]);
     expect(loaded.rejected).toEqual([{ name: "latin1.txt", reason: "binary" }]);
   });
 
-  it("nested archives are never opened, by extension or by magic bytes", () => {
+  it("nested archives are never opened, by extension or by magic bytes", async () => {
     const poison = poisonedInnerZip(); // opening it would throw
-    const loaded = loadArchive(
+    const loaded = (await loadArchive(
       buildRawZip([
         { name: "layer.zip", content: poison },
         { name: "disguised.txt", content: poison },
@@ -291,14 +291,14 @@ describe("plain archives", () => {
         { name: "tools.JAR", content: Buffer.from("plain text, but a .jar\n") },
         textEntry("ok.py"),
       ]),
-    );
+    ));
     expect(names(loaded)).toEqual(["ok.py"]);
     expect(loaded.rejected).toEqual(["layer.zip", "disguised.txt", "notes.txt", "tools.JAR"].map((name) => ({ name, reason: "nested_archive" })));
   });
 
-  it("names the library cannot use are rejected (empty_name / invalid_name), not fatal", () => {
+  it("names the library cannot use are rejected (empty_name / invalid_name), not fatal", async () => {
     const long = `${"x".repeat(300)}.py`;
-    const loaded = loadArchive(buildRawZip([textEntry(" "), textEntry("src /a.py"), textEntry(long), textEntry("ok.py")]));
+    const loaded = (await loadArchive(buildRawZip([textEntry(" "), textEntry("src /a.py"), textEntry(long), textEntry("ok.py")])));
     expect(names(loaded)).toEqual(["ok.py"]);
     expect(loaded.rejected).toEqual([
       { name: " ", reason: "empty_name" },
@@ -307,15 +307,15 @@ describe("plain archives", () => {
     ]);
   });
 
-  it("a text file over the library's 20 MiB file limit is rejected too_large when the archive limit allows it", () => {
+  it("a text file over the library's 20 MiB file limit is rejected too_large when the archive limit allows it", async () => {
     const big = Buffer.alloc(21 * MIB, 0x61);
-    const loaded = loadArchive(buildRawZip([{ name: "big.log", content: big }, textEntry("ok.py")]), { maxEntryBytes: 32 * MIB });
+    const loaded = (await loadArchive(buildRawZip([{ name: "big.log", content: big }, textEntry("ok.py")]), { maxEntryBytes: 32 * MIB }));
     expect(names(loaded)).toEqual(["ok.py"]);
     expect(loaded.rejected).toEqual([{ name: "big.log", reason: "too_large" }]);
   });
 
-  it("an empty archive loads with nothing in it", () => {
-    expect(loadArchive(buildRawZip([]))).toEqual({ format: "plain", files: [], rejected: [] });
+  it("an empty archive loads with nothing in it", async () => {
+    expect((await loadArchive(buildRawZip([])))).toEqual({ format: "plain", files: [], rejected: [] });
   });
 });
 
@@ -336,18 +336,18 @@ describe("repository detection", () => {
     ["My Project", undefined, { name: "My Project" }],
   ];
 
-  it.each(cases)("%j (hint %j) → %j", (folder, hint, repo) => {
-    const loaded = loadArchive(buildRawZip([{ name: `${folder}/` }, textEntry(`${folder}/src/app.py`, "x = 1\n"), textEntry(`${folder}/README.md`)]), undefined, hint);
+  it.each(cases)("%j (hint %j) → %j", async (folder, hint, repo) => {
+    const loaded = (await loadArchive(buildRawZip([{ name: `${folder}/` }, textEntry(`${folder}/src/app.py`, "x = 1\n"), textEntry(`${folder}/README.md`)]), undefined, hint));
     expect(loaded.repo).toEqual(repo);
     expect(names(loaded)).toEqual(["src/app.py", "README.md"]);
     const tag = `repo:${repo.name.toLowerCase().replace(/ /g, "-")}`;
     for (const file of loaded.files) expect(file.tags).toEqual([tag]);
   });
 
-  it("strips the folder from rejected names too, and ignores macOS leftovers when finding it", () => {
-    const loaded = loadArchive(
+  it("strips the folder from rejected names too, and ignores macOS leftovers when finding it", async () => {
+    const loaded = (await loadArchive(
       buildRawZip([textEntry("proj/a.py"), { name: "proj/logo.png", content: PNG }, textEntry("__MACOSX/proj/._a.py", "\0"), { name: ".DS_Store", content: Buffer.from([0]) }]),
-    );
+    ));
     expect(loaded.repo).toEqual({ name: "proj" });
     expect(names(loaded)).toEqual(["a.py"]);
     expect(loaded.rejected).toEqual([{ name: "logo.png", reason: "binary" }]);
@@ -357,8 +357,8 @@ describe("repository detection", () => {
     [["a/x.py", "b/y.py"]],
     [["README.md", "src/a.py"]],
     [["a.py"]],
-  ])("no single top-level folder in %j → no repo, names unchanged", (entryNames) => {
-    const loaded = loadArchive(buildRawZip(entryNames.map((n) => textEntry(n))));
+  ])("no single top-level folder in %j → no repo, names unchanged", async (entryNames) => {
+    const loaded = (await loadArchive(buildRawZip(entryNames.map((n) => textEntry(n)))));
     expect(loaded.repo).toBeUndefined();
     expect(names(loaded)).toEqual(entryNames);
     for (const file of loaded.files) expect(file.tags).toEqual([]);
@@ -367,18 +367,18 @@ describe("repository detection", () => {
 
 describe("hostile archives are refused whole", () => {
   describe("names", () => {
-    it.each(["../evil.py", "src/../../evil.py", "/etc/passwd", "C:\\x", "C:/Windows/x.py", "..\\evil.py", "src\\..\\..\\evil.py", "\\\\server\\x.py"])("%j → unsafe_path (plain and listed in a manifest)", (name) => {
-      expectRefused(buildRawZip([textEntry("fine.py"), textEntry(name)]), "unsafe_path", name);
-      expectRefused(rawBackup([listed("fine.py", "hello\n")], [textEntry("fine.py"), textEntry(name)]), "unsafe_path", name);
+    it.each(["../evil.py", "src/../../evil.py", "/etc/passwd", "C:\\x", "C:/Windows/x.py", "..\\evil.py", "src\\..\\..\\evil.py", "\\\\server\\x.py"])("%j → unsafe_path (plain and listed in a manifest)", async (name) => {
+      await expectRefused(buildRawZip([textEntry("fine.py"), textEntry(name)]), "unsafe_path", name);
+      await expectRefused(rawBackup([listed("fine.py", "hello\n")], [textEntry("fine.py"), textEntry(name)]), "unsafe_path", name);
     });
 
-    it("duplicate entry names → duplicate_name", () => {
-      expectRefused(buildRawZip([textEntry("a.py"), textEntry("b.py"), textEntry("a.py")]), "duplicate_name", "a.py");
-      expectRefused(buildRawZip([textEntry("src/a.py"), textEntry("./src/a.py")]), "duplicate_name", "src/a.py");
+    it("duplicate entry names → duplicate_name", async () => {
+      await expectRefused(buildRawZip([textEntry("a.py"), textEntry("b.py"), textEntry("a.py")]), "duplicate_name", "a.py");
+      await expectRefused(buildRawZip([textEntry("src/a.py"), textEntry("./src/a.py")]), "duplicate_name", "src/a.py");
     });
 
-    it("invalid UTF-8 in a name → invalid_name_encoding", () => {
-      expectRefused(buildRawZip([textEntry("ok.py"), textEntry(Buffer.from([0x61, 0xff, 0xfe, 0x2e, 0x70, 0x79]))]), "invalid_name_encoding");
+    it("invalid UTF-8 in a name → invalid_name_encoding", async () => {
+      await expectRefused(buildRawZip([textEntry("ok.py"), textEntry(Buffer.from([0x61, 0xff, 0xfe, 0x2e, 0x70, 0x79]))]), "invalid_name_encoding");
     });
   });
 
@@ -393,68 +393,68 @@ describe("hostile archives are refused whole", () => {
       expect(await inflatedLength(gib)).toBe(1024 ** 3);
     });
 
-    it("declaring a small size → size_mismatch at the inflation cap (plain, and listed in a backup)", () => {
-      expectRefused(buildRawZip([textEntry("a.py"), bombEntry("bomb.txt", gib, 1000)]), "size_mismatch", "bomb.txt");
-      expectRefused(rawBackup([listed("a.py", "hello\n")], [textEntry("a.py"), bombEntry("bomb.txt", gib, 1000)]), "size_mismatch", "bomb.txt");
+    it("declaring a small size → size_mismatch at the inflation cap (plain, and listed in a backup)", async () => {
+      await expectRefused(buildRawZip([textEntry("a.py"), bombEntry("bomb.txt", gib, 1000)]), "size_mismatch", "bomb.txt");
+      await expectRefused(rawBackup([listed("a.py", "hello\n")], [textEntry("a.py"), bombEntry("bomb.txt", gib, 1000)]), "size_mismatch", "bomb.txt");
     });
 
-    it("declaring just under the entry limit still stops at the declared size → size_mismatch", () => {
-      expectRefused(buildRawZip([bombEntry("bomb.txt", gib, 20 * MIB)]), "size_mismatch", "bomb.txt");
+    it("declaring just under the entry limit still stops at the declared size → size_mismatch", async () => {
+      await expectRefused(buildRawZip([bombEntry("bomb.txt", gib, 20 * MIB)]), "size_mismatch", "bomb.txt");
     });
 
-    it("declaring its true size → entry_too_large before anything is inflated", () => {
-      expectRefused(buildRawZip([textEntry("a.py"), bombEntry("bomb.txt", gib, 1024 ** 3)]), "entry_too_large", "bomb.txt");
+    it("declaring its true size → entry_too_large before anything is inflated", async () => {
+      await expectRefused(buildRawZip([textEntry("a.py"), bombEntry("bomb.txt", gib, 1024 ** 3)]), "entry_too_large", "bomb.txt");
     });
 
-    it("a metadata.json bomb → manifest_too_large (declared large) or size_mismatch (declared small)", () => {
-      expectRefused(buildRawZip([bombEntry("metadata.json", gib, 1024 ** 3)]), "manifest_too_large", "metadata.json");
-      expectRefused(buildRawZip([bombEntry("metadata.json", gib, 4096)]), "size_mismatch", "metadata.json");
+    it("a metadata.json bomb → manifest_too_large (declared large) or size_mismatch (declared small)", async () => {
+      await expectRefused(buildRawZip([bombEntry("metadata.json", gib, 1024 ** 3)]), "manifest_too_large", "metadata.json");
+      await expectRefused(buildRawZip([bombEntry("metadata.json", gib, 4096)]), "size_mismatch", "metadata.json");
     });
 
-    it("overlapping entries sharing one body → corrupt", () => {
-      expectRefused(overlappingBomb(), "corrupt");
+    it("overlapping entries sharing one body → corrupt", async () => {
+      await expectRefused(overlappingBomb(), "corrupt");
     });
 
-    it("a deflated entry shorter than declared, or stored sizes that disagree → size_mismatch", () => {
-      expectRefused(buildRawZip([{ ...textEntry("a.py", "x".repeat(1000)), size: 2000 }]), "size_mismatch", "a.py");
-      expectRefused(buildRawZip([{ name: "s.txt", content: Buffer.from("stored"), method: 0, size: 11 }]), "size_mismatch", "s.txt");
+    it("a deflated entry shorter than declared, or stored sizes that disagree → size_mismatch", async () => {
+      await expectRefused(buildRawZip([{ ...textEntry("a.py", "x".repeat(1000)), size: 2000 }]), "size_mismatch", "a.py");
+      await expectRefused(buildRawZip([{ name: "s.txt", content: Buffer.from("stored"), method: 0, size: 11 }]), "size_mismatch", "s.txt");
     });
 
-    it("entries declaring more than the total limit → total_too_large", () => {
+    it("entries declaring more than the total limit → total_too_large", async () => {
       const entries = ["a", "b", "c"].map((n) => textEntry(`${n}.txt`, "x".repeat(50)));
-      expectRefused(buildRawZip(entries), "total_too_large", "c.txt", { maxTotalBytes: 120 });
+      await expectRefused(buildRawZip(entries), "total_too_large", "c.txt", { maxTotalBytes: 120 });
     });
 
     it("the file limit does not apply to metadata.json, which has its own", async () => {
       const small = await manifestZip({ files: [listed("a.py", "tiny")] }, [{ name: "a.py", data: "tiny" }]);
-      expect(names(loadArchive(small, { maxEntryBytes: 50 }))).toEqual(["a.py"]);
+      expect(names((await loadArchive(small, { maxEntryBytes: 50 })))).toEqual(["a.py"]);
       // A listed file over the file limit is one rejected file (issue 10 point 2), not a refused archive.
       const big = await manifestZip({ files: [listed("a.py", "x".repeat(60)), listed("b.py", "b")] }, [
         { name: "a.py", data: "x".repeat(60) },
         { name: "b.py", data: "b" },
       ]);
-      const loaded = loadArchive(big, { maxEntryBytes: 50 });
+      const loaded = (await loadArchive(big, { maxEntryBytes: 50 }));
       expect(names(loaded)).toEqual(["b.py"]);
       expect(loaded.rejected).toEqual([{ name: "a.py", reason: "too_large" }]);
     });
   });
 
   describe("damage", () => {
-    it("a CRC mismatch anywhere → crc_mismatch, even in the last entry, an unlisted one or a Finder leftover", () => {
-      expectRefused(buildRawZip([textEntry("a.py"), textEntry("b.py"), { ...textEntry("z.py"), crc: 0x12345678 }]), "crc_mismatch", "z.py");
-      expectRefused(buildRawZip([textEntry("a.py"), { ...textEntry("__MACOSX/._a.py"), crc: 1 }]), "crc_mismatch", "__MACOSX/._a.py");
-      expectRefused(rawBackup([listed("a.py", "hello\n")], [{ ...textEntry("a.py"), crc: 1 }]), "crc_mismatch", "a.py");
-      expectRefused(rawBackup([listed("a.py", "hello\n")], [textEntry("a.py"), { ...textEntry("stray.txt"), crc: 1 }]), "crc_mismatch", "stray.txt");
+    it("a CRC mismatch anywhere → crc_mismatch, even in the last entry, an unlisted one or a Finder leftover", async () => {
+      await expectRefused(buildRawZip([textEntry("a.py"), textEntry("b.py"), { ...textEntry("z.py"), crc: 0x12345678 }]), "crc_mismatch", "z.py");
+      await expectRefused(buildRawZip([textEntry("a.py"), { ...textEntry("__MACOSX/._a.py"), crc: 1 }]), "crc_mismatch", "__MACOSX/._a.py");
+      await expectRefused(rawBackup([listed("a.py", "hello\n")], [{ ...textEntry("a.py"), crc: 1 }]), "crc_mismatch", "a.py");
+      await expectRefused(rawBackup([listed("a.py", "hello\n")], [textEntry("a.py"), { ...textEntry("stray.txt"), crc: 1 }]), "crc_mismatch", "stray.txt");
     });
 
     it("a manifest sha256 that does not match the entry → checksum_mismatch", async () => {
       const bytes = await manifestZip({ files: [listed("a.py", "original\n")] }, [{ name: "a.py", data: "tampered\n" }]);
-      expectRefused(bytes, "checksum_mismatch", "a.py");
+      await expectRefused(bytes, "checksum_mismatch", "a.py");
     });
 
-    it("a history version's checksum is checked too", () => {
+    it("a history version's checksum is checked too", async () => {
       const files = [listed("a.py", "v2\n"), listed("a.py", "v1\n", { history: true, path: ".codevault-history/a.v1.py" })];
-      expectRefused(rawBackup(files, [textEntry("a.py", "v2\n"), textEntry(".codevault-history/a.v1.py", "changed\n")]), "checksum_mismatch", ".codevault-history/a.v1.py");
+      await expectRefused(rawBackup(files, [textEntry("a.py", "v2\n"), textEntry(".codevault-history/a.v1.py", "changed\n")]), "checksum_mismatch", ".codevault-history/a.v1.py");
     });
 
     it("an archive cut short anywhere → truncated", async () => {
@@ -463,7 +463,7 @@ describe("hostile archives are refused whole", () => {
         { name: "b.bin", data: randomBytesSeeded(3000, 8) },
       ]);
       for (const cut of [4, 30, 100, bytes.length >> 1, bytes.length - 100, bytes.length - 22, bytes.length - 1]) {
-        expect([cut, refusal(() => loadArchive(bytes.subarray(0, cut))).code]).toEqual([cut, "truncated"]);
+        expect([cut, (await refusal(() => loadArchive(bytes.subarray(0, cut)))).code]).toEqual([cut, "truncated"]);
       }
     });
 
@@ -472,22 +472,22 @@ describe("hostile archives are refused whole", () => {
       ["random bytes", randomBytesSeeded(4096, 3)],
       ["a text file", Buffer.from("print('this is a Python file, not a ZIP')\n")],
       ["a PNG", PNG],
-    ])("%s → not_zip", (_label, bytes) => {
-      expectRefused(bytes, "not_zip");
+    ])("%s → not_zip", async (_label, bytes) => {
+      await expectRefused(bytes, "not_zip");
     });
 
-    it("encrypted entries → encrypted", () => {
-      expectRefused(buildRawZip([textEntry("a.py"), { ...textEntry("secret.py"), flags: 0x0801 }]), "encrypted", "secret.py");
-      expectRefused(buildRawZip([{ ...textEntry("secret.py"), localFlags: 0x0801 }]), "encrypted", "secret.py");
+    it("encrypted entries → encrypted", async () => {
+      await expectRefused(buildRawZip([textEntry("a.py"), { ...textEntry("secret.py"), flags: 0x0801 }]), "encrypted", "secret.py");
+      await expectRefused(buildRawZip([{ ...textEntry("secret.py"), localFlags: 0x0801 }]), "encrypted", "secret.py");
     });
 
-    it("10,001 entries → too_many_entries; 10,000 load", () => {
+    it("10,001 entries → too_many_entries; 10,000 load", async () => {
       const entries = (n: number): RawEntry[] => Array.from({ length: n }, (_, i) => ({ name: `f${i}.txt`, content: Buffer.from("x"), method: 0 }));
-      expectRefused(buildRawZip(entries(10_001)), "too_many_entries");
-      expect(loadArchive(buildRawZip(entries(10_000))).files).toHaveLength(10_000);
+      await expectRefused(buildRawZip(entries(10_001)), "too_many_entries");
+      expect((await loadArchive(buildRawZip(entries(10_000)))).files).toHaveLength(10_000);
     });
 
-    it("metadata.json is not counted: a backup of 10,000 files loads, one of 10,001 is refused", () => {
+    it("metadata.json is not counted: a backup of 10,000 files loads, one of 10,001 is refused", async () => {
       const backup = (n: number): Buffer => {
         const names = Array.from({ length: n }, (_, i) => `f${i}.txt`);
         return rawBackup(
@@ -495,8 +495,8 @@ describe("hostile archives are refused whole", () => {
           names.map((name) => ({ name, content: Buffer.from("x"), method: 0 })),
         );
       };
-      expect(loadArchive(backup(10_000)).files).toHaveLength(10_000);
-      expectRefused(backup(10_001), "too_many_entries");
+      expect((await loadArchive(backup(10_000))).files).toHaveLength(10_000);
+      await expectRefused(backup(10_001), "too_many_entries");
     });
 
     it("a mutated archive either loads with every file's content intact or is refused with ArchiveError", async () => {
@@ -519,7 +519,7 @@ describe("hostile archives are refused whole", () => {
           copy[at] = random[(i + which * 7) % 3000]!;
           let loaded: LoadedArchive;
           try {
-            loaded = loadArchive(copy);
+            loaded = (await loadArchive(copy));
           } catch (err) {
             expect([which, i, err instanceof ArchiveError ? "ArchiveError" : String(err)]).toEqual([which, i, "ArchiveError"]);
             continue;
@@ -536,19 +536,19 @@ describe("hostile archives are refused whole", () => {
   });
 
   describe("content", () => {
-    it("invalid UTF-8 in a file listed by a codevault manifest → not_text", () => {
+    it("invalid UTF-8 in a file listed by a codevault manifest → not_text", async () => {
       const bad = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]);
-      expectRefused(rawBackup([listed("a.py", "hello\n"), listed("cafe.txt", bad)], [textEntry("a.py"), { name: "cafe.txt", content: bad }]), "not_text", "cafe.txt");
+      await expectRefused(rawBackup([listed("a.py", "hello\n"), listed("cafe.txt", bad)], [textEntry("a.py"), { name: "cafe.txt", content: bad }]), "not_text", "cafe.txt");
     });
   });
 
   describe("metadata.json", () => {
     it("over maxManifestBytes → manifest_too_large (a small limit, and a real 9 MiB manifest)", async () => {
       const bytes = await manifestZip({ files: [listed("a.py", "a")] }, [{ name: "a.py", data: "a" }]);
-      expectRefused(bytes, "manifest_too_large", "metadata.json", { maxManifestBytes: 64 });
+      await expectRefused(bytes, "manifest_too_large", "metadata.json", { maxManifestBytes: 64 });
       const huge = await manifestZip({ files: [], padding: "x".repeat(9 * MIB) });
       expect(huge.length).toBeLessThan(100_000);
-      expectRefused(huge, "manifest_too_large", "metadata.json");
+      await expectRefused(huge, "manifest_too_large", "metadata.json");
     });
 
     it.each([
@@ -559,17 +559,17 @@ describe("hostile archives are refused whole", () => {
       ["a top-level array", [{ file_name: "a.py" }]],
       ["null", "null"],
     ])("%s → manifest_invalid", async (_label, manifest) => {
-      expectRefused(await manifestZip(manifest, [{ name: "a.py", data: "a" }]), "manifest_invalid", "metadata.json");
+      await expectRefused(await manifestZip(manifest, [{ name: "a.py", data: "a" }]), "manifest_invalid", "metadata.json");
     });
 
-    it("not UTF-8 → manifest_invalid", () => {
-      expectRefused(buildRawZip([{ name: "metadata.json", content: Buffer.from([0x7b, 0xff, 0x7d]) }]), "manifest_invalid", "metadata.json");
+    it("not UTF-8 → manifest_invalid", async () => {
+      await expectRefused(buildRawZip([{ name: "metadata.json", content: Buffer.from([0x7b, 0xff, 0x7d]) }]), "manifest_invalid", "metadata.json");
     });
 
     it("listing a file that is not there → manifest_missing_file (history versions too)", async () => {
-      expectRefused(await manifestZip({ files: [listed("a.py", "a"), listed("gone.py", "g")] }, [{ name: "a.py", data: "a" }]), "manifest_missing_file", "gone.py");
+      await expectRefused(await manifestZip({ files: [listed("a.py", "a"), listed("gone.py", "g")] }, [{ name: "a.py", data: "a" }]), "manifest_missing_file", "gone.py");
       const withHistory = { files: [listed("a.py", "a"), listed("a.py", "old", { history: true, path: ".codevault-history/a.v1.py" })] };
-      expectRefused(await manifestZip(withHistory, [{ name: "a.py", data: "a" }]), "manifest_missing_file", ".codevault-history/a.v1.py");
+      await expectRefused(await manifestZip(withHistory, [{ name: "a.py", data: "a" }]), "manifest_missing_file", ".codevault-history/a.v1.py");
     });
 
     it.each([
@@ -589,7 +589,7 @@ describe("hostile archives are refused whole", () => {
         await manifestZip({ files: [{ file_name: "ok.py", code: "ok" }, { file_name: fileName, code: "evil" }] }),
       ];
       for (const bytes of forms) {
-        const loaded = loadArchive(bytes);
+        const loaded = (await loadArchive(bytes));
         expect(names(loaded)).toEqual(["ok.py"]);
         expect(loaded.rejected).toEqual([{ name: fileName, reason }]);
       }

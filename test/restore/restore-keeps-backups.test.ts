@@ -120,7 +120,7 @@ describe("the emergency backup a restore takes", () => {
 
     const emergency = await services.backups.get(user, result.emergencyBackupId!);
     expect(emergency).toMatchObject({ type: "emergency", withHistory: true });
-    const archive = loadArchive((await services.backups.download(user, emergency!.id)).bytes);
+    const archive = (await loadArchive((await services.backups.download(user, emergency!.id)).bytes));
     const main = archive.files.find((f) => f.name === "main.py")!;
     expect(main.content).toBe("print('v3')\n");
     expect(main.history?.map((v) => v.content)).toEqual(["print('v1')\n", "print('v2')\n"]);

@@ -12,11 +12,15 @@
  * produced piece by piece, e.g. a manifest built while the other entries were
  * written.
  *
- * Compression: every entry goes through one long-lived zlib DeflateRaw stream
+ * Compression: every entry goes through a long-lived zlib DeflateRaw stream
  * (EntryDeflater), reset between entries, on the libuv pool: no entry blocks
  * the event loop, and its output comes as slices of reused 16 KiB chunks
  * instead of a fresh input-sized buffer per entry (what Node 24 reclaims
  * late, see docs/PERFORMANCE.md). An entry that does not shrink is stored.
+ * Entries are compressed as soon as they are added, by up to `deflaters`
+ * streams at once (default 2: both cores of a small server, and the pool's
+ * round trip per entry is hidden behind the other entry's work), and written
+ * in call order; `concurrency` tells a caller how many adds to keep in flight.
  *
  * Ownership: `finish()` does not end `out` unless `{ end: true }` — whoever
  * created the stream (e.g. a GridFS upload) decides when it is complete.
@@ -77,6 +81,8 @@ export interface ZipPreparedEntryInput {
 export interface ZipWriterOptions {
   /** DEFLATE level 0–9 (default 6). 0 stores every entry uncompressed. */
   level?: number;
+  /** Entries compressed at once, each on its own zlib stream in the libuv pool (default 2). */
+  deflaters?: number;
   /** Call `out.end()` in `finish()` and wait for its 'finish' event (default false: the caller owns `out`). */
   end?: boolean;
   /**
@@ -105,8 +111,8 @@ export class ZipWriter {
   readonly #out: NodeJS.WritableStream | Writable;
   readonly #level: number;
   readonly #endOutput: boolean;
-  /** Made at the first entry that is deflated; closed by finish() or a failure. */
-  #deflater: EntryDeflater | undefined;
+  /** Streams made as entries need them; closed by finish() or a failure. */
+  readonly #deflaters: DeflaterPool;
   readonly #forceZip64: boolean;
   /** Encoded central-directory records; the last one is filled up to #cdUsed. */
   readonly #cd: Buffer[] = [];
@@ -128,8 +134,11 @@ export class ZipWriter {
   constructor(out: NodeJS.WritableStream | Writable, opts: ZipWriterOptions = {}) {
     const level = opts.level ?? 6;
     if (!Number.isInteger(level) || level < 0 || level > 9) throw new RangeError(`level must be 0–9, got ${level}`);
+    const deflaters = opts.deflaters ?? DEFAULT_DEFLATERS;
+    if (!Number.isInteger(deflaters) || deflaters < 1) throw new RangeError(`deflaters must be a positive integer, got ${deflaters}`);
     this.#out = out;
     this.#level = level;
+    this.#deflaters = new DeflaterPool(level, deflaters);
     this.#endOutput = opts.end ?? false;
     this.#forceZip64 = opts.forceZip64 ?? false;
     out.on("error", this.#onOutError);
@@ -138,6 +147,18 @@ export class ZipWriter {
   /** Bytes handed to `out` so far. */
   get bytesWritten(): number {
     return this.#bytesWritten;
+  }
+
+  /** How many entries are compressed at once: a caller keeps this many `add()`s (plus one being written) in flight. */
+  get concurrency(): number {
+    return this.#deflaters.size;
+  }
+
+  /** Whether an entry of this name was added already (or is being added): `add()` would refuse it as a duplicate. */
+  hasName(name: string): boolean {
+    if (this.#pending.has(name)) return true;
+    const [h1, h2] = fingerprint(name);
+    return this.#fingerprints.has(h1, h2) && this.#cdHasName(name);
   }
 
   /**
@@ -150,7 +171,15 @@ export class ZipWriter {
     const refused = this.#reserve(entry.name);
     if (refused) return Promise.reject(refused);
     const modifiedAt = entry.modifiedAt ?? new Date();
-    return this.#enqueue(() => this.#writeEntry(entry.name, entry.data, modifiedAt));
+    // Compressed now, beside other entries; written in call order.
+    const encoded = this.#encode(entry.data);
+    encoded.catch(() => {}); // observed by the write task (or moot once the writer has failed)
+    return this.#enqueue(async () => {
+      const { method, crc, chunks, compressedSize } = await encoded;
+      // Stored: a copy, since `out` may hold it after add() settles, when the caller may reuse `data`.
+      const payload = chunks ?? [Buffer.from(entry.data)];
+      return this.#writeEncoded(entry.name, method, crc, entry.data.length, compressedSize, payload, modifiedAt);
+    });
   }
 
   /**
@@ -222,7 +251,7 @@ export class ZipWriter {
       if (this.#failure !== undefined) throw this.#failure;
       return task().catch((err: unknown) => {
         this.#failure ??= err;
-        this.#deflater?.close();
+        this.#deflaters.close();
         throw err;
       });
     });
@@ -230,19 +259,16 @@ export class ZipWriter {
     return run;
   }
 
-  async #writeEntry(name: string, data: Uint8Array, modifiedAt: Date): Promise<void> {
+  /** CRC and, when it shrinks the entry, its DEFLATE stream (chunks undefined: store it). */
+  async #encode(data: Uint8Array): Promise<{ method: number; crc: number; chunks?: Buffer[]; compressedSize: number }> {
     const crc = crc32(data);
     if (this.#level > 0 && data.length > 0) {
-      this.#deflater ??= new EntryDeflater(this.#level);
-      const compressed = await this.#deflater.deflate(data);
+      const compressed = await this.#deflaters.deflate(data);
       let compressedSize = 0;
       for (const c of compressed) compressedSize += c.length;
-      if (compressedSize < data.length) {
-        return this.#writeEncoded(name, METHOD_DEFLATE, crc, data.length, compressedSize, compressed, modifiedAt);
-      }
+      if (compressedSize < data.length) return { method: METHOD_DEFLATE, crc, chunks: compressed, compressedSize };
     }
-    // A copy: `out` may hold it after add() settles, when the caller may reuse `data`.
-    await this.#writeEncoded(name, METHOD_STORE, crc, data.length, data.length, [Buffer.from(data)], modifiedAt);
+    return { method: METHOD_STORE, crc, compressedSize: data.length };
   }
 
   /** Local header, then `payload`; the central-directory record is encoded at once and kept as bytes. */
@@ -400,7 +426,7 @@ export class ZipWriter {
     tail.writeUInt32LE(force || cdOffset >= U32_MAX ? U32_MAX : cdOffset, p + 16);
     tail.writeUInt16LE(0, p + 20); // comment length
     await this.#write(tail);
-    this.#deflater?.close();
+    this.#deflaters.close();
 
     if (this.#endOutput) await this.#endOut();
     this.#out.off("error", this.#onOutError);
@@ -439,6 +465,59 @@ export class ZipWriter {
   }
 }
 
+const DEFAULT_DEFLATERS = 2;
+
+/**
+ * Up to `size` EntryDeflaters, made when first needed and reused; an entry waits
+ * (in order) for a free one. Closing rejects the waiting entries.
+ */
+class DeflaterPool {
+  readonly size: number;
+  readonly #level: number;
+  readonly #idle: EntryDeflater[] = [];
+  readonly #all: EntryDeflater[] = [];
+  readonly #waiting: { resolve: (d: EntryDeflater) => void; reject: (err: Error) => void }[] = [];
+  #closed = false;
+
+  constructor(level: number, size: number) {
+    this.#level = level;
+    this.size = size;
+  }
+
+  async deflate(data: Uint8Array): Promise<Buffer[]> {
+    const deflater = await this.#acquire();
+    try {
+      return await deflater.deflate(data);
+    } finally {
+      this.#release(deflater);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const d of this.#all) d.close();
+    for (const w of this.#waiting.splice(0)) w.reject(new Error("ZipWriter closed"));
+  }
+
+  #acquire(): Promise<EntryDeflater> {
+    if (this.#closed) return Promise.reject(new Error("ZipWriter closed"));
+    const idle = this.#idle.pop();
+    if (idle) return Promise.resolve(idle);
+    if (this.#all.length < this.size) {
+      const made = new EntryDeflater(this.#level);
+      this.#all.push(made);
+      return Promise.resolve(made);
+    }
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  #release(deflater: EntryDeflater): void {
+    const next = this.#waiting.shift();
+    if (next) next.resolve(deflater);
+    else this.#idle.push(deflater);
+  }
+}
+
 /**
  * Raw DEFLATE of one entry at a time through one long-lived zlib stream: each
  * write is compressed to a complete stream (the stream's default flush is
@@ -454,6 +533,8 @@ class EntryDeflater {
   readonly #stream: zlib.DeflateRaw;
   #out: Buffer[] = [];
   #error: Error | undefined;
+  /** Set by close(): a write still in flight (the writer failed beside it) settles with an error instead of resetting a closed stream. */
+  #closed = false;
 
   constructor(level: number) {
     this.#stream = zlib.createDeflateRaw({ level, flush: zlib.constants.Z_FINISH });
@@ -464,11 +545,11 @@ class EntryDeflater {
   /** The entry's raw DEFLATE bytes, in order. One call at a time (the writer's queue sees to it). */
   deflate(data: Uint8Array): Promise<Buffer[]> {
     return new Promise((resolve, reject) => {
-      if (this.#error) return reject(this.#error);
+      if (this.#error || this.#closed) return reject(this.#error ?? new Error("ZipWriter closed"));
       this.#stream.write(data, (err) => {
         const out = this.#out;
         this.#out = [];
-        const failure = err ?? this.#error;
+        const failure = err ?? this.#error ?? (this.#closed ? new Error("ZipWriter closed") : undefined);
         if (failure) return reject(failure);
         this.#stream.reset();
         resolve(out);
@@ -477,6 +558,7 @@ class EntryDeflater {
   }
 
   close(): void {
+    this.#closed = true;
     this.#stream.close();
   }
 }
