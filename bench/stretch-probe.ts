@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/stretch-probe.ts [--files 10000] [--only verify,unchanged]
  *
- * Operations, in order: restore into an empty library (preview + apply of a staged
+ * Operations, in order: staging the sent ZIP (stage), restore into an empty library (preview + apply of a staged
  * upload), create, verify, restore of that backup into the unchanged library
  * (preview + apply), import (keepUpload). One small warm-up round of each comes first.
  */
@@ -72,7 +72,7 @@ async function measure<T>(name: string, op: () => Promise<T>): Promise<T> {
 }
 
 async function round(services: Services, zip: Buffer, user: number, importer: number, label: (s: string) => string): Promise<void> {
-  const upload = await services.restore.stageUpload(user, zip, "corpus.zip");
+  const upload = await measure(label("stage"), () => services.restore.stageUpload(user, zip, "corpus.zip"));
   await measure(label("empty"), async () => {
     await services.restore.preview(user, { uploadId: upload });
     return services.restore.apply(user, { uploadId: upload }, {});
