@@ -361,7 +361,7 @@ export function backupFileName(createdAt: Date): string {
 /** Written (and so hashed and cut into GridFS chunks) 1 MiB at a time with backpressure: a 100 MB archive in one write would hold the event loop. */
 const WRITE_SLICE_BYTES = 1024 * 1024;
 
-async function writeInSlices(input: Writable, bytes: Buffer): Promise<void> {
+export async function writeInSlices(input: Writable, bytes: Buffer): Promise<void> {
   for (let at = 0; at < bytes.length; at += WRITE_SLICE_BYTES) {
     if (!input.write(bytes.subarray(at, at + WRITE_SLICE_BYTES))) await once(input, "drain");
   }

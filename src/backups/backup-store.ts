@@ -3,6 +3,7 @@ import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GridFSBucket, ObjectId, type Db, type GridFSBucketWriteStream } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
+import { readGridFsFile } from "../db/gridfs-read.js";
 
 /** Counts and hashes the bytes flowing through it. */
 class HashingCounter extends Transform {
@@ -58,26 +59,12 @@ export class BackupStore {
     };
   }
 
-  /** The whole stored archive (backups are read whole to be validated before use). */
-  async read(id: ObjectId): Promise<Buffer | undefined> {
-    // One buffer of the stored length, filled chunk by chunk: the ZIP is held once, not twice (chunks + concat).
-    const file = await this.bucket.find({ _id: id }).limit(1).next();
-    if (!file) return undefined;
-    const out = Buffer.allocUnsafe(file.length);
-    let at = 0;
-    try {
-      for await (const chunk of this.bucket.openDownloadStream(id)) {
-        const bytes = chunk as Buffer;
-        if (at + bytes.length > out.length) throw new Error(`Stored backup ${id.toHexString()} holds more than its length of ${file.length} bytes`);
-        bytes.copy(out, at);
-        at += bytes.length;
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code === "ENOENT" || /FileNotFound|File not found/i.test((err as Error).message)) return undefined;
-      throw err;
-    }
-    if (at !== out.length) throw new Error(`Stored backup ${id.toHexString()} holds ${at} of its ${file.length} bytes`);
-    return out;
+  /**
+   * The whole stored archive (backups are read whole to be validated before use), held once,
+   * read ~1 MB per reply so the driver never decodes a 16 MB reply in one go (db/gridfs-read.ts).
+   */
+  read(id: ObjectId): Promise<Buffer | undefined> {
+    return readGridFsFile(this.db, COLLECTIONS.backupBucket, id);
   }
 
   /**

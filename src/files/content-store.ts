@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { GridFSBucket, type Db, type ObjectId } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
+import { readGridFsFile } from "../db/gridfs-read.js";
 import type { FileDoc } from "./file-types.js";
 
 /** Content up to this many bytes is kept inside the file's document (MongoDB caps a document at 16 MB). */
@@ -14,7 +15,7 @@ export function sha256Hex(data: string | Uint8Array): string {
 export class ContentStore {
   private readonly bucket: GridFSBucket;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.bucket = new GridFSBucket(db, { bucketName: COLLECTIONS.fileContentsBucket });
   }
 
@@ -33,9 +34,10 @@ export class ContentStore {
   async read(doc: Pick<FileDoc, "content" | "contentId">): Promise<string> {
     if (doc.content !== undefined) return doc.content;
     if (!doc.contentId) return "";
-    const chunks: Buffer[] = [];
-    for await (const chunk of this.bucket.openDownloadStream(doc.contentId)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+    // Up to 20 MB: read ~1 MB per reply, not as one long decode on the main thread (db/gridfs-read.ts).
+    const bytes = await readGridFsFile(this.db, COLLECTIONS.fileContentsBucket, doc.contentId);
+    if (!bytes) throw new Error(`File contents ${doc.contentId.toHexString()} not found`);
+    return bytes.toString("utf8");
   }
 
   async discard(contentId: ObjectId): Promise<void> {
