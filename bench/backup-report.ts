@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import * as os from "node:os";
 import type { CaseResult } from "./backup-cases.js";
 import { LEVEL } from "./backup-cases.js";
-import { formatLoopDelay, loopStretch } from "./loop-delay.js";
+import { formatLoopDelay, loopLegend, loopStretch } from "./loop-delay.js";
 import { formatMemoryParts } from "./memory-parts.js";
 import { markdownTable } from "./perf-report.js";
 import type { Runtime } from "./runtimes.js";
@@ -134,12 +134,7 @@ export function backupReport(results: CorpusResult[], mongoLabel: string): strin
     "baseline in a fresh child process (after loading the corpus, or after connecting and one small",
     "warm-up run for the MongoDB cases). Create, read and verify are single runs. The machine is",
     "shared: memory figures hold under load, speeds move by tens of percent (compare ratios).",
-    "Loop = event-loop delay during the run (`monitorEventLoopDelay`, 1 ms resolution): the longest time the main thread",
-    "did not get back to its event loop and the 99th percentile of those gaps, wall time, which includes waiting for a CPU",
-    "on this shared machine; CPU = the longest time the main thread itself ran between two turns of its loop (Linux",
-    "schedstat): our own longest synchronous stretch, what the 50 ms goal is checked on; GC = the longest garbage-collection",
-    "pause in the run (perf_hooks \"gc\" entries), part of that stretch when it is the longest.",
-    `1-minute load average at the start of the cases ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : "not recorded"}.`,
+    ...loopLegend(loads),
     "",
     markdownTable(["corpus", "case", ...headers, "notes"], results.flatMap(rows), ["l", "l", ...headers.map(() => "r" as const), "l"]),
     "",

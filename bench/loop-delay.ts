@@ -83,3 +83,15 @@ export function formatLoopDelay(d: LoopDelay | undefined): string {
 export function loopStretch(d: LoopDelay): number {
   return d.cpuMaxMs ?? d.maxMs;
 }
+
+/** The report lines that explain the Loop / CPU / GC columns, with the load average the cases started at. */
+export function loopLegend(loads: readonly number[]): string[] {
+  return [
+    "Loop = event-loop delay during the run (`monitorEventLoopDelay`, 1 ms resolution): the longest time the main thread",
+    "did not get back to its event loop and the 99th percentile of those gaps, wall time, which includes waiting for a CPU",
+    "on this shared machine; CPU = the longest time the main thread itself ran between two turns of its loop (Linux",
+    "schedstat): our own longest synchronous stretch, what the 50 ms goal is checked on; GC = the longest garbage-collection",
+    'pause in the run (perf_hooks "gc" entries), part of that stretch when it is the longest.',
+    `1-minute load average at the start of the cases ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : "not recorded"}.`,
+  ];
+}

@@ -23,7 +23,7 @@ import { ensureIndexes, COLLECTIONS } from "../src/db/collections.js";
 import { IMPORT_LIMITS, isArchiveError, loadArchive } from "../src/archive/archive-loader.js";
 import { freePort, startProcess } from "../test/support/processes.js";
 import { forkCase, median } from "./child-case.js";
-import { formatLoopDelay, loopStretch } from "./loop-delay.js";
+import { formatLoopDelay, loopLegend, loopStretch } from "./loop-delay.js";
 import { archiveSourceOf, generateCorpus, type CorpusFile } from "./corpus.js";
 import { markdownTable, writeSection } from "./perf-report.js";
 import type { CommandTally, RestoreCaseResult, RestoreCaseSpec } from "./restore-cases.js";
@@ -278,12 +278,7 @@ export function restoreReport(r: RestoreBenchResult, mongoLabel: string, goals =
     "baseline in a fresh child process (after reading the ZIP, or after connecting and one small warm-up restore",
     "of the same kind for the MongoDB cases). Restores are single runs; commands = every command the restore",
     "sent to MongoDB (driver command monitoring), with their summed round-trip time.",
-    "Loop = event-loop delay during the run (`monitorEventLoopDelay`, 1 ms resolution): the longest time the main thread",
-    "did not get back to its event loop and the 99th percentile of those gaps, wall time, which includes waiting for a CPU",
-    "on this shared machine; CPU = the longest time the main thread itself ran between two turns of its loop (Linux",
-    "schedstat): our own longest synchronous stretch, what the 50 ms goal is checked on; GC = the longest garbage-collection",
-    "pause in the run (perf_hooks \"gc\" entries), part of that stretch when it is the longest.",
-    `1-minute load average at the start of the cases ${loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : "not recorded"}.`,
+    ...loopLegend(loads),
   ];
   if (r.refused) {
     lines.push(
