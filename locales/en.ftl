@@ -325,7 +325,10 @@ archive-error-corrupt = the archive is damaged { $entry }
 archive-error-encrypted = it holds encrypted (password-protected) entries
 archive-error-unsupported_method = it uses a compression method I do not support
 archive-error-unsafe_path = an entry name tries to leave its folder or is an absolute path ({ $entry })
-archive-error-too_many_entries = it has more than 10,000 entries
+archive-error-too_many_entries = { $max ->
+        [0] it has more entries than I can take in one archive
+       *[other] it has more than { NUMBER($max) } entries
+    }
 archive-error-entry_too_large = an entry is larger than a whole archive may be ({ $entry })
 archive-error-total_too_large = it unpacks to too much data
 archive-error-size_mismatch = an entry is not the size it claims ({ $entry }) — possibly a ZIP bomb

@@ -331,7 +331,10 @@ archive-error-corrupt = הארכיון פגום { $entry }
 archive-error-encrypted = הוא מכיל פריטים מוצפנים (מוגנים בסיסמה)
 archive-error-unsupported_method = הוא משתמש בשיטת דחיסה שאינני תומך בה
 archive-error-unsafe_path = שם של פריט מנסה לצאת מהתיקייה שלו או שהוא נתיב מוחלט ({ $entry })
-archive-error-too_many_entries = יש בו יותר מ-10,000 פריטים
+archive-error-too_many_entries = { $max ->
+        [0] יש בו יותר פריטים ממה שאני יכול לקבל בארכיון אחד
+       *[other] יש בו יותר מ-{ NUMBER($max) } פריטים
+    }
 archive-error-entry_too_large = פריט גדול ממה שארכיון שלם יכול להיות ({ $entry })
 archive-error-total_too_large = הוא נפרס לכמות נתונים גדולה מדי
 archive-error-size_mismatch = פריט אינו בגודל שהוא מצהיר ({ $entry }) — אולי פצצת ZIP

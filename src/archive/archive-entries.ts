@@ -16,7 +16,7 @@ export function fromZip<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (isZipError(err)) throw new ArchiveError(err.code, err.detail, err.entryName, { cause: err });
+    if (isZipError(err)) throw new ArchiveError(err.code, err.detail, err.entryName, { cause: err, ...(err.limit === undefined ? {} : { limit: err.limit }) });
     const code = (err as { code?: unknown }).code;
     if (err instanceof RangeError && (code === "ERR_OUT_OF_RANGE" || code === "ERR_BUFFER_OUT_OF_BOUNDS")) {
       throw new ArchiveError("corrupt", `Archive structure out of bounds (${err.message})`, undefined, { cause: err });

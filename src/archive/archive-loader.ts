@@ -102,7 +102,7 @@ export async function openArchive(bytes: Buffer, limits: Partial<ImportLimits> =
   }
   const counted = entries.filter((e) => e.name !== MANIFEST_NAME).length;
   if (counted > lim.maxEntries) {
-    throw new ArchiveError("too_many_entries", `Archive has ${counted} entries besides ${MANIFEST_NAME}, the limit is ${lim.maxEntries}`);
+    throw new ArchiveError("too_many_entries", `Archive has ${counted} entries besides ${MANIFEST_NAME}, the limit is ${lim.maxEntries}`, undefined, { limit: lim.maxEntries });
   }
   const manifestEntry = entries.find((e) => e.name === MANIFEST_NAME);
   if (!manifestEntry) return { entries };

@@ -93,11 +93,14 @@ export class ArchiveError extends Error {
   readonly code: ArchiveErrorCode;
   /** The entry (or manifest file) at fault, as found in the archive: possibly unsafe, escape before showing. */
   readonly entry?: string;
+  /** The limit that was passed (too_many_entries: the most entries allowed), for the user's message. */
+  readonly limit?: number;
 
-  constructor(code: ArchiveErrorCode, message: string, entry?: string, options?: { cause?: unknown }) {
+  constructor(code: ArchiveErrorCode, message: string, entry?: string, options?: { cause?: unknown; limit?: number }) {
     super(entry === undefined ? message : `${message}: ${JSON.stringify(entry)}`, options);
     this.code = code;
     if (entry !== undefined) this.entry = entry;
+    if (options?.limit !== undefined) this.limit = options.limit;
   }
 }
 

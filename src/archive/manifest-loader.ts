@@ -76,7 +76,7 @@ export async function loadManifestArchive(opened: Required<OpenedArchive>, lim: 
     writeCount++;
     writeBytes += size;
     if (writeCount > lim.maxEntries) {
-      throw new ArchiveError("too_many_entries", `Manifest lists more than ${lim.maxEntries} files to restore`);
+      throw new ArchiveError("too_many_entries", `Manifest lists more than ${lim.maxEntries} files to restore`, undefined, { limit: lim.maxEntries });
     }
     if (writeBytes > lim.maxTotalBytes) {
       throw new ArchiveError("total_too_large", `Manifest files add up to more than ${lim.maxTotalBytes} bytes`, file.file_name);

@@ -18,7 +18,7 @@ import { formatBytes } from "./format.js";
  */
 export type ErrorInfo =
   | { kind: "file" | "backup" | "restore" | "github" | "drive"; code: string }
-  | { kind: "archive"; code: string; entry?: string }
+  | { kind: "archive"; code: string; entry?: string; limit?: number }
   | { kind: "download_too_large" }
   | { kind: "busy"; running: string }
   | { kind: "limit"; code: string; details: Record<string, number> };
@@ -29,7 +29,9 @@ export function knownError(error: unknown): ErrorInfo | undefined {
   if (error instanceof BackupError) return { kind: "backup", code: error.code };
   if (error instanceof RestoreError) return { kind: "restore", code: error.code };
   if (error instanceof GitHubError) return { kind: "github", code: error.code };
-  if (error instanceof ArchiveError) return error.entry === undefined ? { kind: "archive", code: error.code } : { kind: "archive", code: error.code, entry: error.entry };
+  if (error instanceof ArchiveError) {
+    return { kind: "archive", code: error.code, ...(error.entry === undefined ? {} : { entry: error.entry }), ...(error.limit === undefined ? {} : { limit: error.limit }) };
+  }
   if (error instanceof DownloadTooLargeError) return { kind: "download_too_large" };
   if (error instanceof DriveError) return { kind: "drive", code: error.code };
   if (error instanceof HeavyJobBusyError) return { kind: "busy", running: error.running };
@@ -57,7 +59,7 @@ export function errorText(t: Translate, info: ErrorInfo, vars: MessageVars = {})
     case "github":
       return translated(t, `github-error-${info.code}`, { repo: "", ...vars }) ?? t("error-generic");
     case "archive":
-      return archiveProblem(t, info.code, info.entry);
+      return archiveProblem(t, info.code, info.entry, info.limit);
     case "download_too_large":
       return archiveProblem(t, "too_large");
     case "drive":
@@ -79,8 +81,8 @@ function limitText(t: Translate, code: string, d: Record<string, number>): strin
 }
 
 /** "I cannot use this archive: <reason>. Nothing was changed." */
-function archiveProblem(t: Translate, code: string, entry?: string): string {
-  const reason = translated(t, `archive-error-${code}`, { entry: entry ?? "" }) ?? t("archive-error-corrupt", { entry: "" });
+function archiveProblem(t: Translate, code: string, entry?: string, limit?: number): string {
+  const reason = translated(t, `archive-error-${code}`, { entry: entry ?? "", max: limit ?? 0 }) ?? t("archive-error-corrupt", { entry: "" });
   return t("restore-invalid", { reason: raw(reason) });
 }
 

@@ -1,6 +1,6 @@
 import type { drive_v3 } from "@googleapis/drive";
 import type { OAuth2Client } from "google-auth-library";
-import { backupFileName, type BackupService } from "../backups/backup-service.js";
+import type { BackupService } from "../backups/backup-service.js";
 import type { BackupSummary } from "../backups/backup-types.js";
 import type { BackupDriveCopies } from "../backups/drive-copies.js";
 import type { DriveConfig } from "../config.js";

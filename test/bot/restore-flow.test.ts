@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FileDoc } from "../../src/files/file-types.js";
 import type { LibraryBulk } from "../../src/files/library-bulk.js";
 import { useBotHarness } from "../support/bot-harness.js";
-import type { FakeUser, SentMessage } from "../support/fake-telegram/index.js";
+import type { FakeUser } from "../support/fake-telegram/index.js";
 import { backupZip, legacyZip, plainZip } from "../support/zip-fixtures.js";
 
 const h = useBotHarness({ services: { retention: { full: { keepLast: 100, daily: 0, weekly: 0, monthly: 0 } } } });

@@ -2,12 +2,10 @@
  * Archives as other tools write them (issue 10) and manifests that try to get
  * more out of an archive than it holds (issue 8), built byte by byte.
  */
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ArchiveError, loadArchive, type LoadedArchive } from "../../src/archive/archive-loader.js";
 import { buildRawZip, listed, MIB, textEntry, type RawEntry } from "./hostile-zips.js";
 
-const sha = (data: string | Buffer): string => createHash("sha256").update(data).digest("hex");
 const names = (a: LoadedArchive): string[] => a.files.map((f) => f.name);
 
 async function refusal(fn: () => unknown): Promise<ArchiveError> {

@@ -21,12 +21,15 @@ export class ZipError extends Error {
   readonly entryName?: string;
   /** The message without the entry name (`message` adds it once), for callers that name the entry themselves. */
   readonly detail: string;
+  /** The limit that was passed (too_many_entries: the most entries allowed), for the user's message. */
+  readonly limit?: number;
 
-  constructor(code: ZipErrorCode, message: string, entryName?: string) {
+  constructor(code: ZipErrorCode, message: string, entryName?: string, limit?: number) {
     super(entryName === undefined ? message : `${message}: ${JSON.stringify(entryName)}`);
     this.code = code;
     this.detail = message;
     if (entryName !== undefined) this.entryName = entryName;
+    if (limit !== undefined) this.limit = limit;
   }
 }
 

@@ -190,7 +190,7 @@ function* openZipSteps(buf: Buffer, limits: Partial<ZipLimits>): Generator<void,
   };
   const { count, cdOffset, cdSize, cdEnd } = readEndRecords(buf);
   if (count > lim.maxEntries) {
-    throw new ZipError("too_many_entries", `Archive has ${count} entries, the limit is ${lim.maxEntries}`);
+    throw new ZipError("too_many_entries", `Archive has ${count} entries, the limit is ${lim.maxEntries}`, undefined, lim.maxEntries);
   }
   if (cdOffset + cdSize > buf.length) throw new ZipError("truncated", "Central directory runs past the end of the data");
   if (cdOffset + cdSize > cdEnd) throw new ZipError("corrupt", "Central directory overlaps the end records");
