@@ -15,6 +15,7 @@ import { connectDatabase, DatabaseUnavailableError } from "./db/connect.js";
 import { Events } from "./events.js";
 import { startHttpServer } from "./http/server.js";
 import { createLogger, scrubSecrets } from "./logger.js";
+import { STAGED_UPLOAD_SWEEP_MS } from "./restore/staged-uploads.js";
 
 /** Composition root: config → MongoDB → services → bot and HTTP server; one clean shutdown. */
 async function main(config: Config): Promise<void> {
@@ -91,6 +92,12 @@ async function main(config: Config): Promise<void> {
   await recover();
   const recovery = setInterval(() => void recover().catch((err: Error) => logger.error({ err: err.message }, "restore recovery failed")), Math.max(1000, config.restoreLeaseMs / 2));
   recovery.unref();
+  // Staged uploads nobody came back for are removed, bytes included, even if nobody sends another ZIP.
+  const sweeping = setInterval(
+    () => void services.restore.sweepUploads().catch((err: Error) => logger.error({ err: err.message }, "staged upload sweep failed")),
+    STAGED_UPLOAD_SWEEP_MS,
+  );
+  sweeping.unref();
 
   const webhookPath = "/telegram/webhook";
   const http = await startHttpServer({
@@ -151,6 +158,7 @@ async function main(config: Config): Promise<void> {
     }, graceMs);
     try {
       clearInterval(recovery);
+      clearInterval(sweeping);
       await polling?.stop(); // the runner aborts the long poll (no further getUpdates); bot.stop() confirms the offset first
       await http.close();
       await Promise.all([

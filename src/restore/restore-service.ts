@@ -221,6 +221,11 @@ export class RestoreService {
     return this.uploads.discard(userId, uploadId);
   }
 
+  /** Housekeeping (every user): staged uploads not used within their hour are removed, bytes included. */
+  sweepUploads(): Promise<number> {
+    return this.uploads.sweep();
+  }
+
   /**
    * The archive a source names, validated under the limits of where it comes from (throws
    * ArchiveError), once no earlier restore of the user's is left unfinished.

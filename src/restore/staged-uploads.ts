@@ -9,6 +9,9 @@ import { RestoreError } from "./restore-types.js";
 /** An uploaded archive is kept this long after it was last used, then it is gone. */
 export const STAGED_UPLOAD_TTL_MS = 60 * 60 * 1000;
 
+/** How often expired uploads are swept: by the bot's housekeeping timer, and at most this often when staging. */
+export const STAGED_UPLOAD_SWEEP_MS = 10 * 60 * 1000;
+
 /** One staged upload: its bytes are in the GridFS bucket `staged_uploads`, under `bytesId`. */
 interface StagedUploadDoc {
   _id: ObjectId;
@@ -31,6 +34,7 @@ export class StagedUploads {
   private readonly now: () => Date;
   private readonly ttlMs: number;
   private readonly db: Db;
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(deps: { db: Db; clock?: () => Date; stagedUploadTtlMs?: number }) {
     this.db = deps.db;
@@ -40,9 +44,9 @@ export class StagedUploads {
     this.ttlMs = deps.stagedUploadTtlMs ?? STAGED_UPLOAD_TTL_MS;
   }
 
-  /** Stores the bytes and returns the upload id; expired uploads of anyone are swept first. */
+  /** Stores the bytes and returns the upload id; expired uploads of anyone are swept first, at most every 10 minutes. */
   async stage(userId: number, bytes: Buffer, fileName: string): Promise<string> {
-    await this.sweep();
+    if (this.now().getTime() - this.lastSweep >= STAGED_UPLOAD_SWEEP_MS) await this.sweep();
     const bytesId = new ObjectId();
     const upload = this.bucket.openUploadStreamWithId(bytesId, fileName, { metadata: { userId } });
     // In 1 MiB writes with backpressure: cutting 30 MB into chunks in one write held the main thread ~75 ms.
@@ -85,6 +89,7 @@ export class StagedUploads {
    * (the TTL index removed it). Returns how many uploads' bytes were removed.
    */
   async sweep(): Promise<number> {
+    this.lastSweep = this.now().getTime();
     let removed = 0;
     const cutoff = new Date(this.now().getTime() - this.ttlMs);
     for (const doc of await this.docs.find({ lastUsedAt: { $lt: cutoff } }).toArray()) {

@@ -73,4 +73,26 @@ describe("an uploaded ZIP is staged once", () => {
     expect(await staged(970)).toBe(0);
     expect(await stagedBytes()).toBe(bytesBefore);
   });
+
+  it("a new upload also clears expired ones, looking at most every 10 minutes", async () => {
+    let now = new Date("2026-02-01T10:00:00Z");
+    const uploads = new StagedUploads({ db: h.db, clock: () => now });
+    const bytesBefore = await stagedBytes();
+    const first = await uploads.stage(980, Buffer.from("first"), "a.zip");
+    now = new Date("2026-02-01T11:05:00Z"); // the first has expired; the last look was 65 minutes ago
+    await uploads.stage(981, Buffer.from("second"), "b.zip");
+    expect(await staged(980)).toBe(0);
+    await expect(uploads.read(980, first)).rejects.toMatchObject({ code: "source_missing" });
+
+    now = new Date("2026-02-01T12:00:00Z");
+    await uploads.sweep(); // the housekeeping timer's look: nothing has expired yet
+    expect(await staged(981)).toBe(1);
+    now = new Date("2026-02-01T12:07:00Z"); // the second has expired, but the last look was 7 minutes ago
+    await uploads.stage(982, Buffer.from("third"), "c.zip");
+    expect(await staged(981)).toBe(1);
+    now = new Date("2026-02-01T12:11:00Z");
+    await uploads.stage(983, Buffer.from("fourth"), "d.zip");
+    expect(await staged(981)).toBe(0);
+    expect(await stagedBytes()).toBe(bytesBefore + 2);
+  });
 });
