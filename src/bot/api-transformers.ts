@@ -1,14 +1,59 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import type { Api, Transformer } from "grammy";
+import { HttpError, type Api, type Transformer } from "grammy";
 
 /**
  * What every Api the bot talks through gets: the bot's own and the one each conversation
  * builds (grammY does not carry transformers over to it, so create-bot installs these twice).
  */
-export function installApiTransformers(api: Api): void {
-  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+export function installApiTransformers(api: Api, opts: { networkRetryDelaysMs?: readonly number[] } = {}): void {
+  // Installed first, so it sits closest to the network: auto-retry handles 429 and 5xx, and hands
+  // network errors on (left to itself it would retry them without end, holding the update).
+  api.config.use(boundedNetworkRetry(opts.networkRetryDelaysMs));
+  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
   api.config.use(htmlParseMode());
   api.config.use(ignoreNotModified());
+}
+
+/** Waits between network retries: three more tries over ~7 s, then the error is the caller's. */
+export const NETWORK_RETRY_DELAYS_MS = [1000, 2000, 4000] as const;
+
+/**
+ * Telegram unreachable (a network error, no answer at all): the call is tried again a few times,
+ * then fails, so an update does not hang for hours while Telegram is away; the error boundary
+ * logs it and the chat's next update is handled. A call whose signal was aborted is not retried.
+ */
+export function boundedNetworkRetry(delaysMs: readonly number[] = NETWORK_RETRY_DELAYS_MS): Transformer {
+  return async (prev, method, payload, signal) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await prev(method, payload, signal);
+      } catch (err) {
+        const delay = delaysMs[attempt];
+        if (!(err instanceof HttpError) || delay === undefined || signal?.aborted) throw err;
+        await pause(delay, signal);
+        if (signal?.aborted) throw err;
+      }
+    }
+  };
+}
+
+/** grammY's transformer signal (an abort-controller shim type) and the built-in one alike. */
+interface AbortLike {
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
+/** Waits `ms`, or less if the signal is aborted meanwhile (a stop does not wait for a retry). */
+function pause(ms: number, signal: AbortLike | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** Bot API methods whose text or caption the bot writes (all of it HTML, see html.ts). */

@@ -59,6 +59,8 @@ export interface BotDeps {
   drive: DriveService;
   /** How often an upload's progress message is edited at most (default 3 s; tests use 0). */
   driveProgressEveryMs?: number;
+  /** Waits between retries of a Bot API call that got no answer (default NETWORK_RETRY_DELAYS_MS); tests shorten them. */
+  networkRetryDelaysMs?: readonly number[];
   heavyJobs: HeavyJobs;
   /** Private copies (🔒 Privacy): encrypted Drive and chat copies, opening encrypted uploads. */
   privacy: PrivateCopies;
@@ -83,7 +85,8 @@ export function createBot(deps: BotDeps) {
   const download = { apiRoot: deps.apiRoot, fetch: deps.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init)) };
   const userKey = (ctx: Context) => ctx.from?.id.toString();
 
-  installApiTransformers(bot.api);
+  const transformerOptions = { networkRetryDelaysMs: deps.networkRetryDelaysMs };
+  installApiTransformers(bot.api, transformerOptions);
 
   // Updates run concurrently (@grammyjs/runner); those of one chat and one user stay in order,
   // which sessions and conversations rely on. Counted first, so a shutdown knows what is in flight.
@@ -107,7 +110,7 @@ export function createBot(deps: BotDeps) {
       // Conversations build their own Api: retries, parse mode and translations are installed again inside.
       plugins: [
         async (ctx, next) => {
-          installApiTransformers(ctx.api);
+          installApiTransformers(ctx.api, transformerOptions);
           await next();
         },
         translations(i18n),

@@ -56,4 +56,27 @@ describe("error boundary and retries", () => {
     await h.send(user.sendText("print('retried')"));
     expect(h.fake.lastSent(41)!.text).toBe("✅ Saved retry.py (python, 16 B).");
   });
+
+  it("Telegram unreachable for a moment: the reply is tried again and arrives once", async () => {
+    const user = h.fake.user(43);
+    const sentBefore = h.fake.calls("sendMessage").filter((c) => Number(c.params["chat_id"]) === 43).length;
+    h.fake.failNext("sendMessage", { network: true }, { times: 2 });
+    await h.send(user.sendText("/start"));
+    expect(h.fake.lastSent(43)!.text).toContain("Hi User43!");
+    const answered = h.fake.sent(43).filter((m) => m.text?.includes("Hi User43!"));
+    expect(answered).toHaveLength(1);
+    expect(h.fake.calls("sendMessage").filter((c) => Number(c.params["chat_id"]) === 43).length - sentBefore).toBe(3);
+  });
+
+  it("Telegram unreachable for longer: the update gives up after a few tries instead of hanging, and the next one is answered", async () => {
+    const user = h.fake.user(44);
+    const errorsBefore = await h.events.count("bot_error");
+    h.fake.failNext("sendMessage", { network: true }, { times: 4 });
+    await h.send(user.sendText("/start"));
+    // The welcome never got through; once Telegram answers again the user is told something failed.
+    expect(h.fake.sent(44).map((m) => m.text)).toEqual(["⚠️ Something went wrong on my side. Nothing you saved was lost; please try again in a moment."]);
+    expect(await h.events.count("bot_error")).toBe(errorsBefore + 1);
+    await h.send(user.sendText("/start"));
+    expect(h.fake.lastSent(44)!.text).toContain("Hi User44!");
+  });
 });

@@ -39,6 +39,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
       events: env.events,
       storage: createBotStorage(env.db),
       driveProgressEveryMs: opts.driveProgressEveryMs,
+      networkRetryDelaysMs: [10, 20, 40],
       ...env.services,
       ...overrides,
     });
