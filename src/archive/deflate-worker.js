@@ -38,8 +38,8 @@ function deflateBatch({ id, level, input, lengths }) {
     at += lengths[i];
     crcs[i] = zlib.crc32(data);
     digests.set(createHash("sha256").update(data).digest(), 32 * i);
-    // chunkSize about half the entry: most entries deflate into one output chunk of their own
-    // size class instead of a 16 KiB one each (less garbage for this thread to collect).
+    // Output chunks of about half the entry instead of 16 KiB each: most entries deflate into
+    // one chunk of their own size class, so this thread allocates (and collects) less.
     let payload = level > 0 && data.length > 0 ? zlib.deflateRawSync(data, { level, chunkSize: Math.max(64, Math.min(64 * 1024, (data.length >> 1) + 64)) }) : data;
     if (payload.length >= data.length) {
       payload = data;
@@ -57,3 +57,4 @@ function deflateBatch({ id, level, input, lengths }) {
   }
   return { id, input, packed: packed.buffer, crcs, sizes, stored, digests };
 }
+
