@@ -113,10 +113,10 @@ export class DeflateWorkers {
     const thread = new Worker(WORKER_URL, { execArgv: [], resourceLimits: WORKER_HEAP });
     const worker: PoolWorker = { thread, jobs: new Map() };
     this.#workers.push(worker);
-    thread.unref();
     thread.on("message", (answer: Answer) => this.#answer(worker, answer));
     thread.on("error", (err) => this.#lose(worker, err));
     thread.on("exit", (code) => this.#lose(worker, new Error(`deflate worker exited (code ${code})`)));
+    thread.unref(); // after the listeners: adding a 'message' listener refs the worker's port again
   }
 
   #answer(worker: PoolWorker, a: Answer): void {
