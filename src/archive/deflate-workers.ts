@@ -53,9 +53,10 @@ const WORKER_URL = new URL("./deflate-worker.js", import.meta.url);
 /**
  * A worker's own JavaScript heap is small (a batch's few objects), but V8 sizes it like the main
  * thread's and, on Node 24, frees a worker's short-lived buffers only when that heap is collected:
- * without limits each worker grew by 30–40 MB during a 10,000-file archive. These bound it.
+ * without limits each worker grew by 30–40 MB during a 10,000-file archive. These bound it; a batch
+ * (≤ 1,000 entries, entry-batches.ts) needs far less.
  */
-const WORKER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 16 };
+const WORKER_HEAP = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 12 };
 export const DEFAULT_IDLE_MS = 30_000;
 
 export class DeflateWorkers {

@@ -3,7 +3,8 @@
  * and gives them back deflated, in the order they were added.
  *
  * Each entry is copied into the current batch's buffer when it is added (the caller may reuse
- * its own buffer at once); a batch is sent when it is full or on `flush()`. A few buffers are
+ * its own buffer at once); a batch is sent when it holds BATCH_BYTES or BATCH_ENTRIES, or on
+ * `flush()`. A few buffers are
  * reused in turn: a batch's buffer goes to its worker and comes back with the answer. At most
  * `2 × workers` batches are out at once (`full` tells the caller to take one back first), so
  * each worker has the next batch queued while it deflates one, and memory stays at a few MB
@@ -13,6 +14,8 @@ import type { DeflatedBatch, DeflateWorkers } from "./deflate-workers.js";
 
 /** Bytes of entries per batch: large enough that a worker's round trip is a small share of it. */
 export const BATCH_BYTES = 512 * 1024;
+/** Entries per batch at most (many empty or tiny files): a worker's heap holds a batch's objects. */
+export const BATCH_ENTRIES = 1000;
 
 export interface DeflatedEntry<T> {
   info: T;
@@ -62,7 +65,7 @@ export class EntryBatches<T> {
     this.#used += content.length;
     this.#infos.push(info);
     this.#lengths.push(content.length);
-    if (this.#used >= BATCH_BYTES) this.flush();
+    if (this.#used >= BATCH_BYTES || this.#infos.length >= BATCH_ENTRIES) this.flush();
   }
 
   /** Sends the current batch, if it holds anything. */

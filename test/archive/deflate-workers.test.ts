@@ -65,6 +65,15 @@ describe("writeBackupArchive on the deflate workers", () => {
     expect(manifest.files.map((f) => [f.file_name, f.size, f.sha256])).toEqual(src.map((s) => [s.doc.fileName, s.content.length, sha(s.content)]));
   });
 
+  it("writes thousands of empty files (batches are bounded by entries, not only by bytes)", async () => {
+    const src = Array.from({ length: 5000 }, (_, i) => file(`empty/${i}.txt`, Buffer.alloc(0)));
+    const { totals, zip } = await archive(src, pool({ size: 2 }));
+    expect(totals).toEqual({ fileCount: 5000, totalSize: 0 });
+    const entries = openZip(zip, { maxEntries: 10_000 });
+    expect(entries.length).toBe(5001);
+    expect(entries.slice(0, -1).every((e, i) => e.name === `empty/${i}.txt` && e.size === 0)).toBe(true);
+  });
+
   it("gives the same archive with one worker as with two", async () => {
     const src = mixed();
     const one = await archive(src, pool({ size: 1 }));
