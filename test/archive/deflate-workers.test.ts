@@ -81,6 +81,19 @@ describe("writeBackupArchive on the deflate workers", () => {
     expect(one.zip.equals(two.zip)).toBe(true);
   });
 
+  it("two archives written at once on one pool (two users' backups) each get their own files, as if written alone", async () => {
+    const workers = pool({ size: 2 });
+    const a = mixed();
+    const b = mixed()
+      .reverse()
+      .map((s, i) => file(`other/${i}.txt`, Buffer.concat([s.content, Buffer.from(`#${i}`)])));
+    const [together1, together2] = await Promise.all([archive(a, workers), archive(b, workers)]);
+    const alone1 = await archive(a, workers);
+    const alone2 = await archive(b, workers);
+    expect(together1.zip.equals(alone1.zip)).toBe(true);
+    expect(together2.zip.equals(alone2.zip)).toBe(true);
+  });
+
   it("a worker that dies (out of memory) fails its batch, and the next batch gets a new worker", async () => {
     const workers = pool({ size: 1 });
     // Two million empty entries: more small objects than a worker's heap holds.
