@@ -4,7 +4,8 @@
  *
  *   timing     reference and archive alternated for N rounds (medians; ratio within one process)
  *   reference  node:zlib deflateRawSync over every file, once            (+RSS)
- *   archive    writeBackupArchive → discarding Writable, once            (+RSS)
+ *   archive    writeBackupArchive → discarding Writable, once            (+RSS, starting the deflate workers included)
+ *   pool       the deflate workers alone: started by a one-file archive, then idle (+RSS: what a warm pool holds)
  *   read       FileLibrary.iterateForBackup alone (Mongo → contents)     (+RSS, diagnostic)
  *   create     BackupService.create: Mongo cursor → ZIP → GridFS         (+RSS)
  *   verify     BackupService.verify of that backup                       (+RSS)
@@ -35,6 +36,7 @@ export type CaseSpec =
   | { case: "timing"; corpusFile: string; rounds: number }
   | { case: "reference"; corpusFile: string }
   | { case: "archive"; corpusFile: string }
+  | { case: "pool" }
   | { case: "read"; uri: string; dbName: string; userId: number; warmUserId: number }
   | { case: "create"; uri: string; dbName: string; userId: number; warmUserId: number }
   | { case: "verify"; uri: string; dbName: string; userId: number; backupId: string; warmUserId: number };
@@ -104,6 +106,13 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
         timing.archiveMs.push(performance.now() - t);
       }
       return { ms: 0, base: 0, peak: 0, timing };
+    }
+    if (spec.case === "pool") {
+      const base = probe.begin();
+      await archive(archiveSourceOf([{ name: "a.ts", content: Buffer.from("export const a = 1;\n") }]));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      global.gc?.();
+      return { ms: 0, base, peak: probe.end() };
     }
     if (spec.case === "reference" || spec.case === "archive") {
       const corpus = loadCorpus(spec.corpusFile);

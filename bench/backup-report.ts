@@ -25,6 +25,8 @@ export interface RuntimeRun {
   archiveMs: number;
   reference: CaseResult;
   archive: CaseResult;
+  /** The deflate workers alone, started and idle. */
+  pool: CaseResult;
   read: CaseResult;
   create: CaseResult;
   verify: CaseResult;
@@ -104,6 +106,7 @@ function rows(r: CorpusResult): string[][] {
   return [
     [corpus, `reference: node:zlib \`deflateRawSync\` per file, 1 core (median of ${r.rounds})`, ...figures((x) => ({ ms: x.referenceMs, rss: x.reference })), ""],
     ["", `archive: \`writeBackupArchive\` → discarding Writable (median of ${r.rounds})`, ...figures((x) => ({ ms: x.archiveMs, rss: x.archive })), `${ratios}× reference`],
+    ["", "deflate workers alone: started by a one-file archive, then idle (stopped after 30 s idle)", ...r.runs.flatMap((run) => ["", "", `+${mb(growth(run.pool)).toFixed(1)}`, ""]), "in the archive row; in create's baseline (its warm-up starts them)"],
     ["", "read: `iterateForBackup` alone (Mongo → contents)", ...figures((x) => ({ ms: x.read.ms, rss: x.read })), "diagnostic"],
     ["", "create: `BackupService.create` (Mongo → ZIP → GridFS)", ...figures((x) => ({ ms: x.create.ms, rss: x.create })), `ZIP ${mb(zip.zipSize).toFixed(1)} MB (${(r.bytes / zip.zipSize).toFixed(2)}× smaller)`],
     ["", "verify: `BackupService.verify`", ...figures((x) => ({ ms: x.verify.ms, rss: x.verify })), "OK"],

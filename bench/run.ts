@@ -135,6 +135,7 @@ async function benchRuntime(runtime: Runtime, c: CorpusSetup): Promise<RuntimeRu
   log(`  ${runtime.label}: timing (${c.rounds} rounds) done`);
   const reference = await run({ case: "reference", corpusFile: c.corpusFile });
   const archive = await run({ case: "archive", corpusFile: c.corpusFile });
+  const pool = await run({ case: "pool" });
   const conn = { uri: c.uri, dbName: c.dbName, userId: USER, warmUserId: WARM_USER };
   const read = await run({ case: "read", ...conn });
   log(`  ${runtime.label}: archive, reference, read done`);
@@ -148,7 +149,7 @@ async function benchRuntime(runtime: Runtime, c: CorpusSetup): Promise<RuntimeRu
   if (!verify.verifyOk) throw new Error("verify of the benchmark backup failed");
   const referenceMs = median(timing.referenceMs);
   const archiveMs = median(timing.archiveMs);
-  return { runtime, referenceMs, archiveMs, reference, archive, read, create, verify };
+  return { runtime, referenceMs, archiveMs, reference, archive, pool, read, create, verify };
 }
 
 function log(line: string) {

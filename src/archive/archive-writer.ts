@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Writable } from "node:stream";
 import * as zlib from "node:zlib";
 import type { FileDoc } from "../files/file-types.js";
@@ -15,6 +14,8 @@ import { crc32 } from "./zip/crc32.js";
 import { crc32Combine } from "./zip/zip-format.js";
 import { ZipError } from "./zip/zip-errors.js";
 import { ZipWriter, type ZipPreparedEntryInput } from "./zip/zip-writer.js";
+import { sharedDeflateWorkers, type DeflateWorkers } from "./deflate-workers.js";
+import { EntryBatches, type DeflatedEntry } from "./entry-batches.js";
 
 export const HISTORY_DIR = ".codevault-history";
 
@@ -51,43 +52,69 @@ export interface ArchiveTotals {
  * (ManifestBody), the ZIP writer keeps only encoded central-directory bytes,
  * so what stays per file is ~100–250 bytes outside the JS heap, not objects.
  *
- * Files are compressed on both cores: the ZIP writer deflates `concurrency`
- * entries at once, so the next files are taken from the source while earlier
- * ones are compressed, each copied into one of a few reused buffers (EntrySlots)
- * since the source may reuse its own.
+ * Files are compressed on every core: they are packed into batches (EntryBatches)
+ * that the deflate workers compress, with their CRC-32 and SHA-256, while the
+ * next files are taken from the source; the main thread writes each batch's
+ * entries, in order, as they come back.
  */
 export async function writeBackupArchive(
   out: Writable,
   source: AsyncIterable<ArchiveSourceFile> | Iterable<ArchiveSourceFile>,
   header: ArchiveHeader,
-  opts: { level?: number } = {},
+  opts: { level?: number; workers?: DeflateWorkers } = {},
 ): Promise<ArchiveTotals> {
   const level = opts.level ?? 6;
   const zip = new ZipWriter(out, { level });
-  const slots = new EntrySlots(zip, zip.concurrency + 1);
+  const batches = new EntryBatches<PackedFile>(opts.workers ?? sharedDeflateWorkers(), level);
+  /** Names packed into a batch and not handed to the ZIP writer yet. */
+  const packed = new Set<string>();
   const body = new ManifestBody(level);
   let fileCount = 0;
   let totalSize = 0;
-  for await (const { doc, content, isLatest, path: given } of source) {
-    const wanted = given ?? (isLatest ? doc.fileName : historyPath(doc.fileName, doc.version));
-    const path = uniqueName(zip, wanted);
-    await slots.add(path, content, doc.updatedAt);
-    totalSize += content.length;
-    const entry: ManifestFile = {
-      file_name: doc.fileName,
-      programming_language: doc.language,
-      note: doc.note,
-      tags: doc.tags,
-      version: doc.version,
-      created_at: doc.createdAt.toISOString(),
-      updated_at: doc.updatedAt.toISOString(),
-      size: content.length,
-      sha256: createHash("sha256").update(content).digest("hex"),
-    };
-    if (path !== doc.fileName) entry.path = path;
-    if (!isLatest) entry.history = true;
-    body.append(manifestFileText(entry, fileCount));
-    fileCount++;
+  /** The last entry handed to the ZIP writer: a batch waits for the one before it to be written. */
+  let written: Promise<void> = Promise.resolve();
+
+  const writeBatch = async (entries: DeflatedEntry<PackedFile>[]): Promise<void> => {
+    await written;
+    for (const { info, size, crc, method, payload, sha256 } of entries) {
+      const { doc, path, isLatest } = info;
+      const added = zip.addPrepared({ name: path, method, chunks: [payload], crc, size, modifiedAt: doc.updatedAt });
+      added.catch(() => {}); // the writer fails as a whole: the last one is awaited
+      written = added;
+      packed.delete(path);
+      const entry: ManifestFile = {
+        file_name: doc.fileName,
+        programming_language: doc.language,
+        note: doc.note,
+        tags: doc.tags,
+        version: doc.version,
+        created_at: doc.createdAt.toISOString(),
+        updated_at: doc.updatedAt.toISOString(),
+        size,
+        sha256,
+      };
+      if (path !== doc.fileName) entry.path = path;
+      if (!isLatest) entry.history = true;
+      body.append(manifestFileText(entry, fileCount));
+      fileCount++;
+    }
+  };
+
+  try {
+    for await (const { doc, content, isLatest, path: given } of source) {
+      const wanted = given ?? (isLatest ? doc.fileName : historyPath(doc.fileName, doc.version));
+      const path = uniqueName(zip, packed, wanted);
+      packed.add(path);
+      batches.add({ doc, path, isLatest }, content);
+      totalSize += content.length;
+      while (batches.full) await writeBatch((await batches.next())!);
+    }
+    batches.flush();
+    for (let entries = await batches.next(); entries; entries = await batches.next()) await writeBatch(entries);
+    await written;
+  } catch (err) {
+    batches.abandon();
+    throw err;
   }
   const manifest: ManifestHeader = {
     version: MANIFEST_VERSION,
@@ -102,10 +129,16 @@ export async function writeBackupArchive(
     manifest.part = header.part.index;
     manifest.total_parts = header.part.total;
   }
-  await slots.drain();
   await zip.addPrepared(body.toEntry(MANIFEST_NAME, manifestHead(manifest), manifestTail(manifest, fileCount), header.createdAt));
   await zip.finish();
   return { fileCount, totalSize };
+}
+
+/** A file packed into a batch: what its ZIP entry and manifest entry need once it is deflated. */
+interface PackedFile {
+  doc: ArchiveSourceFile["doc"];
+  path: string;
+  isLatest: boolean;
 }
 
 /** Text is compressed once this much of it is pending. */
@@ -183,51 +216,12 @@ export function historyPath(fileName: string, version: number): string {
 /**
  * `name`, or `name~2`, `name~3`… when that name is taken (a file called
  * metadata.json, or "a" next to "a/b"); the manifest records the path.
- * The ZIP writer knows which names are taken; metadata.json is kept for the manifest.
+ * Taken: a name in a batch still being deflated, or one the ZIP writer has; metadata.json is kept for the manifest.
  */
-function uniqueName(zip: ZipWriter, name: string): string {
+function uniqueName(zip: ZipWriter, packed: ReadonlySet<string>, name: string): string {
   for (let i = 1; i < 100; i++) {
     const candidate = i === 1 ? name : `${name}~${i}`;
-    if (candidate !== MANIFEST_NAME && !zip.hasName(candidate)) return candidate;
+    if (candidate !== MANIFEST_NAME && !packed.has(candidate) && !zip.hasName(candidate)) return candidate;
   }
   throw new ZipError("duplicate_name", "No free name for the entry", name);
-}
-
-/**
- * A few buffers, reused in turn, that hold the entries being compressed: the
- * source's `content` may be a view it overwrites at the next file, and the
- * ZIP writer must keep an entry's bytes until its add() settles. Each slot
- * grows to the largest file it held; taking a slot waits for its last entry.
- */
-class EntrySlots {
-  readonly #zip: ZipWriter;
-  readonly #buffers: Buffer[] = [];
-  readonly #adds: (Promise<void> | undefined)[];
-  #next = 0;
-
-  constructor(zip: ZipWriter, count: number) {
-    this.#zip = zip;
-    this.#adds = new Array<Promise<void> | undefined>(count);
-  }
-
-  /** Copies `content` into the next slot (once its previous entry is written) and adds it; a failure surfaces here or in drain(). */
-  async add(name: string, content: Buffer, modifiedAt: Date): Promise<void> {
-    const i = this.#next;
-    this.#next = (i + 1) % this.#adds.length;
-    await this.#adds[i];
-    let buffer = this.#buffers[i];
-    if (!buffer || buffer.length < content.length) {
-      // Outside Node's shared pool, and long-lived: grown, not allocated per file.
-      buffer = this.#buffers[i] = Buffer.allocUnsafeSlow(Math.max(content.length, 64 * 1024));
-    }
-    content.copy(buffer);
-    const added = this.#zip.add({ name, data: buffer.subarray(0, content.length), modifiedAt });
-    added.catch(() => {}); // awaited when the slot is taken again, or by drain()
-    this.#adds[i] = added;
-  }
-
-  /** Waits for every entry added; throws the first failure. */
-  async drain(): Promise<void> {
-    await Promise.all(this.#adds);
-  }
 }

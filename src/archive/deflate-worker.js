@@ -1,0 +1,60 @@
+/**
+ * The body of one deflate worker thread (started by deflate-workers.ts). Plain JavaScript, so
+ * the same file runs under tsx and vitest in development and from dist/ in production without
+ * a TypeScript loader in the worker (Node 20 cannot give a worker one).
+ *
+ * A message is a batch of entries packed one after the other in `input` (an ArrayBuffer the
+ * main thread transfers here), with their `lengths`. For each entry the worker computes CRC-32
+ * and SHA-256, and raw DEFLATE at `level`, kept only when it is smaller (otherwise the entry is
+ * stored). The answer packs every entry's payload (deflated or stored bytes) into one new
+ * ArrayBuffer and transfers it, with `input`, back: nothing is copied across threads.
+ */
+import { createHash } from "node:crypto";
+import { parentPort } from "node:worker_threads";
+import * as zlib from "node:zlib";
+
+parentPort.on("message", (job) => {
+  let answer;
+  try {
+    answer = deflateBatch(job);
+  } catch (err) {
+    answer = { id: job.id, input: job.input, error: err instanceof Error ? err.message : String(err) };
+  }
+  parentPort.postMessage(answer, answer.packed ? [answer.input, answer.packed] : [answer.input]);
+});
+
+function deflateBatch({ id, level, input, lengths }) {
+  const bytes = new Uint8Array(input);
+  const count = lengths.length;
+  const crcs = new Uint32Array(count);
+  const sizes = new Uint32Array(count);
+  const stored = new Uint8Array(count);
+  const digests = new Uint8Array(32 * count);
+  const payloads = [];
+  let total = 0;
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const data = bytes.subarray(at, at + lengths[i]);
+    at += lengths[i];
+    crcs[i] = zlib.crc32(data);
+    digests.set(createHash("sha256").update(data).digest(), 32 * i);
+    // Output chunks of about half the entry instead of 16 KiB each: most entries deflate into
+    // one chunk of their own size class, so this thread allocates (and collects) less.
+    let payload = level > 0 && data.length > 0 ? zlib.deflateRawSync(data, { level, chunkSize: Math.max(64, Math.min(64 * 1024, (data.length >> 1) + 64)) }) : data;
+    if (payload.length >= data.length) {
+      payload = data;
+      stored[i] = 1;
+    }
+    payloads.push(payload);
+    sizes[i] = payload.length;
+    total += payload.length;
+  }
+  const packed = new Uint8Array(total);
+  let p = 0;
+  for (const payload of payloads) {
+    packed.set(payload, p);
+    p += payload.length;
+  }
+  return { id, input, packed: packed.buffer, crcs, sizes, stored, digests };
+}
+
