@@ -439,6 +439,11 @@ describe("MongoDB test server, through the official driver", () => {
     expect((await coll.updateMany({ userId: 7 }, { $set: { seen: true } })).modifiedCount).toBe(4);
     expect((await coll.deleteMany({ userId: 8 })).deletedCount).toBe(3);
     expect(await names({}, { _id: 1 })).toEqual(["b", "c", "f"]);
+    // A field further down a compound index, indexed after the documents were stored.
+    await coll.createIndex({ userId: 1, name: 1 });
+    await coll.insertOne({ _id: 7 as never, userId: 9, name: "c" });
+    expect(await names({ name: "c" })).toEqual(["c", "c"]);
+    expect(await names({ name: { $in: ["b", "f"] }, userId: 7 })).toEqual(["b", "f"]);
   });
 
   it("creates, lists and drops indexes and collections", async () => {

@@ -1,6 +1,6 @@
 /**
- * Which documents can match a filter, found the way mongod's indexes find them: for each field an
- * index starts with, value → the documents holding it. Only a narrowing: the query engine (mingo)
+ * Which documents can match a filter, found roughly the way mongod's indexes find them: for each
+ * field an index names, value → the documents holding it. Only a narrowing: the query engine (mingo)
  * still tests every candidate, so the answer never changes, only how many documents are looked at.
  * Without it every find, count, update and delete scans (and an aggregate clones) the whole
  * collection, and one user's lookup slows down with every other user's data.

@@ -13,7 +13,7 @@ export class Collection {
   readonly uuid = new UUID();
   private readonly docs = new Map<string, Doc>();
   private readonly indexMap = new Map<string, Index>([["_id_", new Index(ID_INDEX_SPEC)]]);
-  /** For the field each index starts with: value → documents (see postings.ts). */
+  /** For each field an index names: value → documents (see postings.ts). */
   private readonly postings = new Map<string, Postings>();
   /** Each live document's insertion number: candidates come back in natural order. */
   private readonly order = new Map<string, number>();
@@ -40,7 +40,8 @@ export class Collection {
 
   /**
    * The documents that may match `filter`, in natural order: those an equality on an indexed
-   * field (or `_id`) picks, else all. Callers still test each one. With a collation, all.
+   * field (or `_id`) picks, the fewest of them when several do, else all. Callers still test
+   * each one. With a collation, all.
    */
   candidates(filter: Doc | undefined, collation?: unknown): Doc[] {
     if (!filter || collation) return this.all();
@@ -125,11 +126,11 @@ export class Collection {
       index.add(doc, owner);
     }
     this.indexMap.set(spec.name, index);
-    const leading = Object.keys(spec.key)[0];
-    if (leading !== undefined && leading !== "_id" && isPlainPath(leading) && !this.postings.has(leading)) {
-      const postings = new Postings(leading);
+    for (const field of Object.keys(spec.key)) {
+      if (field === "_id" || !isPlainPath(field) || this.postings.has(field)) continue;
+      const postings = new Postings(field);
       for (const [owner, doc] of this.docs) postings.add(doc, owner);
-      this.postings.set(leading, postings);
+      this.postings.set(field, postings);
     }
     return true;
   }
