@@ -165,7 +165,9 @@ export class LightUser extends Actor {
     await this.backup("small backup", HEAVY_TIMEOUT_MS);
   }
 
+  /** Acts until `until`, starting after a think time of its own, as someone already in the middle of their day. */
   async run(until: number): Promise<void> {
+    await sleep(between(this.rand, 0, 4000));
     while (performance.now() < until) {
       const r = this.rand();
       if (r < 0.3) await this.save();

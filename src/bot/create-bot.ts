@@ -25,7 +25,8 @@ import { restoreFeature } from "./features/restore.js";
 import { saveFeature } from "./features/save.js";
 import { startFeature } from "./features/start.js";
 import { errorReporter } from "./error-boundary.js";
-import { createI18n, translations } from "./i18n.js";
+import { createI18n, SavedLocales, translations } from "./i18n.js";
+import { prefetchChatState, PrefetchingStorage } from "./chat-state-prefetch.js";
 import { installApiTransformers } from "./api-transformers.js";
 import type { FetchLike } from "./telegram-files.js";
 import { UpdatesInFlight } from "./in-flight.js";
@@ -81,7 +82,8 @@ export function createBot(deps: BotDeps) {
   const client: ApiClientOptions = { apiRoot: deps.apiRoot };
   if (deps.fetch) client.fetch = deps.fetch as unknown as ApiClientOptions["fetch"];
   const bot = new Bot<BotContext>(deps.token, { client, botInfo: deps.botInfo });
-  const i18n = createI18n({ defaultLocale: deps.defaultLocale, settings: deps.settings });
+  const locales = new SavedLocales(deps.settings);
+  const i18n = createI18n({ defaultLocale: deps.defaultLocale, locales });
   const download = { apiRoot: deps.apiRoot, fetch: deps.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init)) };
   const userKey = (ctx: Context) => ctx.from?.id.toString();
 
@@ -101,12 +103,15 @@ export function createBot(deps: BotDeps) {
   bot.catch(reportError);
   const app = bot.errorBoundary(reportError);
   const startHeavy = heavyStarter(deps.heavyJobs, reportError);
+  const sessions = new PrefetchingStorage(deps.storage.sessions);
+  const conversationStates = new PrefetchingStorage(deps.storage.conversations);
+  app.use(prefetchChatState({ key: userKey, stores: [sessions, conversationStates], locales }));
   app.use(translations(i18n));
   app.use(allowList(deps.allowedUserIds));
-  app.use(session({ initial: initialSession, storage: deps.storage.sessions, getSessionKey: userKey }));
+  app.use(session({ initial: initialSession, storage: sessions, getSessionKey: userKey }));
   app.use(
     conversations<BotContext, InnerContext>({
-      storage: { type: "key", adapter: deps.storage.conversations as never, getStorageKey: userKey },
+      storage: { type: "key", adapter: conversationStates as never, getStorageKey: userKey },
       // Conversations build their own Api: retries, parse mode and translations are installed again inside.
       plugins: [
         async (ctx, next) => {

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type Conversation, type ConversationFlavor, conversations, createConversation } from "@grammyjs/conversations";
 import { Bot, type Context, GrammyError, HttpError, InlineKeyboard, InputFile } from "grammy";
@@ -279,6 +280,26 @@ describe("fake Telegram over node:http", () => {
     cleanups.push(() => server.close());
     return server;
   }
+
+  it("keeps a client's connection for its next call, as Telegram does (Node's agent drops it 1 s before the announced timeout)", async () => {
+    const fake = createFakeTelegram();
+    const server = await serve(fake);
+    const agent = new http.Agent({ keepAlive: true });
+    cleanups.push(async () => agent.destroy());
+    const reused: boolean[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = http.request(`${server.apiRoot}/bot${fake.token}/getMe`, { method: "POST", agent }, (res) => {
+          reused.push(req.reusedSocket);
+          res.resume();
+          res.on("end", resolve);
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    }
+    expect(reused).toEqual([false, true, true]);
+  });
 
   it("getUpdates with timeout really waits until an update arrives", async () => {
     const fake = createFakeTelegram();

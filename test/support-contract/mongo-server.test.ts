@@ -409,6 +409,43 @@ describe("MongoDB test server, through the official driver", () => {
     expect(await coll.countDocuments()).toBe(1_500);
   });
 
+  it("finds through an indexed field every document an equality matches, in natural order, as writes change them", async () => {
+    const coll = freshCollection();
+    await coll.createIndex({ userId: 1, updatedAt: -1 });
+    await coll.createIndex({ "tags.name": 1 });
+    await coll.insertMany([
+      { _id: 1 as never, userId: 7, name: "a", tags: [{ name: "x" }] },
+      { _id: 2 as never, userId: 7, name: "b", tags: [{ name: "y" }, { name: "x" }] },
+      { _id: 3 as never, userId: new Double(7), name: "c" },
+      { _id: 4 as never, userId: [8, 7], name: "d" },
+      { _id: 5 as never, userId: 8, name: "e" },
+      { _id: 6 as never, name: "f" },
+    ]);
+    const names = async (filter: Document, sort?: Document) => (await coll.find(filter, sort ? { sort } : {}).toArray()).map((d) => d["name"] as string);
+    expect(await names({ userId: 7 })).toEqual(["a", "b", "c", "d"]);
+    expect(await names({ userId: { $eq: 7 }, name: { $ne: "b" } })).toEqual(["a", "c", "d"]);
+    expect(await names({ userId: { $in: [8, 9] } })).toEqual(["d", "e"]);
+    expect(await names({ "tags.name": "x" })).toEqual(["a", "b"]);
+    expect(await names({ _id: { $in: [5, 1, 42] as never } })).toEqual(["a", "e"]);
+    // An update moves a document out of one value and into another; natural order stays insertion order.
+    await coll.updateOne({ name: "a" }, { $set: { userId: 8 } });
+    await coll.updateOne({ name: "f" }, { $set: { userId: 7 } });
+    expect(await names({ userId: 7 })).toEqual(["b", "c", "d", "f"]);
+    expect(await names({ userId: 8 })).toEqual(["a", "d", "e"]);
+    expect(await coll.countDocuments({ userId: 7 })).toBe(4);
+    expect(await coll.distinct("name", { userId: 8 })).toEqual(["a", "d", "e"]);
+    const [grouped] = await coll.aggregate([{ $match: { userId: 7 } }, { $group: { _id: null, n: { $sum: 1 } } }]).toArray();
+    expect(grouped?.["n"]).toBe(4);
+    expect((await coll.updateMany({ userId: 7 }, { $set: { seen: true } })).modifiedCount).toBe(4);
+    expect((await coll.deleteMany({ userId: 8 })).deletedCount).toBe(3);
+    expect(await names({}, { _id: 1 })).toEqual(["b", "c", "f"]);
+    // A field further down a compound index, indexed after the documents were stored.
+    await coll.createIndex({ userId: 1, name: 1 });
+    await coll.insertOne({ _id: 7 as never, userId: 9, name: "c" });
+    expect(await names({ name: "c" })).toEqual(["c", "c"]);
+    expect(await names({ name: { $in: ["b", "f"] }, userId: 7 })).toEqual(["b", "f"]);
+  });
+
   it("creates, lists and drops indexes and collections", async () => {
     const coll = freshCollection();
     await coll.createIndexes([

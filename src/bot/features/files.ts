@@ -51,9 +51,9 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
     const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
     await ctx.answerCallbackQuery();
-    const latest = await files.getLatest(ctx.from.id, file.fileName);
+    // Independent reads, asked at once: one round trip to MongoDB instead of two.
+    const [latest, content] = await Promise.all([files.getLatest(ctx.from.id, file.fileName), files.readContent(ctx.from.id, file.id)]);
     const isLatest = latest?.id === file.id;
-    const content = await files.readContent(ctx.from.id, file.id);
     const header = fileHeader(ctx, file, isLatest);
     const preview = "\n\n" + codeBlock(content, file.language);
     // Telegram's limit counts the text as the user sees it: the header and the code itself.

@@ -58,7 +58,9 @@ export function listen(handler: FakeHandler, port = 0): Promise<FakeServer> {
       res.end(JSON.stringify({ ok: false, error_code: 500, description: "Internal Server Error" }));
     });
   });
-  server.keepAliveTimeout = 1000;
+  // Node's default. Clients drop an idle socket 1 s before the server's announced timeout
+  // (http.Agent's keep-alive buffer): with 1 s here, every Bot API call opened a new connection.
+  server.keepAliveTimeout = 5000;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => {

@@ -26,7 +26,7 @@ interface KeyEntry {
 const MISSING = Symbol("missing");
 
 /** All values a dotted path reaches, descending into arrays of documents. */
-function pathValues(v: unknown, parts: string[]): unknown[] {
+export function pathValues(v: unknown, parts: string[]): unknown[] {
   if (parts.length === 0) {
     if (!Array.isArray(v)) return [v];
     return v.length ? v : [undefined];

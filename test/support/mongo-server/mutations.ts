@@ -30,10 +30,11 @@ export interface UpdateOutcome {
 /** Documents a filter selects: all of them, or the first one (in sort or natural order). */
 export function selectDocs(coll: Collection | undefined, q: Doc, single: boolean, sort?: Doc, opts?: QueryOptions): Doc[] {
   if (!coll) return [];
-  if (single && sort && Object.keys(sort).length) return runFind(coll.all(), { filter: q, sort, limit: 1 }, opts);
+  const docs = coll.candidates(q, opts?.collation);
+  if (single && sort && Object.keys(sort).length) return runFind(docs, { filter: q, sort, limit: 1 }, opts);
   const matches = matcher(q, opts);
   const result: Doc[] = [];
-  for (const doc of coll.all()) {
+  for (const doc of docs) {
     if (!matches(doc)) continue;
     result.push(doc);
     if (single) break;

@@ -6,12 +6,18 @@
 import { ObjectId, UUID } from "bson";
 import { CommandError, DuplicateKeyError } from "./errors.js";
 import { ID_INDEX_SPEC, Index, sameIndexOptions, type IndexSpec } from "./indexes.js";
+import { equalityValues, isPlainPath, Postings } from "./postings.js";
 import { canonical, idFirst, type Doc } from "./values.js";
 
 export class Collection {
   readonly uuid = new UUID();
   private readonly docs = new Map<string, Doc>();
   private readonly indexMap = new Map<string, Index>([["_id_", new Index(ID_INDEX_SPEC)]]);
+  /** For each field an index names: value → documents (see postings.ts). */
+  private readonly postings = new Map<string, Postings>();
+  /** Each live document's insertion number: candidates come back in natural order. */
+  private readonly order = new Map<string, number>();
+  private inserted = 0;
 
   constructor(
     readonly db: string,
@@ -32,6 +38,24 @@ export class Collection {
     return [...this.docs.values()];
   }
 
+  /**
+   * The documents that may match `filter`, in natural order: those an equality on an indexed
+   * field (or `_id`) picks, the fewest of them when several do, else all. Callers still test
+   * each one. With a collation, all.
+   */
+  candidates(filter: Doc | undefined, collation?: unknown): Doc[] {
+    if (!filter || collation) return this.all();
+    let best: Set<string> | undefined;
+    for (const [field, cond] of Object.entries(filter)) {
+      const values = isPlainPath(field) ? equalityValues(cond) : undefined;
+      if (!values) continue;
+      const owners = field === "_id" ? new Set(values.map(canonical).filter((o) => this.docs.has(o))) : this.postings.get(field)?.owners(values);
+      if (owners && (!best || owners.size < best.size)) best = owners;
+    }
+    if (!best) return this.all();
+    return [...best].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map((o) => this.docs.get(o)!);
+  }
+
   indexes(): Index[] {
     return [...this.indexMap.values()];
   }
@@ -46,7 +70,9 @@ export class Collection {
     if (this.docs.has(owner)) throw new DuplicateKeyError(this.ns, "_id_", { _id: 1 }, { _id: doc._id });
     for (const index of this.indexMap.values()) index.check(doc, owner, this.ns);
     for (const index of this.indexMap.values()) index.add(doc, owner);
+    for (const p of this.postings.values()) p.add(doc, owner);
     this.docs.set(owner, doc);
+    this.order.set(owner, this.inserted++);
     return doc;
   }
 
@@ -62,6 +88,10 @@ export class Collection {
     for (const index of this.indexMap.values()) index.check(newDoc, owner, this.ns);
     for (const index of this.indexMap.values()) index.remove(oldDoc, owner);
     for (const index of this.indexMap.values()) index.add(newDoc, owner);
+    for (const p of this.postings.values()) {
+      p.remove(oldDoc, owner);
+      p.add(newDoc, owner);
+    }
     this.docs.set(owner, newDoc);
   }
 
@@ -69,7 +99,9 @@ export class Collection {
     const owner = canonical(doc._id);
     if (!this.docs.has(owner)) return;
     for (const index of this.indexMap.values()) index.remove(doc, owner);
+    for (const p of this.postings.values()) p.remove(doc, owner);
     this.docs.delete(owner);
+    this.order.delete(owner);
   }
 
   /** Creates an index; returns false when an identical one already exists. */
@@ -94,6 +126,12 @@ export class Collection {
       index.add(doc, owner);
     }
     this.indexMap.set(spec.name, index);
+    for (const field of Object.keys(spec.key)) {
+      if (field === "_id" || !isPlainPath(field) || this.postings.has(field)) continue;
+      const postings = new Postings(field);
+      for (const [owner, doc] of this.docs) postings.add(doc, owner);
+      this.postings.set(field, postings);
+    }
     return true;
   }
 

@@ -9,11 +9,12 @@ const find: CommandHandler = (cmd, ctx) => {
   const name = collectionArg(cmd, "find");
   const coll = ctx.state.store.find(ctx.db, name);
   const limit = num(cmd.limit);
+  const filter = docArg(cmd, "filter");
   const docs = coll
     ? runFind(
-        coll.all(),
+        coll.candidates(filter, cmd.collation),
         {
-          filter: docArg(cmd, "filter"),
+          filter,
           sort: docArg(cmd, "sort"),
           projection: docArg(cmd, "projection"),
           skip: num(cmd.skip),
@@ -38,7 +39,7 @@ const count: CommandHandler = (cmd, ctx) => {
   const coll = ctx.state.store.find(ctx.db, name);
   if (!coll) return { n: 0, ok: 1 };
   const query = docArg(cmd, "query");
-  let n = query && Object.keys(query).length ? coll.all().filter(matcher(query, queryOptions(ctx, cmd))).length : coll.size;
+  let n = query && Object.keys(query).length ? coll.candidates(query, cmd.collation).filter(matcher(query, queryOptions(ctx, cmd))).length : coll.size;
   n = Math.max(0, n - num(cmd.skip));
   const limit = Math.abs(num(cmd.limit));
   return { n: limit ? Math.min(n, limit) : n, ok: 1 };
@@ -49,9 +50,10 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const key = cmd.key;
   if (typeof key !== "string") throw new CommandError("TypeMismatch", "'key' must be a string");
   const coll = ctx.state.store.find(ctx.db, name);
-  const matches = matcher(docArg(cmd, "query"), queryOptions(ctx, cmd));
+  const query = docArg(cmd, "query");
+  const matches = matcher(query, queryOptions(ctx, cmd));
   const seen = new Map<string, unknown>();
-  for (const doc of coll?.all() ?? []) {
+  for (const doc of coll?.candidates(query, cmd.collation) ?? []) {
     if (!matches(doc)) continue;
     const value = resolve(doc, key, { unwrapArray: true });
     for (const v of Array.isArray(value) ? value : [value]) {
@@ -88,7 +90,9 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   }
   const dbLevel = cmd.aggregate === 1;
   const name = dbLevel ? "$cmd.aggregate" : collectionArg(cmd, "aggregate");
-  const input = dbLevel ? [] : (ctx.state.store.find(ctx.db, name)?.all() ?? []);
+  const coll = dbLevel ? undefined : ctx.state.store.find(ctx.db, name);
+  const leading = pipeline[0]?.$match;
+  const input = coll?.candidates(isPlainObject(leading) ? leading : undefined, cmd.collation) ?? [];
   const { stages, out } = splitOut(pipeline, ctx.db);
   const results = runPipeline(input, stages, queryOptions(ctx, cmd));
   if (out) {
