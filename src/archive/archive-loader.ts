@@ -16,7 +16,7 @@
  * verify and backup split all start from it.
  *
  * Both are asynchronous only to keep the event loop free (issue 11): the work is
- * the same, done in steps that yield to other users' updates every ~10 ms (Pacer);
+ * the same, done in steps that yield to other users' updates every ~3 ms (Pacer);
  * metadata.json, the one large entry, is inflated on the libuv pool.
  */
 import { entryNameOf, MANIFEST_NAME, parseManifestPaced } from "./manifest.js";

@@ -10,8 +10,23 @@
  * ArrayBuffer and transfers it, with `input`, back: nothing is copied across threads.
  */
 import { createHash } from "node:crypto";
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import * as zlib from "node:zlib";
+
+/**
+ * Compression is background work: on a busy machine the bot's main thread (answering users)
+ * and MongoDB should get a core before it. Linux keeps a nice value per thread, so this thread
+ * lowers its own priority (found through /proc/thread-self); elsewhere it runs at the normal one.
+ */
+const BACKGROUND_NICE = 10;
+try {
+  const threadId = Number(readlinkSync("/proc/thread-self").split("/").pop());
+  if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, BACKGROUND_NICE);
+} catch {
+  // Not Linux, or not allowed: the normal priority is still correct, only less polite.
+}
 
 parentPort.on("message", (job) => {
   let answer;

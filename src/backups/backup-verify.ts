@@ -20,7 +20,7 @@ export interface VerifyOptions {
  * Checks a stored backup: the ZIP's sha256 against what was recorded, then opens it
  * through the archive loader (structure, limits, metadata.json) and compares each
  * listed file's size and sha256, reporting each problem instead of stopping at the first.
- * Yields to the event loop every ~10 ms (Pacer), so other users are not kept waiting.
+ * Yields to the event loop every ~3 ms (Pacer), so other users are not kept waiting.
  */
 export async function verifyArchive(bytes: Buffer, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const pacer = new Pacer();
