@@ -92,12 +92,8 @@ export function project(doc: Doc, projection: Doc | undefined): Doc {
 
 export function runPipeline(docs: Doc[], pipeline: Doc[], opts?: QueryOptions): Doc[] {
   const aggregator = new Aggregator(pipeline, { ...mingoOptions(opts), processingMode: ProcessingMode.CLONE_INPUT });
-  // A leading $match is applied before the copy (the pipeline still runs it too): only the documents
-  // that pass it are cloned, not the whole collection, as mongod reads only what its index matches.
-  const first = pipeline[0]?.$match;
-  const input = isPlainObject(first) ? docs.filter(matcher(first, opts)) : docs;
   // mingo's $project/$group put computed fields before `_id`; mongod puts `_id` first.
-  return (aggregator.run(input) as Doc[]).map((d) => ("_id" in d ? idFirst(d) : d));
+  return (aggregator.run(docs) as Doc[]).map((d) => ("_id" in d ? idFirst(d) : d));
 }
 
 export function isOperatorUpdate(update: Doc): boolean {
