@@ -547,4 +547,58 @@ describe("fidelity as a standalone mongod", () => {
     expect(err).toBeInstanceOf(MongoServerError);
     expect(err).toMatchObject({ code: 40573, message: "The $changeStream stage is only supported on replica sets" });
   });
+  describe("serves connections side by side, as mongod does", () => {
+    const N = 20_000;
+    let other: MongoClient;
+
+    beforeAll(async () => {
+      other = await new MongoClient(mongo.uri).connect();
+    });
+
+    afterAll(async () => {
+      await other?.close();
+    });
+
+    /** Counts through the other client until it sees part of the collection; returns what it saw. */
+    async function seenMidway(name: string, insert: Promise<unknown>): Promise<{ n: number; lookup: unknown }> {
+      const settled = insert.then(() => true, () => true);
+      const coll = other.db(mongo.db.databaseName).collection(name);
+      for (;;) {
+        const n = await coll.countDocuments({});
+        if (n > 0 || (await Promise.race([settled, Promise.resolve(false)]))) {
+          const lookup = await other.db(mongo.db.databaseName).collection("side_by_side_lookup").findOne({ k: 1 });
+          return { n, lookup };
+        }
+      }
+    }
+
+    it("another connection's find is answered while a large insert runs; the insert completes, in order", async () => {
+      await mongo.db.collection("side_by_side_lookup").insertOne({ k: 1 });
+      const coll = freshCollection("side_by_side");
+      await coll.createIndex({ i: 1 }, { unique: true });
+      const docs = Array.from({ length: N }, (_, i) => ({ i, name: `file-${i}` }));
+      const insert = coll.insertMany(docs);
+      const midway = await seenMidway(coll.collectionName, insert);
+      expect(midway.lookup).toMatchObject({ k: 1 });
+      expect(midway.n).toBeGreaterThan(0);
+      expect(midway.n).toBeLessThan(N); // the other client saw part of it: it did not wait for the whole batch
+      expect((await insert).insertedCount).toBe(N);
+      const stored = await coll.find({}, { projection: { _id: 0, i: 1 } }).toArray();
+      expect(stored.map((d) => d.i)).toEqual(docs.map((d) => d.i));
+    });
+
+    it("an ordered insert interleaved with other connections still stops at its first error", async () => {
+      const coll = freshCollection("side_by_side_dup");
+      const docs = Array.from({ length: N }, (_, i) => ({ _id: i === 15_000 ? 10 : i }));
+      const insert = coll.insertMany(docs);
+      const midway = await seenMidway(coll.collectionName, insert);
+      expect(midway.n).toBeLessThan(N);
+      const err = await rejection(insert);
+      expect(err).toBeInstanceOf(MongoBulkWriteError);
+      expect((err as MongoBulkWriteError).insertedCount).toBe(15_000);
+      expect((err as MongoBulkWriteError).writeErrors).toMatchObject([{ index: 15_000, code: 11000 }]);
+      const ids = (await coll.find({}).toArray()).map((d) => d._id);
+      expect(ids).toEqual(docs.slice(0, 15_000).map((d) => d._id));
+    });
+  });
 });
