@@ -90,10 +90,11 @@ export function project(doc: Doc, projection: Doc | undefined): Doc {
   return projectAll([doc], projection)[0] as Doc;
 }
 
-export function runPipeline(docs: Doc[], pipeline: Doc[], opts?: QueryOptions): Doc[] {
-  const aggregator = new Aggregator(pipeline, { ...mingoOptions(opts), processingMode: ProcessingMode.CLONE_INPUT });
+/** Runs `pipeline` over `copies`, which it may change: the caller's copies, never stored documents. */
+export function runPipeline(copies: Doc[], pipeline: Doc[], opts?: QueryOptions): Doc[] {
+  const aggregator = new Aggregator(pipeline, { ...mingoOptions(opts), processingMode: ProcessingMode.CLONE_OFF });
   // mingo's $project/$group put computed fields before `_id`; mongod puts `_id` first.
-  return (aggregator.run(docs) as Doc[]).map((d) => ("_id" in d ? idFirst(d) : d));
+  return (aggregator.run(copies) as Doc[]).map((d) => ("_id" in d ? idFirst(d) : d));
 }
 
 export function isOperatorUpdate(update: Doc): boolean {

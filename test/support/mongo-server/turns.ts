@@ -37,3 +37,13 @@ export async function filterInTurns<T>(docs: T[], test: (doc: T) => boolean): Pr
   }
   return out;
 }
+
+/** `docs.map(fn)`, giving way between documents when the turn is over. */
+export async function mapInTurns<T, U>(docs: T[], fn: (doc: T) => U): Promise<U[]> {
+  const out: U[] = [];
+  for (const doc of docs) {
+    await pause();
+    out.push(fn(doc));
+  }
+  return out;
+}
