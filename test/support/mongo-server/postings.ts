@@ -125,8 +125,9 @@ export class Postings {
     return out;
   }
 
-  /** Owners of the documents holding any of `values` at this field. */
+  /** Owners of the documents holding any of `values` at this field. Read at once: it may be the live set. */
   owners(values: unknown[]): Set<string> {
+    if (values.length === 1) return this.byValue.get(canonical(values[0])) ?? new Set();
     const out = new Set<string>();
     for (const v of values) for (const owner of this.byValue.get(canonical(v)) ?? []) out.add(owner);
     return out;

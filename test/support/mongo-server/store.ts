@@ -46,7 +46,13 @@ export class Collection {
   candidates(filter: Doc | undefined, collation?: unknown): Doc[] {
     const best = filter && !collation ? this.narrowest(filter) : undefined;
     if (!best) return this.all();
-    return [...best].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map((o) => this.docs.get(o)!);
+    if (best.size * Math.log2(best.size + 1) < this.docs.size) {
+      return [...best].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map((o) => this.docs.get(o)!);
+    }
+    // Many of them: one pass in natural order (the map's own order) beats sorting them.
+    const out: Doc[] = [];
+    for (const [owner, doc] of this.docs) if (best.has(owner)) out.push(doc);
+    return out;
   }
 
   /** Owners of every document that can match `filter` as an index finds them; undefined = no index helps. */
