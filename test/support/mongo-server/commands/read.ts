@@ -105,7 +105,7 @@ const aggregate: CommandHandler = async (cmd, ctx) => {
   const input = await matching(coll?.candidates(leading, cmd.collation) ?? [], leading, ctx, cmd);
   const { stages, out } = splitOut(pipeline, ctx.db);
   // Copied in turns too: cloning thousands of documents (with their contents) was the longest stretch.
-  const results = runPipeline(await mapInTurns(input, clone), stages, queryOptions(ctx, cmd));
+  const results = await runPipeline(await mapInTurns(input, clone), stages, queryOptions(ctx, cmd));
   if (out) {
     const targetDb = ctx.state.store.db(out.db);
     const existing = targetDb.get(out.coll);
