@@ -99,13 +99,15 @@ const aggregate: CommandHandler = async (cmd, ctx) => {
   const dbLevel = cmd.aggregate === 1;
   const name = dbLevel ? "$cmd.aggregate" : collectionArg(cmd, "aggregate");
   const coll = dbLevel ? undefined : ctx.state.store.find(ctx.db, name);
-  // A leading $match is applied before the pipeline (which still runs it): only the documents that
+  // A leading $match is applied here, in turns, instead of in the pipeline: only the documents that
   // pass it are copied, not the whole collection, as mongod reads only what its index matches.
-  const leading = isPlainObject(pipeline[0]?.$match) ? (pipeline[0]!.$match as Doc) : undefined;
+  const first = pipeline[0];
+  const leading = first && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : undefined;
   const input = await matching(coll?.candidates(leading, cmd.collation) ?? [], leading, ctx, cmd);
   const { stages, out } = splitOut(pipeline, ctx.db);
   // Copied in turns too: cloning thousands of documents (with their contents) was the longest stretch.
-  const results = await runPipeline(await mapInTurns(input, clone), stages, queryOptions(ctx, cmd));
+  const rest = leading ? stages.slice(1) : stages;
+  const results = await runPipeline(await mapInTurns(input, clone), rest, queryOptions(ctx, cmd));
   if (out) {
     const targetDb = ctx.state.store.db(out.db);
     const existing = targetDb.get(out.coll);
