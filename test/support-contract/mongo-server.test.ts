@@ -409,6 +409,56 @@ describe("MongoDB test server, through the official driver", () => {
     expect(await coll.countDocuments()).toBe(1_500);
   });
 
+  it("answers string ranges and $or of them on an indexed field as on an unindexed one, as writes change them", async () => {
+    const indexed = freshCollection();
+    const plain = freshCollection();
+    await indexed.createIndex({ userId: 1, fileName: 1, version: -1 });
+    const docs = [
+      ...Array.from({ length: 60 }, (_, i) => ({ _id: i, userId: i % 2, fileName: `f${String(i % 20).padStart(2, "0")}`, version: i })),
+      { _id: 100, userId: 0, fileName: ["f03", "g1"], version: 1 },
+      { _id: 101, userId: 0, fileName: 5, version: 1 },
+      { _id: 102, userId: 0, version: 1 },
+      { _id: 103, userId: 0, fileName: "F10", version: 1 },
+    ];
+    for (const coll of [indexed, plain]) await coll.insertMany(docs.map((d) => ({ ...d })) as never[]);
+    const filters = [
+      { fileName: { $gt: "f03", $lt: "f07" } },
+      { fileName: { $gte: "f03", $lte: "f07" } },
+      { fileName: { $gt: "f17" } },
+      { fileName: { $lt: "f01" } },
+      { fileName: { $gt: "f05", $gte: "f08", $lt: "g" } },
+      { fileName: { $gt: "z" } },
+      {
+        userId: 0,
+        $or: [{ fileName: "f02", version: { $lte: 40 } }, { fileName: { $gt: "f02", $lt: "f09" } }, { fileName: "f09", version: { $gte: 9 } }],
+      },
+      { $or: [{ fileName: { $lt: "f02" } }, { version: 1 }] },
+    ];
+    const answers = async () =>
+      Promise.all(filters.map(async (filter) => [
+        await indexed.find(filter).sort({ fileName: 1, version: -1 }).toArray(),
+        await plain.find(filter).sort({ fileName: 1, version: -1 }).toArray(),
+        await indexed.find(filter).toArray(),
+        await plain.find(filter).toArray(),
+      ]));
+    for (const [i, p, iNatural, pNatural] of await answers()) {
+      expect(i).toEqual(p);
+      expect(iNatural).toEqual(pNatural);
+    }
+    expect((await indexed.find({ fileName: { $gt: "f03", $lt: "f05" } }).toArray()).map((d) => d._id)).toEqual([4, 24, 44, 100]);
+    for (const coll of [indexed, plain]) {
+      await coll.updateMany({ fileName: "f04" }, { $set: { fileName: "f19" } });
+      await coll.deleteMany({ fileName: { $gte: "f10", $lt: "f12" } });
+    }
+    for (const [i, p, iNatural, pNatural] of await answers()) {
+      expect(i).toEqual(p);
+      expect(iNatural).toEqual(pNatural);
+    }
+    // 4, 24, 44 were renamed; 100 went with the deleteMany (its "g1" is ≥ f10 and its "f03" < f12).
+    expect(await indexed.find({ fileName: { $gt: "f03", $lt: "f05" } }).toArray()).toEqual([]);
+    expect((await indexed.find({ fileName: { $gt: "f18" } }).toArray()).map((d) => d._id)).toEqual([4, 19, 24, 39, 44, 59]);
+  });
+
   it("finds through an indexed field every document an equality matches, in natural order, as writes change them", async () => {
     const coll = freshCollection();
     await coll.createIndex({ userId: 1, updatedAt: -1 });
@@ -546,5 +596,59 @@ describe("fidelity as a standalone mongod", () => {
       );
     expect(err).toBeInstanceOf(MongoServerError);
     expect(err).toMatchObject({ code: 40573, message: "The $changeStream stage is only supported on replica sets" });
+  });
+  describe("serves connections side by side, as mongod does", () => {
+    const N = 20_000;
+    let other: MongoClient;
+
+    beforeAll(async () => {
+      other = await new MongoClient(mongo.uri).connect();
+    });
+
+    afterAll(async () => {
+      await other?.close();
+    });
+
+    /** Counts through the other client until it sees part of the collection; returns what it saw. */
+    async function seenMidway(name: string, insert: Promise<unknown>): Promise<{ n: number; lookup: unknown }> {
+      const settled = insert.then(() => true, () => true);
+      const coll = other.db(mongo.db.databaseName).collection(name);
+      for (;;) {
+        const n = await coll.countDocuments({});
+        if (n > 0 || (await Promise.race([settled, Promise.resolve(false)]))) {
+          const lookup = await other.db(mongo.db.databaseName).collection("side_by_side_lookup").findOne({ k: 1 });
+          return { n, lookup };
+        }
+      }
+    }
+
+    it("another connection's find is answered while a large insert runs; the insert completes, in order", async () => {
+      await mongo.db.collection("side_by_side_lookup").insertOne({ k: 1 });
+      const coll = freshCollection("side_by_side");
+      await coll.createIndex({ i: 1 }, { unique: true });
+      const docs = Array.from({ length: N }, (_, i) => ({ i, name: `file-${i}` }));
+      const insert = coll.insertMany(docs);
+      const midway = await seenMidway(coll.collectionName, insert);
+      expect(midway.lookup).toMatchObject({ k: 1 });
+      expect(midway.n).toBeGreaterThan(0);
+      expect(midway.n).toBeLessThan(N); // the other client saw part of it: it did not wait for the whole batch
+      expect((await insert).insertedCount).toBe(N);
+      const stored = await coll.find({}, { projection: { _id: 0, i: 1 } }).toArray();
+      expect(stored.map((d) => d.i)).toEqual(docs.map((d) => d.i));
+    });
+
+    it("an ordered insert interleaved with other connections still stops at its first error", async () => {
+      const coll = freshCollection<{ _id: number }>("side_by_side_dup");
+      const docs = Array.from({ length: N }, (_, i) => ({ _id: i === 15_000 ? 10 : i }));
+      const insert = coll.insertMany(docs);
+      const midway = await seenMidway(coll.collectionName, insert);
+      expect(midway.n).toBeLessThan(N);
+      const err = await rejection(insert);
+      expect(err).toBeInstanceOf(MongoBulkWriteError);
+      expect((err as MongoBulkWriteError).insertedCount).toBe(15_000);
+      expect((err as MongoBulkWriteError).writeErrors).toMatchObject([{ index: 15_000, code: 11000 }]);
+      const ids = (await coll.find({}).toArray()).map((d) => d._id);
+      expect(ids).toEqual(docs.slice(0, 15_000).map((d) => d._id));
+    });
   });
 });

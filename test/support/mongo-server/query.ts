@@ -11,6 +11,7 @@ import type { AnyObject, CollationSpec, Options } from "mingo/types";
 import { updateOne, type PipelineStage, type Modifier } from "mingo/updater";
 import { CommandError } from "./errors.js";
 import { QUERY_CONTEXT } from "./membership.js";
+import { pause } from "./turns.js";
 import { canonical, clone, idFirst, isPlainObject, num, setPath, type Doc } from "./values.js";
 
 export interface QueryOptions {
@@ -90,14 +91,32 @@ export function project(doc: Doc, projection: Doc | undefined): Doc {
   return projectAll([doc], projection)[0] as Doc;
 }
 
-export function runPipeline(docs: Doc[], pipeline: Doc[], opts?: QueryOptions): Doc[] {
-  const aggregator = new Aggregator(pipeline, { ...mingoOptions(opts), processingMode: ProcessingMode.CLONE_INPUT });
-  // A leading $match is applied before the copy (the pipeline still runs it too): only the documents
-  // that pass it are cloned, not the whole collection, as mongod reads only what its index matches.
-  const first = pipeline[0]?.$match;
-  const input = isPlainObject(first) ? docs.filter(matcher(first, opts)) : docs;
+/** Stages that look at one document at a time: they can run on part of the input, then the rest. */
+const PER_DOCUMENT_STAGES = new Set(["$match", "$project", "$addFields", "$set", "$unset", "$replaceRoot", "$replaceWith"]);
+const DOCUMENTS_PER_TURN_CHECK = 200;
+
+/**
+ * Runs `pipeline` over `copies`, which it may change: the caller's copies, never stored documents.
+ * Its leading per-document stages run a part of the input at a time, giving other connections
+ * their turns (turns.ts) in between; from the first stage that needs every document ($sort,
+ * $group, ...) it runs at once.
+ */
+export async function runPipeline(copies: Doc[], pipeline: Doc[], opts?: QueryOptions): Promise<Doc[]> {
+  const options = { ...mingoOptions(opts), processingMode: ProcessingMode.CLONE_OFF };
+  let split = pipeline.findIndex((stage) => !PER_DOCUMENT_STAGES.has(Object.keys(stage)[0] ?? ""));
+  if (split < 0) split = pipeline.length;
+  let docs = copies;
+  if (split > 0) {
+    const perDocument = new Aggregator(pipeline.slice(0, split), options);
+    docs = [];
+    for (let i = 0; i < copies.length; i += DOCUMENTS_PER_TURN_CHECK) {
+      await pause();
+      for (const doc of perDocument.run(copies.slice(i, i + DOCUMENTS_PER_TURN_CHECK))) docs.push(doc as Doc);
+    }
+  }
+  const results = split < pipeline.length ? (new Aggregator(pipeline.slice(split), options).run(docs) as Doc[]) : docs;
   // mingo's $project/$group put computed fields before `_id`; mongod puts `_id` first.
-  return (aggregator.run(input) as Doc[]).map((d) => ("_id" in d ? idFirst(d) : d));
+  return results.map((d) => ("_id" in d ? idFirst(d) : d));
 }
 
 export function isOperatorUpdate(update: Doc): boolean {

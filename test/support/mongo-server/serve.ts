@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { startMongoTestServer } from "./server.js";
+import { CommandStats } from "./stats.js";
 
 const { values } = parseArgs({
   options: {
@@ -19,10 +20,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const server = await startMongoTestServer({ port, host: values.host });
+const stats = process.env.MONGO_TEST_SERVER_STATS ? new CommandStats() : undefined;
+const server = await startMongoTestServer({ port, host: values.host, stats });
 console.log(server.uri);
 
 const shutdown = () => {
+  if (stats) console.error(stats.report());
   void server.close().then(() => process.exit(0));
 };
 process.once("SIGINT", shutdown);

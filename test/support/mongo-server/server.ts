@@ -7,7 +7,9 @@ import net from "node:net";
 import { runCommand, type ServerState } from "./commands/index.js";
 import { Cursors } from "./cursors.js";
 import { CommandError, errorReply } from "./errors.js";
+import type { CommandStats } from "./stats.js";
 import { Store } from "./store.js";
+import { startTurn } from "./turns.js";
 import type { Doc } from "./values.js";
 import { MessageFramer, encodeMsgReply, encodeOpReply, parseMessage } from "./wire.js";
 
@@ -16,6 +18,8 @@ export interface MongoTestServerOptions {
   port?: number;
   /** Defaults to 127.0.0.1. */
   host?: string;
+  /** Records each command's time on the server's thread (see stats.ts). */
+  stats?: CommandStats;
 }
 
 export interface MongoTestServer {
@@ -27,7 +31,8 @@ export interface MongoTestServer {
 let nextRequestId = 1;
 
 /** Builds the reply bytes for one request message (undefined = no reply wanted). */
-function respond(message: Buffer, state: ServerState, connectionId: number): Buffer | undefined {
+async function respond(message: Buffer, state: ServerState, connectionId: number, stats?: CommandStats): Promise<Buffer | undefined> {
+  const started = stats ? performance.now() : 0;
   const request = parseMessage(message);
   if (request.kind === "unsupported") throw new Error(`unsupported opCode ${request.opCode}`);
   let reply: Doc;
@@ -35,21 +40,28 @@ function respond(message: Buffer, state: ServerState, connectionId: number): Buf
     const [db = "", coll] = splitNamespace(request.fullCollectionName);
     reply =
       coll === "$cmd"
-        ? runCommand(request.command, { state, db, connectionId })
+        ? await runCommand(request.command, { state, db, connectionId })
         : errorReply(new CommandError("CommandNotFound", "OP_QUERY is only supported for commands"));
   } else {
     const db = typeof request.command.$db === "string" ? request.command.$db : "admin";
-    reply = runCommand(request.command, { state, db, connectionId });
+    reply = await runCommand(request.command, { state, db, connectionId });
     if (request.moreToCome) return undefined;
   }
   const encode = request.kind === "query" ? encodeOpReply : encodeMsgReply;
   const requestId = nextRequestId++ & 0x7fffffff;
+  let bytes: Buffer;
   try {
-    return encode(requestId, request.requestId, reply);
+    bytes = encode(requestId, request.requestId, reply);
   } catch (err) {
     // e.g. a reply over the BSON size limit: report it instead of dropping the connection.
-    return encode(requestId, request.requestId, errorReply(err));
+    bytes = encode(requestId, request.requestId, errorReply(err));
   }
+  if (stats) {
+    // Wall time from parse to reply, pauses for other connections included.
+    const name = Object.keys(request.command)[0] ?? "";
+    stats.record(name, name === "getMore" ? request.command.collection : request.command[name], performance.now() - started);
+  }
+  return bytes;
 }
 
 function splitNamespace(ns: string): [string, string] {
@@ -57,20 +69,41 @@ function splitNamespace(ns: string): [string, string] {
   return dot < 0 ? [ns, ""] : [ns.slice(0, dot), ns.slice(dot + 1)];
 }
 
-function serveConnection(socket: net.Socket, state: ServerState, connectionId: number): void {
+/**
+ * One connection's requests run one after another, in the order they came, as on mongod; a long
+ * one pauses between documents (turns.ts) so other connections' requests run in the meantime.
+ */
+function serveConnection(socket: net.Socket, state: ServerState, connectionId: number, stats?: CommandStats): void {
   const framer = new MessageFramer();
+  const waiting: Buffer[] = [];
+  let running = false;
   socket.setNoDelay(true);
   socket.on("error", () => socket.destroy()); // clients resetting connections is normal
-  socket.on("data", (chunk: Buffer) => {
+
+  async function runWaiting(): Promise<void> {
+    running = true;
     try {
-      for (const message of framer.push(chunk)) {
-        const reply = respond(message, state, connectionId);
+      while (waiting.length && !socket.destroyed) {
+        const reply = await respond(waiting.shift() as Buffer, state, connectionId, stats);
         if (reply && !socket.destroyed) socket.write(reply);
       }
     } catch {
       // Malformed or unsupported traffic: drop the connection like mongod does.
       socket.destroy();
+    } finally {
+      running = false;
     }
+  }
+
+  socket.on("data", (chunk: Buffer) => {
+    startTurn();
+    try {
+      waiting.push(...framer.push(chunk));
+    } catch {
+      socket.destroy();
+      return;
+    }
+    if (!running) void runWaiting();
   });
 }
 
@@ -87,7 +120,7 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    serveConnection(socket, state, ++connectionId);
+    serveConnection(socket, state, ++connectionId, opts.stats);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -6,8 +6,8 @@
 import { ObjectId, UUID } from "bson";
 import { CommandError, DuplicateKeyError } from "./errors.js";
 import { ID_INDEX_SPEC, Index, sameIndexOptions, type IndexSpec } from "./indexes.js";
-import { equalityValues, isPlainPath, Postings } from "./postings.js";
-import { canonical, idFirst, type Doc } from "./values.js";
+import { equalityValues, isPlainPath, Postings, stringRange } from "./postings.js";
+import { canonical, idFirst, isPlainObject, type Doc } from "./values.js";
 
 export class Collection {
   readonly uuid = new UUID();
@@ -39,21 +39,53 @@ export class Collection {
   }
 
   /**
-   * The documents that may match `filter`, in natural order: those an equality on an indexed
-   * field (or `_id`) picks, the fewest of them when several do, else all. Callers still test
-   * each one. With a collation, all.
+   * The documents that may match `filter`, in natural order: those an equality or a string range on
+   * an indexed field (or `_id`) picks, or each branch of an `$or` does, the fewest of them when
+   * several do, else all. Callers still test each one. With a collation, all.
    */
   candidates(filter: Doc | undefined, collation?: unknown): Doc[] {
-    if (!filter || collation) return this.all();
+    const best = filter && !collation ? this.narrowest(filter) : undefined;
+    if (!best) return this.all();
+    if (best.size * Math.log2(best.size + 1) < this.docs.size) {
+      return [...best].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map((o) => this.docs.get(o)!);
+    }
+    // Many of them: one pass in natural order (the map's own order) beats sorting them.
+    const out: Doc[] = [];
+    for (const [owner, doc] of this.docs) if (best.has(owner)) out.push(doc);
+    return out;
+  }
+
+  /** Owners of every document that can match `filter` as an index finds them; undefined = no index helps. */
+  private narrowest(filter: Doc): Set<string> | undefined {
     let best: Set<string> | undefined;
     for (const [field, cond] of Object.entries(filter)) {
-      const values = isPlainPath(field) ? equalityValues(cond) : undefined;
-      if (!values) continue;
-      const owners = field === "_id" ? new Set(values.map(canonical).filter((o) => this.docs.has(o))) : this.postings.get(field)?.owners(values);
+      const owners = field === "$or" ? this.anyOf(cond) : this.ownersFor(field, cond);
       if (owners && (!best || owners.size < best.size)) best = owners;
     }
-    if (!best) return this.all();
-    return [...best].sort((a, b) => this.order.get(a)! - this.order.get(b)!).map((o) => this.docs.get(o)!);
+    return best;
+  }
+
+  private ownersFor(field: string, cond: unknown): Set<string> | undefined {
+    if (!isPlainPath(field)) return undefined;
+    const values = equalityValues(cond);
+    if (values) {
+      if (field === "_id") return new Set(values.map(canonical).filter((o) => this.docs.has(o)));
+      return this.postings.get(field)?.owners(values);
+    }
+    const range = stringRange(cond);
+    return range && this.postings.get(field)?.ownersInRange(range);
+  }
+
+  /** `$or`: the union of its branches, when an index narrows every one of them. */
+  private anyOf(branches: unknown): Set<string> | undefined {
+    if (!Array.isArray(branches) || !branches.length) return undefined;
+    const out = new Set<string>();
+    for (const branch of branches) {
+      const owners = isPlainObject(branch) ? this.narrowest(branch) : undefined;
+      if (!owners) return undefined;
+      for (const owner of owners) out.add(owner);
+    }
+    return out;
   }
 
   indexes(): Index[] {

@@ -19,7 +19,8 @@ export interface CommandContext {
   connectionId: number;
 }
 
-export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc;
+/** Long commands are async: they pause between documents for other connections (turns.ts). */
+export type CommandHandler = (cmd: Doc, ctx: CommandContext) => Doc | Promise<Doc>;
 
 /** The collection name given as the value of the command's first field. */
 export function collectionArg(cmd: Doc, command: string): string {

@@ -14,7 +14,7 @@ const handlers = new Map<string, CommandHandler>(
 );
 
 /** Runs one command and returns its reply; failures become `{ ok: 0, errmsg, code, codeName }`. */
-export function runCommand(command: Doc, ctx: CommandContext): Doc {
+export async function runCommand(command: Doc, ctx: CommandContext): Promise<Doc> {
   const name = Object.keys(command)[0] ?? "";
   const handler = handlers.get(name);
   if (!handler) return errorReply(new CommandError("CommandNotFound", `no such command: '${name}'`));
@@ -25,7 +25,7 @@ export function runCommand(command: Doc, ctx: CommandContext): Doc {
     );
   }
   try {
-    return handler(command, ctx);
+    return await handler(command, ctx);
   } catch (err) {
     return errorReply(err);
   }

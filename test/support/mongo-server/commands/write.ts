@@ -6,6 +6,7 @@ import { carryTyped } from "../doubles.js";
 import { CommandError, writeError } from "../errors.js";
 import { deleteDocs, updateDocs, type UpdateSpec } from "../mutations.js";
 import { project } from "../query.js";
+import { pause } from "../turns.js";
 import { isPlainObject, num, type Doc } from "../values.js";
 import { collectionArg, docArg, queryOptions, type CommandHandler } from "./context.js";
 
@@ -17,11 +18,16 @@ function batchArg(cmd: Doc, key: string): Doc[] {
   return items;
 }
 
-/** Runs `apply` for each item; ordered batches stop at the first error. */
-function runBatch(cmd: Doc, items: Doc[], apply: (item: Doc, index: number) => void): Doc[] {
+/**
+ * Runs `apply` for each item; ordered batches stop at the first error. Between items it may give
+ * other connections a turn (turns.ts): like mongod, a batch is not atomic, each item is. `apply`
+ * looks its collection up each time, since a pause may have let another client drop it.
+ */
+async function runBatch(cmd: Doc, items: Doc[], apply: (item: Doc, index: number) => void): Promise<Doc[]> {
   const errors: Doc[] = [];
   const ordered = cmd.ordered !== false;
   for (let i = 0; i < items.length; i++) {
+    await pause();
     try {
       apply(items[i] as Doc, i);
     } catch (err) {
@@ -36,13 +42,13 @@ function withWriteErrors(reply: Doc, errors: Doc[]): Doc {
   return errors.length ? { ...reply, writeErrors: errors, ok: 1 } : { ...reply, ok: 1 };
 }
 
-const insert: CommandHandler = (cmd, ctx) => {
+const insert: CommandHandler = async (cmd, ctx) => {
   const name = collectionArg(cmd, "insert");
   const documents = batchArg(cmd, "documents");
-  const coll = ctx.state.store.db(ctx.db).ensure(name);
+  ctx.state.store.db(ctx.db).ensure(name); // a bad name fails the command, not each document
   let n = 0;
-  const errors = runBatch(cmd, documents, (doc) => {
-    carryTyped(doc, coll.insert(doc));
+  const errors = await runBatch(cmd, documents, (doc) => {
+    carryTyped(doc, ctx.state.store.db(ctx.db).ensure(name).insert(doc));
     n++;
   });
   return withWriteErrors({ n }, errors);
@@ -61,18 +67,18 @@ function updateSpec(item: Doc): UpdateSpec {
   };
 }
 
-const update: CommandHandler = (cmd, ctx) => {
+const update: CommandHandler = async (cmd, ctx) => {
   const name = collectionArg(cmd, "update");
-  const db = ctx.state.store.db(ctx.db);
+  ctx.state.store.db(ctx.db); // a bad database name fails the command, not each statement
   let n = 0;
   let nModified = 0;
   const upserted: Doc[] = [];
-  const errors = runBatch(cmd, batchArg(cmd, "updates"), (item, index) => {
+  const errors = await runBatch(cmd, batchArg(cmd, "updates"), (item, index) => {
     const spec = updateSpec(item);
     if (spec.multi && !Array.isArray(spec.u) && !Object.keys(spec.u).some((k) => k.startsWith("$"))) {
       throw new CommandError("FailedToParse", "multi update is not supported for replacement-style update");
     }
-    const outcome = updateDocs(db, name, spec, queryOptions(ctx, item));
+    const outcome = updateDocs(ctx.state.store.db(ctx.db), name, spec, queryOptions(ctx, item));
     n += outcome.matched;
     nModified += outcome.modified;
     if (outcome.upsertedId !== undefined) {
@@ -83,14 +89,13 @@ const update: CommandHandler = (cmd, ctx) => {
   return withWriteErrors({ n, nModified, ...(upserted.length ? { upserted } : {}) }, errors);
 };
 
-const del: CommandHandler = (cmd, ctx) => {
+const del: CommandHandler = async (cmd, ctx) => {
   const name = collectionArg(cmd, "delete");
-  const coll = ctx.state.store.find(ctx.db, name);
   let n = 0;
-  const errors = runBatch(cmd, batchArg(cmd, "deletes"), (item) => {
+  const errors = await runBatch(cmd, batchArg(cmd, "deletes"), (item) => {
     const limit = num(item.limit);
     if (limit !== 0 && limit !== 1) throw new CommandError("FailedToParse", "The limit field in delete objects must be 0 or 1");
-    n += deleteDocs(coll, docArg(item, "q") ?? {}, limit, undefined, queryOptions(ctx, item)).length;
+    n += deleteDocs(ctx.state.store.find(ctx.db, name), docArg(item, "q") ?? {}, limit, undefined, queryOptions(ctx, item)).length;
   });
   return withWriteErrors({ n }, errors);
 };
