@@ -12,23 +12,8 @@
 import { createHash } from "node:crypto";
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
-import * as v8 from "node:v8";
-import * as vm from "node:vm";
 import { parentPort } from "node:worker_threads";
 import * as zlib from "node:zlib";
-
-/**
- * This thread runs a scavenge of its own heap after each batch. Its JavaScript allocates little,
- * so on its own it scavenges rarely and every entry's deflate output outlives whole batches, is
- * promoted and waits for a full GC: the workers then held more memory at the end of a 10,000-file
- * archive than of a 1,000-file one (create +RSS +48–52 MB against +36 MB with this, Node 20).
- * A scavenge of a worker's small young generation is cheap; a full GC after each batch freed more
- * on Node 24 but cost a third of its archive speed, so it is not done (docs/PERFORMANCE.md).
- * `gc` reaches this thread through a new context: `--expose-gc` applies to contexts made after it
- * is set, so no existing global (the main thread's included) gets it.
- */
-v8.setFlagsFromString("--expose-gc");
-const collect = vm.runInNewContext("gc");
 
 /**
  * Compression is background work: on a busy machine the bot's main thread (answering users)
@@ -51,8 +36,6 @@ parentPort.on("message", (job) => {
     answer = { id: job.id, input: job.input, error: err instanceof Error ? err.message : String(err) };
   }
   parentPort.postMessage(answer, answer.packed ? [answer.input, answer.packed] : [answer.input]);
-  answer = undefined;
-  collect({ type: "minor", execution: "sync" });
 });
 
 function deflateBatch({ id, level, input, lengths }) {
