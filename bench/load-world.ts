@@ -1,7 +1,7 @@
 /**
  * What `npm run load` runs against: the fake Bot API over HTTP (with a record of when each
  * bot call was answered), the MongoDB test server in its own process (or MONGODB_URI), and
- * the real bot process (`node --import tsx src/main.ts`), whose /metrics and /proc entry are read.
+ * the real bot process (`node --import tsx src/main.ts`, with the Dockerfile CMD's Node flags), whose /metrics and /proc entry are read.
  */
 import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
@@ -11,7 +11,8 @@ import { performance } from "node:perf_hooks";
 import { createFakeTelegram, type FakeTelegram } from "../test/support/fake-telegram/index.js";
 import { listen, type FakeServer } from "../test/support/fake-telegram/http.js";
 import type { ApiCall } from "../test/support/fake-telegram/state.js";
-import { freePort, startNodeProcess, type RunningProcess } from "../test/support/processes.js";
+import { freePort, startNodeProcess, startProcess, type RunningProcess } from "../test/support/processes.js";
+import { shippedNodeArgs } from "./runtimes.js";
 
 /** One answered bot call, in the order the fake answered them. */
 export interface BotCall {
@@ -112,7 +113,8 @@ export interface BotProcess {
 }
 
 export function startBot(opts: { apiRoot: string; token: string; mongoUri: string; dbName: string; runner: "runner" | "simple"; httpPort: number }): BotProcess {
-  const proc = startNodeProcess("src/main.ts", {
+  // As the Docker image runs it: the Node flags of the Dockerfile's CMD (the bench uses them too).
+  const proc = startProcess(process.execPath, [...shippedNodeArgs(), "--import", "tsx", "src/main.ts"], {
     BOT_TOKEN: opts.token,
     TELEGRAM_API_ROOT: opts.apiRoot,
     MONGODB_URI: opts.mongoUri,

@@ -1,7 +1,7 @@
 /**
  * Load test: `npm run load [-- --seconds 60 --users 100 --modes runner,simple --no-write]`.
  *
- * The real bot process (`node --import tsx src/main.ts`, polling) against the fake Bot API over
+ * The real bot process (`node --import tsx src/main.ts` with the Dockerfile CMD's Node flags, polling) against the fake Bot API over
  * HTTP and the MongoDB test server in its own process (or MONGODB_URI). `--users` light users
  * (bench/load-users.ts) save, list, open, back up, rate and restore small things for `--seconds`,
  * while two heavy users restore the 10,000-file corpus from a ZIP and back it up, again and again.
@@ -19,6 +19,7 @@ import { generateCorpus } from "./corpus.js";
 import { goalTable, latency, lightOnly, median, splitByKind, table, type ModeResult } from "./load-report.js";
 import { HeavyUser, isErrorReply, LightUser, type ActionKind, type Recorder } from "./load-users.js";
 import { cpuSeconds, startBot, startMongo, Telegram, total, type BotCall } from "./load-world.js";
+import { shippedNodeArgs } from "./runtimes.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -261,9 +262,9 @@ function render(results: Array<ModeResult & { driverLoopMaxMs: number; driverLoo
   const la = (l: number[]) => l.map((v) => v.toFixed(2)).join(", ");
   return `## Many users at once (\`npm run load\`)
 
-Measured ${when} UTC on this shared 2-core machine (load average ${la(load0)} at the start, ${la(load1)} at the end;
-other helpers' work ran meanwhile), Node ${process.version}. The bot process runs as Docker runs it
-(\`node --import tsx src/main.ts\`, polling, LOG_LEVEL=info, HEAVY_JOBS = cores) against the fake Bot API over HTTP
+Measured ${when} UTC on this 2-core machine (load average ${la(load0)} at the start, ${la(load1)} at the end),
+Node ${process.version}. The bot process runs as Docker runs it, with the Dockerfile CMD's Node flags
+(\`node ${[...shippedNodeArgs(), "--import tsx"].join(" ")} src/main.ts\`, polling, LOG_LEVEL=info, HEAVY_JOBS = cores) against the fake Bot API over HTTP
 and ${process.env.MONGODB_URI ? "the MongoDB at MONGODB_URI" : "the MongoDB test server (`npm run test:mongo`) in its own process"}.
 ${USERS} light users act alone for ${QUIET_SECONDS} s, then for ${SECONDS} s (the window) while 2 heavy users each restore the ${FILES.toLocaleString("en")}-file corpus from a
 ${(FILES / 1000).toFixed(0)},000-entry ZIP (the first restore adds every file, later ones find all unchanged) and back it up, in turn.

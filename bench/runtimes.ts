@@ -31,7 +31,7 @@ function shippedMajor(): number | undefined {
 }
 
 /** The `--` flags before the script in the Dockerfile's exec-form `CMD ["node", ...]`. */
-function shippedNodeArgs(): string[] {
+export function shippedNodeArgs(): string[] {
   const m = fs.readFileSync(`${ROOT}Dockerfile`, "utf8").match(/^CMD (\[.*\])\s*$/m);
   const cmd = m ? (JSON.parse(m[1]!) as string[]) : [];
   return cmd[0] === "node" ? cmd.slice(1).filter((a) => a.startsWith("--")) : [];
