@@ -32,6 +32,9 @@ export class FileLibrary extends LibraryCollection {
     const sha256 = sha256Hex(input.content);
 
     for (let attempt = 0; ; attempt++) {
+      // Asked at once with the previous version (one round trip less per save); unused when unchanged.
+      const usage = this.usage(userId);
+      usage.catch(() => {});
       const previous = await this.files.findOne(
         { userId, fileName },
         { sort: { version: -1 }, projection: NO_CONTENT },
@@ -41,7 +44,7 @@ export class FileLibrary extends LibraryCollection {
         return { file: toSummary(live), status: "unchanged" };
       }
       if (!live && (await this.twinOf(userId, fileName))) throw new FileError("name_twin");
-      await this.checkRoom(userId, 1, size);
+      await this.checkRoom(userId, 1, size, usage);
       const now = this.now();
       const placed = await this.contents.place(userId, input.content);
       const doc: FileDoc = {

@@ -43,10 +43,10 @@ export abstract class LibraryCollection {
   /**
    * Throws library_full when adding `versions` versions of `bytes` bytes would pass
    * the cap: one rule for a single save and for bulk writes. Restores call it before
-   * they start, so the user hears why up front.
+   * they start, so the user hears why up front. `usage`: the user's usage, when its read was started earlier.
    */
-  async checkRoom(userId: number, versions: number, bytes: number): Promise<void> {
-    const used = await this.usage(userId);
+  async checkRoom(userId: number, versions: number, bytes: number, usage?: Promise<{ versions: number; bytes: number }>): Promise<void> {
+    const used = await (usage ?? this.usage(userId));
     if (used.versions + versions > this.limits.maxVersions || used.bytes + bytes > this.limits.maxBytes) {
       this.events.emit("library_full", "warn", { userId, versions: used.versions, bytes: used.bytes });
       throw new FileError("library_full");
