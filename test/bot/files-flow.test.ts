@@ -17,8 +17,12 @@ const buttonData = (m: { reply_markup?: unknown } | undefined) =>
 describe("saving and browsing files", () => {
   it("saves a sent document with caption tags and note, then finds it in /files", async () => {
     const user = h.fake.user(20);
+    const callsBefore = h.fake.calls().length;
     await h.send(user.sendDocument(Buffer.from("def hello():\n    return 'hi'\n"), "hello.py", { caption: "#greet #demo says hi" }));
     expect(h.fake.lastSent(20)!.text).toBe("✅ Saved hello.py (python, 29 B).");
+    // "typing…" is shown while it saves, and never after the answer.
+    const methods = h.fake.calls().slice(callsBefore).map((c) => c.method).filter((m) => m === "sendChatAction" || m === "sendMessage");
+    expect(methods).toEqual(["sendChatAction", "sendMessage"]);
     const saved = await h.services.files.getLatest(20, "hello.py");
     expect(saved).toMatchObject({ language: "python", tags: ["greet", "demo"], note: "says hi", version: 1 });
 

@@ -21,8 +21,12 @@ export function saveFeature(deps: { files: FileLibrary; download: DownloadOption
   });
 
   composer.on("message:document", async (ctx) => {
-    await ctx.replyWithChatAction("typing");
-    await replySaveOutcome(ctx, await saveDocument(ctx, deps.files, deps.download));
+    // "typing…" while the file is fetched and saved: sent alongside, not waited for before the work
+    // starts (it is only a hint), but settled before the answer so it cannot arrive after it.
+    const typing = ctx.replyWithChatAction("typing").catch(() => undefined);
+    const outcome = await saveDocument(ctx, deps.files, deps.download);
+    await typing;
+    await replySaveOutcome(ctx, outcome);
   });
 
   composer.callbackQuery([patterns.fileNote, patterns.fileTags], async (ctx) => {
