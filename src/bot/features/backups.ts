@@ -3,6 +3,7 @@ import type { BackupService } from "../../backups/backup-service.js";
 import type { BackupSummary, VerifyProblem } from "../../backups/backup-types.js";
 import { patterns, RATING_BY_LETTER, cb } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { answerWhile } from "../button-answer.js";
 import { ownedBackup } from "../owned.js";
 import { BACKUP_NOTE } from "../conversations/backup-note.js";
 import { formatBytes, formatDate } from "../format.js";
@@ -77,10 +78,7 @@ export function backupsFeature(deps: { backups: BackupService; privacy: PrivateC
   }
 
   composer.command("backup", (ctx) => showMenu(ctx, false));
-  composer.callbackQuery(cb.menu("backups"), async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await showMenu(ctx, true);
-  });
+  composer.callbackQuery(cb.menu("backups"), (ctx) => answerWhile(ctx, () => showMenu(ctx, true)));
 
   composer.callbackQuery(patterns.backupCreate, async (ctx) => {
     const withHistory = ctx.match[1] === "h";
@@ -102,16 +100,12 @@ export function backupsFeature(deps: { backups: BackupService; privacy: PrivateC
     await ctx.answerCallbackQuery({ text: ctx.t("backup-creating") });
   });
 
-  composer.callbackQuery(patterns.backupList, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await showList(ctx, Number(ctx.match[1]));
-  });
+  composer.callbackQuery(patterns.backupList, (ctx) => answerWhile(ctx, () => showList(ctx, Number(ctx.match[1]))));
 
   composer.callbackQuery(patterns.backupOpen, async (ctx) => {
     const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
-    await ctx.answerCallbackQuery();
-    await showDetail(ctx, backup);
+    await answerWhile(ctx, () => showDetail(ctx, backup));
   });
 
   composer.callbackQuery(patterns.backupDownload, async (ctx) => {
@@ -124,18 +118,18 @@ export function backupsFeature(deps: { backups: BackupService; privacy: PrivateC
   composer.callbackQuery(patterns.backupRateMenu, async (ctx) => {
     const backup = await ownedBackup(ctx, backups, ctx.match[1]);
     if (!backup) return;
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(backupDetail(ctx, backup) + "\n\n" + ctx.t("backup-rate-ask"), {
-      reply_markup: rateKeyboard(ctx.t, backup),
-    });
+    await answerWhile(ctx, () =>
+      ctx.editMessageText(backupDetail(ctx, backup) + "\n\n" + ctx.t("backup-rate-ask"), {
+        reply_markup: rateKeyboard(ctx.t, backup),
+      }),
+    );
   });
 
   composer.callbackQuery(patterns.backupRate, async (ctx) => {
     if (!(await ownedBackup(ctx, backups, ctx.match[1]))) return;
     const rating = RATING_BY_LETTER[ctx.match[2] as keyof typeof RATING_BY_LETTER];
     const backup = await backups.rate(ctx.from.id, ctx.match[1]!, rating);
-    await ctx.answerCallbackQuery({ text: ctx.t("backup-rated", { icon: RATING_ICON[rating] }) });
-    await showDetail(ctx, backup);
+    await answerWhile(ctx, () => showDetail(ctx, backup), { text: ctx.t("backup-rated", { icon: RATING_ICON[rating] }) });
   });
 
   composer.callbackQuery(patterns.backupNote, async (ctx) => {

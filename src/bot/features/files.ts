@@ -3,6 +3,7 @@ import type { FileLibrary } from "../../files/file-library.js";
 import type { FileSummary } from "../../files/file-types.js";
 import { cb, patterns } from "../callback-data.js";
 import type { BotContext } from "../context.js";
+import { answerWhile } from "../button-answer.js";
 import { ownedFile } from "../owned.js";
 import { formatBytes, formatDate, formatTags, MESSAGE_LIMIT } from "../format.js";
 import { codeBlock, visibleLength } from "../html.js";
@@ -38,21 +39,14 @@ export function filesFeature(deps: { files: FileLibrary }): Composer<BotContext>
   }
 
   composer.command("files", (ctx) => showList(ctx, 0, false));
-  composer.callbackQuery(cb.menu("files"), async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await showList(ctx, ctx.session.filesPage, true);
-  });
-  composer.callbackQuery(patterns.filesPage, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await showList(ctx, Number(ctx.match[1]), true);
-  });
+  composer.callbackQuery(cb.menu("files"), (ctx) => answerWhile(ctx, () => showList(ctx, ctx.session.filesPage, true)));
+  composer.callbackQuery(patterns.filesPage, (ctx) => answerWhile(ctx, () => showList(ctx, Number(ctx.match[1]), true)));
 
   composer.callbackQuery(patterns.fileOpen, async (ctx) => {
     const file = await ownedFile(ctx, files, ctx.match[1]);
     if (!file) return;
-    await ctx.answerCallbackQuery();
-    // Independent reads, asked at once: one round trip to MongoDB instead of two.
-    const [latest, content] = await Promise.all([files.getLatest(ctx.from.id, file.fileName), files.readContent(ctx.from.id, file.id)]);
+    // Independent reads, asked at once (and the button answered meanwhile): one round trip instead of three.
+    const [, latest, content] = await Promise.all([ctx.answerCallbackQuery(), files.getLatest(ctx.from.id, file.fileName), files.readContent(ctx.from.id, file.id)]);
     const isLatest = latest?.id === file.id;
     const header = fileHeader(ctx, file, isLatest);
     const preview = "\n\n" + codeBlock(content, file.language);
