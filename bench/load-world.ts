@@ -113,8 +113,9 @@ export interface BotProcess {
 }
 
 export function startBot(opts: { apiRoot: string; token: string; mongoUri: string; dbName: string; runner: "runner" | "simple"; httpPort: number }): BotProcess {
-  // As the Docker image runs it: the Node flags of the Dockerfile's CMD (the bench uses them too).
-  const proc = startProcess(process.execPath, [...shippedNodeArgs(), "--import", "tsx", "src/main.ts"], {
+  // As the Docker image runs it: the Node flags of the Dockerfile's CMD (the bench uses them too);
+  // LOAD_BOT_ARGS adds diagnostic flags (a CPU profile, a GC trace).
+  const proc = startProcess(process.execPath, [...shippedNodeArgs(), ...(process.env.LOAD_BOT_ARGS?.split(" ") ?? []), "--import", "tsx", "src/main.ts"], {
     BOT_TOKEN: opts.token,
     TELEGRAM_API_ROOT: opts.apiRoot,
     MONGODB_URI: opts.mongoUri,
@@ -164,7 +165,15 @@ export async function startMongo(): Promise<{ uri: string; pid?: number; stop():
   const port = await freePort();
   const mongo = startNodeProcess("test/support/mongo-server/serve.ts", {}, ["--port", String(port)]);
   const uri = (await mongo.waitForOutput(/mongodb:\/\/\S+/))[0];
-  return { uri, pid: mongo.child.pid!, stop: () => mongo.stop() };
+  return {
+    uri,
+    pid: mongo.child.pid!,
+    async stop() {
+      await mongo.stop();
+      // MONGO_TEST_SERVER_STATS=1: the server's per-command table (stats.ts), printed when it stops.
+      if (process.env.MONGO_TEST_SERVER_STATS) process.stderr.write(mongo.output());
+    },
+  };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */

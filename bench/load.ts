@@ -7,6 +7,10 @@
  * while two heavy users restore the 10,000-file corpus from a ZIP and back it up, again and again.
  * The same load runs once per polling mode: the runner (default) and grammY's `bot.start()`
  * (BOT_RUNNER=simple), and the figures go side by side into docs/PERFORMANCE.md.
+ *
+ * Diagnostics, environment: LOAD_BOT_ARGS adds Node flags to the bot process (e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof", "--trace-gc"); MONGO_TEST_SERVER_STATS=1 prints the test server's
+ * per-command table (test/support/mongo-server/stats.ts) when it stops.
  */
 import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
