@@ -29,6 +29,7 @@ import { createI18n, SavedLocales, translations } from "./i18n.js";
 import { prefetchChatState, PrefetchingStorage } from "./chat-state-prefetch.js";
 import { installApiTransformers } from "./api-transformers.js";
 import type { FetchLike } from "./telegram-files.js";
+import { foreground } from "../work/foreground.js";
 import { UpdatesInFlight } from "./in-flight.js";
 import { heavyStarter } from "./heavy-work.js";
 import { floodLimit } from "./flood-limit.js";
@@ -96,6 +97,15 @@ export function createBot(deps: BotDeps) {
   bot.use(inFlight.middleware);
   if (deps.userUpdatesPerMinute) bot.use(floodLimit({ perMinute: deps.userUpdatesPerMinute, i18n, logger: deps.logger }));
   bot.use(sequentialize((ctx: Context) => [ctx.chat?.id, ctx.from?.id].filter((id) => id !== undefined).map(String)));
+  // An update whose turn has come is foreground work: heavy loops give way to it (src/work/foreground.ts).
+  bot.use(async (_ctx, next) => {
+    const leave = foreground.enter();
+    try {
+      await next();
+    } finally {
+      leave();
+    }
+  });
 
   // One error handler: the boundary covers every plugin and feature (polling and webhooks alike);
   // bot.catch is the last resort for anything thrown outside it.

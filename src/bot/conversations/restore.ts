@@ -9,6 +9,7 @@ import { errorText, knownError, type ErrorInfo } from "../error-messages.js";
 import { clip, formatBytes, formatDate } from "../format.js";
 import { raw } from "../html.js";
 import type { HeavyJobKind, HeavyJobs } from "../../work/heavy-jobs.js";
+import { foreground } from "../../work/foreground.js";
 import { lineMessage } from "../heavy-work.js";
 import { DownloadTooLargeError, downloadFilePath, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "../telegram-files.js";
 
@@ -54,7 +55,9 @@ export function restoreConversation(deps: RestoreDeps) {
     // The "⏳ number N in line" news goes through the outside context external() hands over: the
     // conversation's own Api must not be called while external() runs (the plugin forbids it, and
     // the conversation stopped answering after a restore had waited in line).
-    const heavy = <T>(outside: BotContext, kind: HeavyJobKind, work: () => Promise<T>) => deps.heavyJobs.run(userId, kind, work, lineMessage(outside));
+    // The update waits for its heavy job: that wait is not foreground work (src/work/foreground.ts).
+    const heavy = <T>(outside: BotContext, kind: HeavyJobKind, work: () => Promise<T>) =>
+      foreground.aside(() => deps.heavyJobs.run(userId, kind, work, lineMessage(outside)));
 
     // Bot API calls stay outside external() (the conversation records them); the byte download goes inside.
     // An upload is downloaded from Telegram once and staged; every later step names it by its upload id.
