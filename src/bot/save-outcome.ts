@@ -1,6 +1,6 @@
 import type { Context } from "grammy";
 import { FileError, type FileErrorCode, type SaveStatus } from "../files/file-types.js";
-import type { FileLibrary } from "../files/file-library.js";
+import type { FileLibrary, SaveLookup } from "../files/file-library.js";
 import { decodeText } from "../files/text.js";
 import { DownloadTooLargeError, downloadTelegramFile, TELEGRAM_DOWNLOAD_LIMIT, type FetchLike } from "./telegram-files.js";
 
@@ -24,9 +24,10 @@ export async function saveText(
   files: FileLibrary,
   userId: number,
   input: { fileName: string; content: string; tags?: string[]; note?: string },
+  early?: SaveLookup,
 ): Promise<SaveOutcome> {
   try {
-    const { file, status } = await files.save(userId, input);
+    const { file, status } = await files.save(userId, input, early);
     return { kind: "saved", id: file.id, fileName: file.fileName, language: file.language, version: file.version, size: file.size, status };
   } catch (err) {
     if (err instanceof FileError) return { kind: "invalid", code: err.code };
@@ -61,6 +62,8 @@ export async function saveDocumentBytes(
   const fileName = overrides.fileName ?? document.file_name ?? "untitled.txt";
   if (/\.zip$/i.test(fileName) || document.mime_type === "application/zip") return { kind: "zip", fileName };
   if ((document.file_size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) return { kind: "too_large", fileName };
+  // The library is asked about the name while the bytes download (two round trips less per save).
+  const early = files.lookUpForSave(userId, fileName);
   let bytes: Buffer;
   try {
     bytes = await fetchBytes();
@@ -76,7 +79,7 @@ export async function saveDocumentBytes(
     content,
     tags: overrides.tags ?? caption.tags,
     note: overrides.note ?? caption.note,
-  });
+  }, early);
 }
 
 /** "#util #cli parses flags" → tags [util, cli], note "parses flags". Undefined parts keep what the file had. */

@@ -13,6 +13,21 @@ export const DEFAULT_PAGE_SIZE = 10;
 const SAVE_RACE_RETRIES = 5;
 
 /**
+ * What saving a name asks the database before the content matters, started early (while a sent
+ * document downloads) and handed to `save`: the name's latest version, whether another live name
+ * differs from it only in case or Unicode form (asked only when the name has no live version),
+ * and the library's usage. Every promise has a handler attached: an unused lookup never rejects
+ * unhandled.
+ */
+export interface SaveLookup {
+  userId: number;
+  fileName: string;
+  previous: Promise<FileDoc | null>;
+  twin: Promise<string | undefined>;
+  usage: Promise<{ versions: number; bytes: number }>;
+}
+
+/**
  * A user's code-file library, the rules of one file at a time: every save is a new
  * version, "latest" is the highest version that is not deleted, tags, notes and soft
  * delete; every query is scoped to one user. The bulk paths of backups and restores
@@ -27,24 +42,20 @@ export class FileLibrary extends LibraryCollection {
    * and silently filing it under the other name would surprise the user.
    * Past the library cap nothing new is saved (library_full).
    */
-  async save(userId: number, input: SaveInput): Promise<{ file: FileSummary; status: SaveStatus }> {
+  async save(userId: number, input: SaveInput, early?: SaveLookup): Promise<{ file: FileSummary; status: SaveStatus }> {
     const { fileName, size } = checkVersion(input.fileName, input.content);
     const sha256 = sha256Hex(input.content);
 
     for (let attempt = 0; ; attempt++) {
-      // Asked at once with the previous version (one round trip less per save); unused when unchanged.
-      const usage = this.usage(userId);
-      usage.catch(() => {});
-      const previous = await this.files.findOne(
-        { userId, fileName },
-        { sort: { version: -1 }, projection: NO_CONTENT },
-      );
+      // A retry after a lost race asks again; so does a lookup made for another user or name.
+      const lookup = attempt === 0 && early?.userId === userId && early.fileName === fileName ? early : this.lookUp(userId, fileName);
+      const previous = await lookup.previous;
       const live = previous && !previous.deletedAt ? previous : undefined;
       if (live && live.sha256 === sha256 && input.tags === undefined && input.note === undefined) {
         return { file: toSummary(live), status: "unchanged" };
       }
-      if (!live && (await this.twinOf(userId, fileName))) throw new FileError("name_twin");
-      await this.checkRoom(userId, 1, size, usage);
+      if (await lookup.twin) throw new FileError("name_twin");
+      await this.checkRoom(userId, 1, size, lookup.usage);
       const now = this.now();
       const placed = await this.contents.place(userId, input.content);
       const doc: FileDoc = {
@@ -73,6 +84,30 @@ export class FileLibrary extends LibraryCollection {
       this.events.emit("file_saved", "info", { userId, version: doc.version, size, status });
       return { file: toSummary(doc), status };
     }
+  }
+
+  /**
+   * Starts the queries a save of `rawName` needs (SaveLookup), before its content is at hand;
+   * undefined for a name `save` will refuse anyway.
+   */
+  lookUpForSave(userId: number, rawName: string): SaveLookup | undefined {
+    let fileName: string;
+    try {
+      fileName = checkVersion(rawName, "").fileName;
+    } catch (err) {
+      if (err instanceof FileError) return undefined;
+      throw err;
+    }
+    return this.lookUp(userId, fileName);
+  }
+
+  /** The usage is asked at once with the previous version (one round trip less), the twin right after it. */
+  private lookUp(userId: number, fileName: string): SaveLookup {
+    const usage = this.usage(userId);
+    const previous = this.files.findOne({ userId, fileName }, { sort: { version: -1 }, projection: NO_CONTENT });
+    const twin = previous.then((doc) => (doc && !doc.deletedAt ? undefined : this.twinOf(userId, fileName)));
+    for (const p of [usage, previous, twin]) p.catch(() => {});
+    return { userId, fileName, previous, twin, usage };
   }
 
   /** Latest versions of the user's files, most recently changed first. */

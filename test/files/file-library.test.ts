@@ -111,6 +111,30 @@ describe("FileLibrary", () => {
     expect((await files.list(user)).total).toBe(0);
   });
 
+  it("a lookup made before the content arrived (a download) gives the same answers, and one made stale by another save is asked again", async () => {
+    const { files } = env.services;
+    const user = 4104;
+    await files.save(user, { fileName: "Notes.md", content: "# a" });
+
+    // Made early, used later: the twin of a live name is refused as without it.
+    const twinLookup = files.lookUpForSave(user, "notes.md")!;
+    await expect(files.save(user, { fileName: "notes.md", content: "# b" }, twinLookup)).rejects.toMatchObject({ code: "name_twin" });
+
+    // Another save of the name lands between the lookup and the save: the next version is taken, none is overwritten.
+    const early = files.lookUpForSave(user, "Notes.md")!;
+    await files.save(user, { fileName: "Notes.md", content: "# c" });
+    const late = await files.save(user, { fileName: "Notes.md", content: "# d" }, early);
+    expect(late).toMatchObject({ status: "new_version", file: { version: 3 } });
+    expect((await files.versions(user, "Notes.md")).map((v) => v.version)).toEqual([3, 2, 1]);
+
+    // A lookup for another name or user is not used; a name save refuses gets none.
+    const other = await files.save(user, { fileName: "other.md", content: "x" }, files.lookUpForSave(user, "Notes.md"));
+    expect(other).toMatchObject({ status: "created", file: { fileName: "other.md", version: 1 } });
+    const stranger = await files.save(user + 1, { fileName: "Notes.md", content: "# e" }, files.lookUpForSave(user, "Notes.md"));
+    expect(stranger).toMatchObject({ status: "created", file: { version: 1 } });
+    expect(files.lookUpForSave(user, "")).toBeUndefined();
+  });
+
   it("stores names in NFC and refuses a case-only or NFC/NFD twin of a live file (name_twin); the exact name saves a new version", async () => {
     const { files } = env.services;
     const user = 4711;
