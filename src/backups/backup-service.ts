@@ -26,6 +26,7 @@ import { verifyArchive } from "./backup-verify.js";
 import { DEFAULT_RETENTION_RULES, type RetentionRules } from "./retention.js";
 import { backupCapError, DEFAULT_BACKUP_CAP, LimitError, type BackupCap, type BackupUsage } from "../work/fair-limits.js";
 import { keptAfterRotation, PRUNABLE, toPruneOfKind } from "./backup-cap.js";
+import { fetchPage } from "../db/pages.js";
 
 export const MAX_BACKUP_NOTE_LENGTH = 1000;
 /** Telegram lets a bot upload 50 MB; parts stay safely below that. */
@@ -183,17 +184,13 @@ export class BackupService {
 
   /** Newest first. */
   async list(userId: number, opts: { page?: number; pageSize?: number } = {}): Promise<Page<BackupSummary>> {
-    const pageSize = opts.pageSize ?? 10;
-    const total = await this.backups.countDocuments({ userId });
-    const pages = Math.max(1, Math.ceil(total / pageSize));
-    const page = Math.min(Math.max(0, opts.page ?? 0), pages - 1);
-    const docs = await this.backups
-      .find({ userId })
-      .sort({ createdAt: -1, _id: -1 })
-      .skip(page * pageSize)
-      .limit(pageSize)
-      .toArray();
-    return { items: docs.map(toBackupSummary), page, pages, total };
+    const page = await fetchPage(
+      opts.page,
+      opts.pageSize ?? 10,
+      () => this.backups.countDocuments({ userId }),
+      (skip, limit) => this.backups.find({ userId }).sort({ createdAt: -1, _id: -1 }).skip(skip).limit(limit).toArray(),
+    );
+    return { ...page, items: page.items.map(toBackupSummary) };
   }
 
   async get(userId: number, id: string): Promise<BackupSummary | undefined> {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { MongoServerError, ObjectId, type Filter } from "mongodb";
 import { sha256Hex } from "./content-store.js";
 import { parseObjectId } from "../db/object-ids.js";
+import { fetchPage } from "../db/pages.js";
 import { FileError, toSummary, type FileDoc, type FileSummary, type Page, type SaveInput, type SaveStatus } from "./file-types.js";
 import { detectLanguage } from "./language.js";
 import { normalizeNote, normalizeTags } from "./tags.js";
@@ -112,21 +113,14 @@ export class FileLibrary extends LibraryCollection {
 
   /** Latest versions of the user's files, most recently changed first. */
   async list(userId: number, opts: { page?: number; pageSize?: number } = {}): Promise<Page<FileSummary>> {
-    const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
     const latest = latestVersions({ userId });
-    const [counted] = await this.files.aggregate<{ n: number }>([...latest, { $count: "n" }]).toArray();
-    const total = counted?.n ?? 0;
-    const pages = Math.max(1, Math.ceil(total / pageSize));
-    const page = Math.min(Math.max(0, opts.page ?? 0), pages - 1);
-    const rows = await this.files
-      .aggregate<{ doc: FileDoc }>([
-        ...latest,
-        { $sort: { "doc.updatedAt": -1, _id: 1 } },
-        { $skip: page * pageSize },
-        { $limit: pageSize },
-      ])
-      .toArray();
-    return { items: rows.map((r) => toSummary(r.doc)), page, pages, total };
+    const page = await fetchPage(
+      opts.page,
+      opts.pageSize ?? DEFAULT_PAGE_SIZE,
+      async () => (await this.files.aggregate<{ n: number }>([...latest, { $count: "n" }]).toArray())[0]?.n ?? 0,
+      (skip, limit) => this.files.aggregate<{ doc: FileDoc }>([...latest, { $sort: { "doc.updatedAt": -1, _id: 1 } }, { $skip: skip }, { $limit: limit }]).toArray(),
+    );
+    return { ...page, items: page.items.map((r) => toSummary(r.doc)) };
   }
 
   /** The latest live version of a name, or undefined. */

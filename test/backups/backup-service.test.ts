@@ -137,6 +137,8 @@ describe("listing, rating, notes, verify and delete", () => {
     expect(first.total).toBe(12);
     expect(first.items[0]!.id).toBe(made[11]!.id);
     expect((await services.backups.list(user, { page: 1 })).items.map((b) => b.id)).toEqual([made[1]!.id, made[0]!.id]);
+    // A page past the end (the list shrank since it was shown) is the last page, rows included.
+    expect(await services.backups.list(user, { page: 7 })).toMatchObject({ page: 1, pages: 2, total: 12, items: [{ id: made[1]!.id }, { id: made[0]!.id }] });
 
     await services.backups.rate(user, made[0]!.id, "excellent");
     await services.backups.setNote(user, made[0]!.id, "  before the big refactor ");

@@ -49,6 +49,7 @@ describe("FileLibrary", () => {
     expect(last.items).toHaveLength(3);
     const beyond = await files.list(user, { page: 99 });
     expect(beyond.page).toBe(2);
+    expect(beyond.items.map((f) => f.fileName)).toEqual(last.items.map((f) => f.fileName));
     const all = [...first.items, ...(await files.list(user, { page: 1 })).items, ...last.items].map((f) => f.fileName);
     expect(new Set(all).size).toBe(23);
   });
