@@ -1,7 +1,7 @@
 /**
  * What `npm run load` runs against: the fake Bot API over HTTP (with a record of when each
  * bot call was answered), the MongoDB test server in its own process (or MONGODB_URI), and
- * the real bot process (`node --import tsx src/main.ts`, with the Dockerfile CMD's Node flags), whose /metrics and /proc entry are read.
+ * the real bot process as the Docker image runs it (shippedBotCommand), whose /metrics and /proc entry are read.
  */
 import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
@@ -12,7 +12,11 @@ import { createFakeTelegram, type FakeTelegram } from "../test/support/fake-tele
 import { listen, type FakeServer } from "../test/support/fake-telegram/http.js";
 import type { ApiCall } from "../test/support/fake-telegram/state.js";
 import { freePort, startNodeProcess, startProcess, type RunningProcess } from "../test/support/processes.js";
-import { shippedNodeArgs } from "./runtimes.js";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { benchRuntimes, shippedNodeArgs } from "./runtimes.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** One answered bot call, in the order the fake answered them. */
 export interface BotCall {
@@ -112,10 +116,37 @@ export interface BotProcess {
   pid: number;
 }
 
-export function startBot(opts: { apiRoot: string; token: string; mongoUri: string; dbName: string; runner: "runner" | "simple"; httpPort: number }): BotProcess {
-  // As the Docker image runs it: the Node flags of the Dockerfile's CMD (the bench uses them too);
+/** How the bot process is started: the runtime and entry point, and the words the report uses for it. */
+export interface BotCommand {
+  execPath: string;
+  args: string[];
+  /** e.g. "Node v24.22.3: node --enable-source-maps --max-semi-space-size=16 dist/main.js" */
+  label: string;
+}
+
+/**
+ * The bot as the Docker image runs it: the Node it ships (when installed here, as `.ci/run` installs
+ * Node 24), the compiled JavaScript (`npm run build` first) and the Dockerfile CMD's Node flags.
+ * Without that Node, this one with tsx and the same flags, and the label says so.
+ */
+export function shippedBotCommand(): BotCommand {
+  const shipped = benchRuntimes(undefined).find((r) => r.shipped);
+  const flags = shippedNodeArgs();
+  if (shipped) {
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    return { execPath: shipped.execPath, args: [...flags, "dist/main.js"], label: `Node ${shipped.version}: \`node ${flags.join(" ")} dist/main.js\` (compiled by \`npm run build\`)` };
+  }
+  return {
+    execPath: process.execPath,
+    args: [...flags, "--import", "tsx", "src/main.ts"],
+    label: `Node ${process.version} (the shipped Node is not installed here): \`node ${flags.join(" ")} --import tsx src/main.ts\``,
+  };
+}
+
+export function startBot(opts: { command: BotCommand; apiRoot: string; token: string; mongoUri: string; dbName: string; runner: "runner" | "simple"; httpPort: number }): BotProcess {
   // LOAD_BOT_ARGS adds diagnostic flags (a CPU profile, a GC trace).
-  const proc = startProcess(process.execPath, [...shippedNodeArgs(), ...(process.env.LOAD_BOT_ARGS?.split(" ") ?? []), "--import", "tsx", "src/main.ts"], {
+  const extra = process.env.LOAD_BOT_ARGS?.split(" ").filter(Boolean) ?? [];
+  const proc = startProcess(opts.command.execPath, [...extra, ...opts.command.args], {
     BOT_TOKEN: opts.token,
     TELEGRAM_API_ROOT: opts.apiRoot,
     MONGODB_URI: opts.mongoUri,

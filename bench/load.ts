@@ -1,7 +1,7 @@
 /**
  * Load test: `npm run load [-- --seconds 60 --users 100 --modes runner,simple --no-write]`.
  *
- * The real bot process (`node --import tsx src/main.ts` with the Dockerfile CMD's Node flags, polling) against the fake Bot API over
+ * The real bot process as the Docker image runs it (the shipped Node on the compiled JavaScript, the Dockerfile CMD's Node flags, polling) against the fake Bot API over
  * HTTP and the MongoDB test server in its own process (or MONGODB_URI). `--users` light users
  * (bench/load-users.ts) save, list, open, back up, rate and restore small things for `--seconds`,
  * while two heavy users restore the 10,000-file corpus from a ZIP and back it up, again and again.
@@ -22,8 +22,7 @@ import { freePort } from "../test/support/processes.js";
 import { generateCorpus } from "./corpus.js";
 import { goalTable, latency, lightOnly, median, splitByKind, table, type ModeResult } from "./load-report.js";
 import { HeavyUser, isErrorReply, LightUser, type ActionKind, type Recorder } from "./load-users.js";
-import { cpuSeconds, startBot, startMongo, Telegram, total, type BotCall } from "./load-world.js";
-import { shippedNodeArgs } from "./runtimes.js";
+import { cpuSeconds, shippedBotCommand, startBot, startMongo, Telegram, total, type BotCall, type BotCommand } from "./load-world.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -72,9 +71,9 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
 const isMessage = (c: BotCall) => c.method === "sendMessage" || c.method === "sendDocument";
 const isNews = (c: BotCall) => c.text.startsWith("⏳ You're number") || c.text.startsWith("▶️");
 
-async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, apiRoot: string, mongo: { uri: string; pid?: number }, corpusZip: Uint8Array): Promise<ModeResult & { driverLoopMaxMs: number; driverLoopP99Ms: number }> {
+async function runMode(mode: "runner" | "simple", index: number, tg: Telegram, apiRoot: string, mongo: { uri: string; pid?: number }, corpusZip: Uint8Array, botCommand: BotCommand): Promise<ModeResult & { driverLoopMaxMs: number; driverLoopP99Ms: number }> {
   const base = 100_000 * (index + 1);
-  const bot = startBot({ apiRoot, token: tg.fake.token, mongoUri: mongo.uri, dbName: `codevault_load_${mode}_${Date.now()}`, runner: mode, httpPort: await freePort() });
+  const bot = startBot({ command: botCommand, apiRoot, token: tg.fake.token, mongoUri: mongo.uri, dbName: `codevault_load_${mode}_${Date.now()}`, runner: mode, httpPort: await freePort() });
   started.add(bot.proc);
   if (args.verbose) {
     const out = createWriteStream(path.join(tmpdir(), `codevault-load-${mode}.log`));
@@ -232,6 +231,8 @@ async function main(): Promise<void> {
   const corpusZip = await plainZip(Object.fromEntries(corpus.map((f) => [f.name, f.content])));
   if (corpusZip.byteLength > TELEGRAM_DOWNLOAD_LIMIT) throw new Error(`the corpus ZIP is ${corpusZip.byteLength} bytes: more than a bot may download from Telegram`);
   log(`corpus ZIP: ${(corpusZip.byteLength / 1e6).toFixed(1)} MB`);
+  const botCommand = shippedBotCommand();
+  log(`bot: ${botCommand.label}`);
   const mongo = await startMongo();
   started.add({ stop: () => mongo.stop(), child: { exitCode: null } });
   const tg = new Telegram();
@@ -243,7 +244,7 @@ async function main(): Promise<void> {
       // The driver (this process: the fake Telegram and the users) must not be what is slow: its own loop is watched too.
       const driverLoop = monitorEventLoopDelay({ resolution: 10 });
       driverLoop.enable();
-      const result = await runMode(mode, i, tg, apiRoot, mongo, corpusZip);
+      const result = await runMode(mode, i, tg, apiRoot, mongo, corpusZip, botCommand);
       driverLoop.disable();
       result.driverLoopMaxMs = driverLoop.max / 1e6;
       result.driverLoopP99Ms = driverLoop.percentile(99) / 1e6;
@@ -255,20 +256,20 @@ async function main(): Promise<void> {
     await tg.close();
   }
   const load1 = loadavg();
-  const section = render(results, load0, load1);
+  const section = render(results, load0, load1, botCommand);
   console.log("\n" + section);
   if (!args["no-write"]) writeSection(section);
   process.exit(0); // the users' reply timers (up to 15 min) must not hold the process
 }
 
-function render(results: Array<ModeResult & { driverLoopMaxMs: number; driverLoopP99Ms: number }>, load0: number[], load1: number[]): string {
+function render(results: Array<ModeResult & { driverLoopMaxMs: number; driverLoopP99Ms: number }>, load0: number[], load1: number[], botCommand: BotCommand): string {
   const when = new Date().toISOString().slice(0, 16).replace("T", " ");
   const la = (l: number[]) => l.map((v) => v.toFixed(2)).join(", ");
   return `## Many users at once (\`npm run load\`)
 
 Measured ${when} UTC on this 2-core machine (load average ${la(load0)} at the start, ${la(load1)} at the end),
-Node ${process.version}. The bot process runs as Docker runs it, with the Dockerfile CMD's Node flags
-(\`node ${[...shippedNodeArgs(), "--import tsx"].join(" ")} src/main.ts\`, polling, LOG_LEVEL=info, HEAVY_JOBS = cores) against the fake Bot API over HTTP
+Node ${process.version} for the load script and the test server. The bot process runs as the Docker image runs it:
+${botCommand.label}, polling, LOG_LEVEL=info, HEAVY_JOBS = cores, against the fake Bot API over HTTP
 and ${process.env.MONGODB_URI ? "the MongoDB at MONGODB_URI" : "the MongoDB test server (`npm run test:mongo`) in its own process"}.
 ${USERS} light users act alone for ${QUIET_SECONDS} s, then for ${SECONDS} s (the window) while 2 heavy users each restore the ${FILES.toLocaleString("en")}-file corpus from a
 ${(FILES / 1000).toFixed(0)},000-entry ZIP (the first restore adds every file, later ones find all unchanged) and back it up, in turn.
