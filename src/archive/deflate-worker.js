@@ -72,113 +72,128 @@ async function deflateBatch({ id, level, input, lengths }) {
     crcs[i] = zlib.crc32(entries[i]);
     digests.set(createHash("sha256").update(entries[i]).digest(), 32 * i);
   };
-  let output;
-  let ends = [];
-  if (level > 0) ({ output, ends } = await deflateEntries(level, entries, hash));
+  let deflated = [];
+  if (level > 0) deflated = await deflateEntries(level, entries, hash);
   else for (let i = 0; i < count; i++) hash(i);
 
   const sizes = new Uint32Array(count);
   const stored = new Uint8Array(count);
   let total = 0;
-  for (let i = 0, start = 0; i < count; i++) {
-    const end = ends[i] ?? start;
-    const length = end - start + FINAL_EMPTY_BLOCK.length;
-    if (ends[i] === undefined || length >= entries[i].length) {
-      stored[i] = 1;
-      sizes[i] = entries[i].length;
-    } else {
-      sizes[i] = length;
-    }
+  for (let i = 0; i < count; i++) {
+    const length = deflated[i] ? deflated[i].length + FINAL_EMPTY_BLOCK.length : Infinity;
+    stored[i] = length >= entries[i].length ? 1 : 0;
+    sizes[i] = stored[i] ? entries[i].length : length;
     total += sizes[i];
-    start = end;
   }
   const packed = new Uint8Array(total);
-  for (let i = 0, p = 0, start = 0; i < count; i++) {
-    const end = ends[i] ?? start;
+  for (let i = 0, p = 0; i < count; p += sizes[i], i++) {
     if (stored[i]) {
       packed.set(entries[i], p);
     } else {
-      packed.set(output.subarray(start, end), p);
-      packed.set(FINAL_EMPTY_BLOCK, p + end - start);
+      packed.set(deflated[i], p);
+      packed.set(FINAL_EMPTY_BLOCK, p + deflated[i].length);
     }
-    p += sizes[i];
-    start = end;
   }
   return { id, input, packed: packed.buffer, crcs, sizes, stored, digests };
 }
 
-/** The worker's stream at the level last asked for; replaced after an error or for another level. */
-let deflater;
+/**
+ * Streams per worker: entries alternate between them, so the pool deflates one entry while this
+ * thread handles the one before (with a single stream, the pool would wait for this thread between
+ * every two entries).
+ */
+const LANES = 2;
+/** The worker's streams at the level last asked for; replaced after an error or for another level. */
+let lanes = [];
 
-function deflaterAt(level) {
-  if (deflater?.level === level && !deflater.failed) return deflater;
-  const stream = zlib.createDeflateRaw({ level, flush: zlib.constants.Z_FULL_FLUSH });
-  deflater?.stream.destroy();
-  const d = { level, stream, chunks: [], bytes: 0, failed: false, onError: undefined };
+function lanesAt(level) {
+  if (lanes.length === LANES && lanes.every((l) => l.level === level && !l.failed)) return lanes;
+  const fresh = Array.from({ length: LANES }, () => lane(level));
+  for (const l of lanes) l.stream.destroy();
+  lanes = fresh;
+  return lanes;
+}
+
+/** A lane's output buffer to start with, and kept between batches (one larger entry grows it for its batch only). */
+const LANE_OUT_BYTES = 256 * 1024;
+
+/**
+ * One raw DEFLATE stream flushing every write fully. Its output in the current batch is copied into
+ * `out` (kept and reused from batch to batch: the worker allocates little that only a GC frees),
+ * `bytes` long; `end`: where the last entry written in this batch ends in it.
+ */
+function lane(level) {
+  const stream = zlib.createDeflateRaw({ level, flush: zlib.constants.Z_FULL_FLUSH, chunkSize: 64 * 1024 });
+  const l = { level, stream, out: Buffer.allocUnsafeSlow(LANE_OUT_BYTES), bytes: 0, end: 0, failed: false, onError: undefined };
   stream.on("data", (chunk) => {
-    d.chunks.push(chunk);
-    d.bytes += chunk.length;
+    if (l.bytes + chunk.length > l.out.length) {
+      const larger = Buffer.allocUnsafeSlow(Math.max(2 * l.out.length, l.bytes + chunk.length));
+      l.out.copy(larger, 0, 0, l.bytes);
+      l.out = larger;
+    }
+    chunk.copy(l.out, l.bytes);
+    l.bytes += chunk.length;
   });
   stream.on("error", (err) => {
-    d.failed = true;
-    d.onError?.(err);
+    l.failed = true;
+    l.onError?.(err);
   });
-  deflater = d;
-  return d;
+  return l;
 }
 
 /**
- * Writes every non-empty entry to the stream at once (the stream deflates them in order, one
- * write at a time, on the libuv pool) and hashes each entry (`hash(i)`) in its write's callback,
- * while the pool already deflates the next. Resolves with all the output and, per entry, where
- * its output ends in it (no end: nothing written).
+ * Writes every non-empty entry at once, alternating between the lanes (each stream deflates its
+ * entries in order, one write at a time, on the libuv pool), and hashes each entry (`hash(i)`) in
+ * its write's callback, while the pool deflates the next ones. Resolves with each entry's deflated
+ * bytes without a final block (undefined for an empty entry), views of the lanes' `out` valid
+ * until the next batch.
  */
 function deflateEntries(level, entries, hash) {
-  const d = deflaterAt(level);
-  d.chunks = [];
-  d.bytes = 0;
-  const ends = new Array(entries.length);
+  const ls = lanesAt(level);
+  const where = new Array(entries.length); // [lane, start, end] of each written entry's output
   return new Promise((resolve, reject) => {
-    let last = -1;
-    for (let i = 0; i < entries.length; i++) if (entries[i].length > 0) last = i;
-    /** Where the previous written entry's output ends. */
-    let previous = 0;
+    let waiting = 0;
     const done = () => {
-      const output = Buffer.concat(d.chunks, d.bytes);
-      d.chunks = [];
-      d.onError = undefined;
-      resolve({ output, ends });
+      const outputs = ls.map((l) => l.out);
+      for (const l of ls) {
+        l.bytes = 0;
+        l.end = 0;
+        l.onError = undefined;
+      }
+      resolve(where.map((w) => w && outputs[w[0]].subarray(w[1], w[2])));
     };
-    d.onError = reject;
+    for (const l of ls) {
+      l.onError = reject;
+      if (l.out.length > LANE_OUT_BYTES) l.out = Buffer.allocUnsafeSlow(LANE_OUT_BYTES);
+    }
+    let next = 0;
     for (let i = 0; i < entries.length; i++) {
       if (entries[i].length === 0) {
         hash(i);
         continue;
       }
-      d.stream.write(entries[i], (err) => {
+      const n = next++ % ls.length;
+      const l = ls[n];
+      waiting++;
+      l.stream.write(entries[i], (err) => {
         if (err) return reject(err);
-        // Everything pushed so far has reached 'data': d.bytes is where this entry's output ends.
-        if (d.stream.readableLength !== 0 || !endsWithFlushMark(d, previous)) {
-          d.failed = true;
+        // Everything this stream pushed so far has reached 'data': l.bytes is where this entry's output ends.
+        const start = l.end;
+        if (l.stream.readableLength !== 0 || !endsWithFlushMark(l, start)) {
+          l.failed = true;
           return reject(new Error("deflate stream: an entry's output did not end with its full flush"));
         }
-        ends[i] = previous = d.bytes;
+        where[i] = [n, start, l.bytes];
+        l.end = l.bytes;
         hash(i);
-        if (i === last) done();
+        if (--waiting === 0) done();
       });
     }
-    if (last < 0) done();
+    if (waiting === 0) done();
   });
 }
 
-/** True when the output since `from` ends with the empty stored block of a full flush. */
-function endsWithFlushMark(d, from) {
-  if (d.bytes - from < FLUSH_MARK.length) return false;
-  // The mark may straddle the last two chunks.
-  let k = FLUSH_MARK.length;
-  for (let c = d.chunks.length - 1; c >= 0 && k > 0; c--) {
-    const chunk = d.chunks[c];
-    for (let j = chunk.length - 1; j >= 0 && k > 0; j--) if (chunk[j] !== FLUSH_MARK[--k]) return false;
-  }
-  return k === 0;
+/** True when the lane's output since `from` ends with the empty stored block of a full flush. */
+function endsWithFlushMark(l, from) {
+  return l.bytes - from >= FLUSH_MARK.length && l.out.subarray(l.bytes - FLUSH_MARK.length, l.bytes).equals(FLUSH_MARK);
 }
