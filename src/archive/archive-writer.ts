@@ -1,5 +1,4 @@
 import type { Writable } from "node:stream";
-import { finished } from "node:stream/promises";
 import * as zlib from "node:zlib";
 import type { FileDoc } from "../files/file-types.js";
 import {
@@ -115,7 +114,6 @@ export async function writeBackupArchive(
     await written;
   } catch (err) {
     batches.abandon();
-    body.discard();
     throw err;
   }
   const manifest: ManifestHeader = {
@@ -131,7 +129,7 @@ export async function writeBackupArchive(
     manifest.part = header.part.index;
     manifest.total_parts = header.part.total;
   }
-  await zip.addPrepared(await body.toEntry(MANIFEST_NAME, manifestHead(manifest), manifestTail(manifest, fileCount), header.createdAt));
+  await zip.addPrepared(body.toEntry(MANIFEST_NAME, manifestHead(manifest), manifestTail(manifest, fileCount), header.createdAt));
   await zip.finish();
   return { fileCount, totalSize };
 }
@@ -143,26 +141,19 @@ interface PackedFile {
   isLatest: boolean;
 }
 
-/** Text is handed to the compressor once this much of it is pending. */
+/** Text is compressed once this much of it is pending. */
 const MANIFEST_SEGMENT_CHARS = 64 * 1024;
-/** The compressor's output buffers: its own allocations (not views of Node's shared pool), filled one after the other. */
-const MANIFEST_CHUNK_BYTES = 64 * 1024;
 
 /**
  * The files part of metadata.json, kept compressed while the archive is written.
- * The text goes, in ~64 KB segments, through one raw DEFLATE stream for the whole
- * archive (one long-lived stream, not a one-shot call per segment: Node 24 keeps what
- * each one-shot zlib call allocated until a full GC); the tail, known only at the end,
- * ends it. The head (which holds the totals) is deflated on its own at the end and
- * ended with a sync flush (byte-aligned, not final), so head + body concatenate into
- * one valid DEFLATE stream; the CRC of head‖body‖tail comes from crc32Combine.
- * At level 0 the text is kept stored.
+ * Each ~64 KB text segment is deflated on its own and ended with a sync flush
+ * (byte-aligned, not final), so the segments, preceded by the head and followed
+ * by the tail (known only at the end), concatenate into one valid DEFLATE stream;
+ * the CRC of head‖body‖tail comes from crc32Combine. At level 0 the text is kept stored.
  */
 export class ManifestBody {
   readonly #level: number;
-  /** The compressed body so far (the stream's output), or the text itself at level 0. */
   readonly #chunks: Buffer[] = [];
-  readonly #stream: zlib.DeflateRaw | undefined;
   #pending: string[] = [];
   #pendingChars = 0;
   #crc = 0;
@@ -170,11 +161,6 @@ export class ManifestBody {
 
   constructor(level: number) {
     this.#level = level;
-    if (level > 0) {
-      this.#stream = zlib.createDeflateRaw({ level, chunkSize: MANIFEST_CHUNK_BYTES });
-      this.#stream.on("data", (chunk: Buffer) => this.#chunks.push(chunk));
-      this.#stream.on("error", () => {}); // reported by toEntry
-    }
   }
 
   append(text: string): void {
@@ -184,22 +170,15 @@ export class ManifestBody {
   }
 
   /** The whole entry: head + appended text + tail. Call once, after the last append. */
-  async toEntry(name: string, head: string, tail: string, modifiedAt: Date): Promise<ZipPreparedEntryInput> {
+  toEntry(name: string, head: string, tail: string, modifiedAt: Date): ZipPreparedEntryInput {
     this.#flush();
     const headBytes = Buffer.from(head, "utf8");
     const tailBytes = Buffer.from(tail, "utf8");
     const crc = crc32(tailBytes, crc32Combine(crc32(headBytes), this.#crc, this.#size));
     const size = headBytes.length + this.#size + tailBytes.length;
-    if (!this.#stream) return { name, method: "store", chunks: [headBytes, ...this.#chunks, tailBytes], crc, size, modifiedAt };
-    this.#stream.end(tailBytes);
-    await finished(this.#stream);
-    const headDeflated = zlib.deflateRawSync(headBytes, { level: this.#level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    return { name, method: "deflate", chunks: [headDeflated, ...this.#chunks], crc, size, modifiedAt };
-  }
-
-  /** Frees the compressor of an archive given up before its end. */
-  discard(): void {
-    this.#stream?.destroy();
+    if (this.#level === 0) return { name, method: "store", chunks: [headBytes, ...this.#chunks, tailBytes], crc, size, modifiedAt };
+    const chunks = [this.#deflate(headBytes, false), ...this.#chunks, this.#deflate(tailBytes, true)];
+    return { name, method: "deflate", chunks, crc, size, modifiedAt };
   }
 
   #flush(): void {
@@ -209,8 +188,20 @@ export class ManifestBody {
     this.#pendingChars = 0;
     this.#crc = crc32(text, this.#crc);
     this.#size += text.length;
-    if (this.#stream) this.#stream.write(text);
-    else this.#chunks.push(text);
+    this.#chunks.push(this.#level === 0 ? text : this.#deflate(text, false));
+  }
+
+  /** Raw DEFLATE of `data`: the final block when `last`, else ending byte-aligned after a sync flush. */
+  #deflate(data: Buffer, last: boolean): Buffer {
+    const out = zlib.deflateRawSync(data, {
+      level: this.#level,
+      finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+      chunkSize: Math.max(1024, Math.min(data.length + 1024, 1 << 20)),
+    });
+    // Kept until the end: its own allocation of its own length, not a view of a larger output buffer.
+    const own = Buffer.allocUnsafeSlow(out.length);
+    out.copy(own);
+    return own;
   }
 }
 

@@ -8,10 +8,6 @@
  * and SHA-256, and raw DEFLATE at `level`, kept only when it is smaller (otherwise the entry is
  * stored). The answer packs every entry's payload (deflated or stored bytes) into one new
  * ArrayBuffer and transfers it, with `input`, back: nothing is copied across threads.
- *
- * One compressor for the worker's life, not a one-shot `deflateRawSync` per entry: Node 24 keeps
- * what every one-shot zlib call allocated until a full GC (nodejs/node#65600), which a worker's
- * small heap seldom runs, so a 10,000-file archive left tens of MB behind. See `Compressor`.
  */
 import { createHash } from "node:crypto";
 import { readlinkSync } from "node:fs";
@@ -32,13 +28,6 @@ try {
   // Not Linux, or not allowed: the normal priority is still correct, only less polite.
 }
 
-/** An empty final block with fixed Huffman codes: what makes a fully flushed entry a complete DEFLATE stream. */
-const FINAL_EMPTY_BLOCK = Uint8Array.of(0x03, 0x00);
-/** The empty stored block a full flush ends with. */
-const FLUSH_MARK = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
-/** Buffers kept between batches (a larger batch or entry grows them for itself only). */
-const KEPT_BYTES = 1024 * 1024;
-
 parentPort.on("message", (job) => {
   let answer;
   try {
@@ -49,9 +38,6 @@ parentPort.on("message", (job) => {
   parentPort.postMessage(answer, answer.packed ? [answer.input, answer.packed] : [answer.input]);
 });
 
-/** Payloads of the current batch, before they are copied into the answer's buffer of their exact size. */
-let scratch = new Uint8Array(KEPT_BYTES);
-
 function deflateBatch({ id, level, input, lengths }) {
   const bytes = new Uint8Array(input);
   const count = lengths.length;
@@ -59,9 +45,7 @@ function deflateBatch({ id, level, input, lengths }) {
   const sizes = new Uint32Array(count);
   const stored = new Uint8Array(count);
   const digests = new Uint8Array(32 * count);
-  const compressor = level > 0 ? compressorAt(level) : undefined;
-  // A payload is never longer than its entry, so the batch's payloads fit in its input's length.
-  if (scratch.length < bytes.length || scratch.length > Math.max(KEPT_BYTES, bytes.length)) scratch = new Uint8Array(Math.max(KEPT_BYTES, bytes.length));
+  const payloads = [];
   let total = 0;
   let at = 0;
   for (let i = 0; i < count; i++) {
@@ -69,83 +53,23 @@ function deflateBatch({ id, level, input, lengths }) {
     at += lengths[i];
     crcs[i] = zlib.crc32(data);
     digests.set(createHash("sha256").update(data).digest(), 32 * i);
-    const deflated = compressor && data.length > 0 ? compressor.deflate(data) : undefined;
-    if (deflated && deflated.length + FINAL_EMPTY_BLOCK.length < data.length) {
-      scratch.set(deflated, total);
-      scratch.set(FINAL_EMPTY_BLOCK, total + deflated.length);
-      sizes[i] = deflated.length + FINAL_EMPTY_BLOCK.length;
-    } else {
-      scratch.set(data, total);
-      sizes[i] = data.length;
+    // Output chunks of about half the entry instead of 16 KiB each: most entries deflate into
+    // one chunk of their own size class, so this thread allocates (and collects) less.
+    let payload = level > 0 && data.length > 0 ? zlib.deflateRawSync(data, { level, chunkSize: Math.max(64, Math.min(64 * 1024, (data.length >> 1) + 64)) }) : data;
+    if (payload.length >= data.length) {
+      payload = data;
       stored[i] = 1;
     }
-    total += sizes[i];
+    payloads.push(payload);
+    sizes[i] = payload.length;
+    total += payload.length;
   }
-  const packed = scratch.slice(0, total);
+  const packed = new Uint8Array(total);
+  let p = 0;
+  for (const payload of payloads) {
+    packed.set(payload, p);
+    p += payload.length;
+  }
   return { id, input, packed: packed.buffer, crcs, sizes, stored, digests };
 }
 
-/** The worker's compressor at the level last asked for; replaced after an error or for another level. */
-let compressor;
-
-function compressorAt(level) {
-  if (compressor?.level !== level || compressor.failed) {
-    const fresh = new Compressor(level);
-    compressor?.close();
-    compressor = fresh;
-  }
-  return compressor;
-}
-
-/**
- * One raw DEFLATE compressor kept for the worker's life, each entry deflated into one reused
- * output buffer: nothing is allocated per entry. Each entry is flushed with Z_FULL_FLUSH, which
- * ends its output byte-aligned with an empty stored block (00 00 FF FF) and resets the compressor,
- * so the next entry's output never refers back to it (zlib.h: "decompression can restart from
- * this point"): each entry's bytes are a raw DEFLATE stream of their own but for a final block,
- * which the caller adds (`FINAL_EMPTY_BLOCK`). The output buffer is larger than any entry's
- * deflated size can be, so an entry is deflated in one call and its output is exactly what that
- * call wrote; an output that does not end with 00 00 FF FF fails the batch.
- *
- * node:zlib has no public call that deflates synchronously into a given buffer without closing
- * its compressor afterwards (`deflateRawSync` makes and frees one per call), so this drives the
- * handle of a `zlib.createDeflateRaw()` stream the way node:zlib's own synchronous path does
- * (`handle.writeSync`, the results in `_writeState`): node internals, checked at construction
- * and on every entry, and covered by the archive tests on both runtimes we run.
- */
-class Compressor {
-  constructor(level) {
-    this.level = level;
-    this.failed = false;
-    this.stream = zlib.createDeflateRaw({ level });
-    this.stream.on("error", () => {
-      this.failed = true; // the entry being deflated throws below
-    });
-    this.handle = this.stream._handle;
-    this.state = this.stream._writeState;
-    if (typeof this.handle?.writeSync !== "function" || !(this.state instanceof Uint32Array)) {
-      throw new Error("node:zlib internals changed: no synchronous compressor handle");
-    }
-    this.out = Buffer.allocUnsafeSlow(KEPT_BYTES);
-  }
-
-  /** `data` (not empty) deflated and fully flushed: a view of the output buffer, valid until the next call. */
-  deflate(data) {
-    // zlib's deflateBound for a raw stream is len + len/4096 + len/16384 + 13; a full flush adds ≤ 10 bytes.
-    const room = data.length + (data.length >> 8) + 64;
-    if (this.out.length < room || this.out.length > Math.max(KEPT_BYTES, room)) this.out = Buffer.allocUnsafeSlow(Math.max(KEPT_BYTES, room));
-    this.handle.writeSync(zlib.constants.Z_FULL_FLUSH, data, 0, data.length, this.out, 0, this.out.length);
-    const [availOut, availIn] = this.state;
-    const written = this.out.length - availOut;
-    const output = this.out.subarray(0, written);
-    if (this.failed || this.stream.destroyed || availIn !== 0 || availOut === 0 || written < FLUSH_MARK.length || !output.subarray(written - FLUSH_MARK.length).equals(FLUSH_MARK)) {
-      this.failed = true;
-      throw new Error("deflate: an entry's output did not end with its full flush");
-    }
-    return output;
-  }
-
-  close() {
-    this.stream.destroy();
-  }
-}

@@ -31,8 +31,7 @@ export interface DeflatedBatch {
 
 interface Answer {
   id: number;
-  /** Handed back with a result; a failed batch's stays with the worker. */
-  input?: ArrayBuffer;
+  input: ArrayBuffer;
   error?: string;
   packed?: ArrayBuffer;
   crcs?: Uint32Array;
@@ -128,7 +127,7 @@ export class DeflateWorkers {
     worker.jobs.delete(a.id);
     if (worker.jobs.size === 0) worker.thread.unref();
     if (a.error !== undefined) job.reject(new Error(`deflate worker: ${a.error}`));
-    else job.resolve({ input: a.input!, packed: new Uint8Array(a.packed!), crcs: a.crcs!, sizes: a.sizes!, stored: a.stored!, digests: a.digests! });
+    else job.resolve({ input: a.input, packed: new Uint8Array(a.packed!), crcs: a.crcs!, sizes: a.sizes!, stored: a.stored!, digests: a.digests! });
     this.#maybeIdle();
   }
 
