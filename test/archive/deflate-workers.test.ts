@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import * as zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../../src/archive/archive-writer.js";
-import { DeflateWorkers } from "../../src/archive/deflate-workers.js";
+import { DeflateWorkers, type DeflatedBatch } from "../../src/archive/deflate-workers.js";
 import { BATCH_BYTES } from "../../src/archive/entry-batches.js";
 import { parseManifest } from "../../src/archive/manifest.js";
 import { openZip } from "../../src/archive/zip/index.js";
@@ -156,5 +157,92 @@ describe("writeBackupArchive on the deflate workers", () => {
     );
     const printed = execFileSync(process.execPath, ["--import", "tsx", script], { cwd: ROOT, encoding: "utf8", timeout: 25_000 });
     expect(JSON.parse(printed)).toEqual({ fileCount: 1, totalSize: 5, running: 2 });
+  });
+});
+
+/** Packs `entries` the way EntryBatches does: one buffer, entries one after the other. */
+function packed(entries: Buffer[]): { input: ArrayBuffer; lengths: number[] } {
+  const all = Buffer.concat(entries);
+  const input = new ArrayBuffer(all.length);
+  new Uint8Array(input).set(all);
+  return { input, lengths: entries.map((e) => e.length) };
+}
+
+/** Each entry's payload as the worker answered it: deflated bytes must inflate on their own. */
+function payloads(batch: DeflatedBatch, count: number): { payload: Buffer; stored: boolean; crc: number; sha256: string }[] {
+  const out = [];
+  for (let i = 0, at = 0; i < count; at += batch.sizes[i]!, i++) {
+    out.push({
+      payload: Buffer.from(batch.packed.subarray(at, at + batch.sizes[i]!)),
+      stored: batch.stored[i] === 1,
+      crc: batch.crcs[i]!,
+      sha256: Buffer.from(batch.digests.subarray(32 * i, 32 * i + 32)).toString("hex"),
+    });
+  }
+  return out;
+}
+
+/** Text entries of 200 B – 12 KB, a few random (incompressible) ones, empty ones and 1-byte ones. */
+function entriesFor(batch: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < 120; i++) {
+    if (i % 29 === 3) out.push(randomBytes(100 + i * 37));
+    else if (i % 31 === 5) out.push(Buffer.alloc(0));
+    else if (i % 37 === 7) out.push(Buffer.from([i]));
+    else out.push(Buffer.from(`// batch ${batch} file ${i}\nconst value${i} = compute(${i}, "${"ab".repeat(i % 13)}");\n`.repeat(3 + ((i * 7 + batch) % 150))));
+  }
+  return out;
+}
+
+describe("deflate workers: every entry's payload stands on its own", () => {
+  it("each deflated payload inflates alone to exactly its input, across batches of one worker; stored when deflate does not shrink it", async () => {
+    const workers = pool({ size: 1 }); // one worker: every batch goes through the same compressor
+    const batches = [0, 1, 2, 3].map(entriesFor);
+    const answers = await Promise.all(batches.map((entries) => {
+      const { input, lengths } = packed(entries);
+      return workers.deflate(input, lengths, 6);
+    }));
+    let deflatedCount = 0;
+    let storedCount = 0;
+    for (const [b, entries] of batches.entries()) {
+      for (const [i, got] of payloads(answers[b]!, entries.length).entries()) {
+        const want = entries[i]!;
+        expect([b, i, got.crc, got.sha256]).toEqual([b, i, zlib.crc32(want), sha(want)]);
+        if (got.stored) {
+          storedCount++;
+          expect(got.payload.equals(want)).toBe(true);
+        } else {
+          deflatedCount++;
+          expect(got.payload.length).toBeLessThan(want.length);
+          expect([b, i, zlib.inflateRawSync(got.payload).equals(want)]).toEqual([b, i, true]);
+        }
+      }
+      // Random and empty entries are stored; every text entry is deflated.
+      expect(payloads(answers[b]!, entries.length).filter((p) => p.stored).length).toBe(entries.filter((e, i) => e.length <= 1 || i % 29 === 3).length);
+    }
+    expect(deflatedCount).toBeGreaterThan(400);
+    expect(storedCount).toBeGreaterThan(20);
+  });
+
+  it("a batch that fails (bad level) fails alone: the batches queued before and after it on the same worker come back right", async () => {
+    const workers = pool({ size: 1 });
+    const first = entriesFor(10);
+    const last = entriesFor(11);
+    const [a, bad, c] = [packed(first), packed(entriesFor(12)), packed(last)];
+    const answers = [workers.deflate(a.input, a.lengths, 9), workers.deflate(bad.input, bad.lengths, 42), workers.deflate(c.input, c.lengths, 1)];
+    const settled = await Promise.allSettled(answers);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    for (const [answer, entries] of [[settled[0], first], [settled[2], last]] as const) {
+      const got = payloads((answer as PromiseFulfilledResult<DeflatedBatch>).value, entries.length);
+      expect(got.every((p, i) => (p.stored ? p.payload.equals(entries[i]!) : zlib.inflateRawSync(p.payload).equals(entries[i]!)))).toBe(true);
+    }
+  });
+
+  it("at level 0 every entry is stored as it is", async () => {
+    const workers = pool({ size: 1 });
+    const entries = entriesFor(20);
+    const { input, lengths } = packed(entries);
+    const got = payloads(await workers.deflate(input, lengths, 0), entries.length);
+    expect(got.every((p, i) => p.stored && p.payload.equals(entries[i]!))).toBe(true);
   });
 });
