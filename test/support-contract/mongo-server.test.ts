@@ -433,6 +433,13 @@ describe("MongoDB test server, through the official driver", () => {
         $or: [{ fileName: "f02", version: { $lte: 40 } }, { fileName: { $gt: "f02", $lt: "f09" } }, { fileName: "f09", version: { $gte: 9 } }],
       },
       { $or: [{ fileName: { $lt: "f02" } }, { version: 1 }] },
+      // An equality and a range together: whichever finds fewer documents narrows (a range over
+      // more values than the equality's documents is not built at all), same answers either way.
+      { userId: 1, fileName: { $gt: "f03" } },
+      { userId: 0, fileName: { $gt: "f17", $lt: "f19" } },
+      { userId: 0, fileName: { $gte: "g" } },
+      { userId: 7, fileName: { $gt: "f01" } },
+      { userId: { $in: [0, 1] }, fileName: { $lte: "f01" } },
     ];
     const answers = async () =>
       Promise.all(filters.map(async (filter) => [

@@ -6,7 +6,7 @@
 import { ObjectId, UUID } from "bson";
 import { CommandError, DuplicateKeyError } from "./errors.js";
 import { ID_INDEX_SPEC, Index, sameIndexOptions, type IndexSpec } from "./indexes.js";
-import { equalityValues, isPlainPath, Postings, stringRange } from "./postings.js";
+import { equalityValues, isPlainPath, Postings, stringRange, type StringRange } from "./postings.js";
 import { canonical, idFirst, isPlainObject, type Doc } from "./values.js";
 
 export class Collection {
@@ -55,25 +55,48 @@ export class Collection {
     return out;
   }
 
-  /** Owners of every document that can match `filter` as an index finds them; undefined = no index helps. */
+  /**
+   * Owners of every document that can match `filter` as an index finds them; undefined = no index helps.
+   * A string range's owners are built only when it may find fewer documents than the best so far: over
+   * the whole collection (`name: { $gt: ... }`) they were most of the server's time, when an equality
+   * (`userId`) had already narrowed to a few documents.
+   */
   private narrowest(filter: Doc): Set<string> | undefined {
     let best: Set<string> | undefined;
+    const ranges: { postings: Postings; range: StringRange; fewest: number }[] = [];
     for (const [field, cond] of Object.entries(filter)) {
+      const range = this.indexedRange(field, cond);
+      if (range) {
+        ranges.push({ ...range, fewest: range.postings.fewestInRange(range.range) });
+        continue;
+      }
       const owners = field === "$or" ? this.anyOf(cond) : this.ownersFor(field, cond);
       if (owners && (!best || owners.size < best.size)) best = owners;
+    }
+    ranges.sort((a, b) => a.fewest - b.fewest);
+    for (const { postings, range, fewest } of ranges) {
+      if (best && fewest >= best.size) break;
+      const owners = postings.ownersInRange(range);
+      if (!best || owners.size < best.size) best = owners;
     }
     return best;
   }
 
+  /** An equality on an indexed field (or `_id`): the documents holding one of its values. */
   private ownersFor(field: string, cond: unknown): Set<string> | undefined {
     if (!isPlainPath(field)) return undefined;
     const values = equalityValues(cond);
-    if (values) {
-      if (field === "_id") return new Set(values.map(canonical).filter((o) => this.docs.has(o)));
-      return this.postings.get(field)?.owners(values);
-    }
+    if (!values) return undefined;
+    if (field === "_id") return new Set(values.map(canonical).filter((o) => this.docs.has(o)));
+    return this.postings.get(field)?.owners(values);
+  }
+
+  /** A string range on an indexed field, with that field's postings. */
+  private indexedRange(field: string, cond: unknown): { postings: Postings; range: StringRange } | undefined {
+    if (!isPlainPath(field) || equalityValues(cond)) return undefined;
     const range = stringRange(cond);
-    return range && this.postings.get(field)?.ownersInRange(range);
+    const postings = range && this.postings.get(field);
+    return range && postings ? { postings, range } : undefined;
   }
 
   /** `$or`: the union of its branches, when an index narrows every one of them. */
