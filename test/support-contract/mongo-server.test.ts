@@ -440,6 +440,12 @@ describe("MongoDB test server, through the official driver", () => {
       { userId: 0, fileName: { $gte: "g" } },
       { userId: 7, fileName: { $gt: "f01" } },
       { userId: { $in: [0, 1] }, fileName: { $lte: "f01" } },
+      // An equality beside an $or of ranges (a backup batch's query): the $or's set is built only when it may be smaller.
+      { userId: 1, $or: [{ fileName: "f01", version: { $lte: 30 } }, { fileName: { $gt: "f01", $lt: "f15" } }, { fileName: "f15" }] },
+      { userId: 0, $or: [{ fileName: "f02" }, { fileName: "f04" }] },
+      { userId: 0, $or: [{ $or: [{ fileName: "f02" }, { fileName: { $gte: "f19" } }] }, { fileName: { $lt: "f01" } }] },
+      { userId: 1, $or: [{ fileName: { $gt: "f10" } }, { nowhere: { $exists: false } }] },
+      { userId: 7, $or: [{ fileName: { $gt: "f10" } }, { fileName: "f03" }] },
     ];
     const answers = async () =>
       Promise.all(filters.map(async (filter) => [

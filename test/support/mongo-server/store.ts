@@ -57,29 +57,49 @@ export class Collection {
 
   /**
    * Owners of every document that can match `filter` as an index finds them; undefined = no index helps.
-   * A string range's owners are built only when it may find fewer documents than the best so far: over
-   * the whole collection (`name: { $gt: ... }`) they were most of the server's time, when an equality
-   * (`userId`) had already narrowed to a few documents.
+   * The set of a string range or an `$or` is built only when it may hold fewer documents than the best
+   * so far: `{ userId, $or: [..., { fileName: { $gt, $lt } }, ...] }` (a backup's batch) built a range
+   * over every user's names, most of the server's time in it, when userId had picked a dozen documents.
    */
   private narrowest(filter: Doc): Set<string> | undefined {
     let best: Set<string> | undefined;
-    const ranges: { postings: Postings; range: StringRange; fewest: number }[] = [];
+    const later: { fewest: number; build: () => Set<string> | undefined }[] = [];
     for (const [field, cond] of Object.entries(filter)) {
-      const range = this.indexedRange(field, cond);
-      if (range) {
-        ranges.push({ ...range, fewest: range.postings.fewestInRange(range.range) });
-        continue;
+      const range = field === "$or" ? undefined : this.indexedRange(field, cond);
+      if (field === "$or") later.push({ fewest: this.fewestOfAny(cond), build: () => this.anyOf(cond) });
+      else if (range) later.push({ fewest: range.postings.fewestInRange(range.range), build: () => range.postings.ownersInRange(range.range) });
+      else {
+        const owners = this.ownersFor(field, cond);
+        if (owners && (!best || owners.size < best.size)) best = owners;
       }
-      const owners = field === "$or" ? this.anyOf(cond) : this.ownersFor(field, cond);
+    }
+    later.sort((a, b) => (a.fewest === b.fewest ? 0 : a.fewest < b.fewest ? -1 : 1));
+    for (const { fewest, build } of later) {
+      if (best && fewest >= best.size) break;
+      const owners = build();
       if (owners && (!best || owners.size < best.size)) best = owners;
     }
-    ranges.sort((a, b) => a.fewest - b.fewest);
-    for (const { postings, range, fewest } of ranges) {
-      if (best && fewest >= best.size) break;
-      const owners = postings.ownersInRange(range);
-      if (!best || owners.size < best.size) best = owners;
-    }
     return best;
+  }
+
+  /** The fewest documents `narrowest(filter)` can pick, building no range's or `$or`'s set (Infinity: no index narrows it). */
+  private fewest(filter: Doc): number {
+    let fewest = Infinity;
+    for (const [field, cond] of Object.entries(filter)) {
+      const range = field === "$or" ? undefined : this.indexedRange(field, cond);
+      const n =
+        field === "$or" ? this.fewestOfAny(cond) : range ? range.postings.fewestInRange(range.range) : (this.ownersFor(field, cond)?.size ?? Infinity);
+      fewest = Math.min(fewest, n);
+    }
+    return fewest;
+  }
+
+  /** An `$or` picks at least as many as its largest branch; Infinity when a branch has no index (then it narrows nothing). */
+  private fewestOfAny(branches: unknown): number {
+    if (!Array.isArray(branches) || !branches.length) return Infinity;
+    let most = 0;
+    for (const branch of branches) most = Math.max(most, isPlainObject(branch) ? this.fewest(branch) : Infinity);
+    return most;
   }
 
   /** An equality on an indexed field (or `_id`): the documents holding one of its values. */
