@@ -122,7 +122,8 @@ class Actor {
   protected async restoreZip(kind: "small restore" | "corpus restore", zip: Uint8Array, timeoutMs: number): Promise<boolean> {
     const preview = await this.step(
       kind,
-      () => this.user.sendDocument(zip, "project.zip", { mimeType: "application/zip" }),
+      // The same ZIP every cycle, never changed: the fake keeps it without a 20 MB copy each time.
+      () => this.user.sendDocument(zip, "project.zip", { mimeType: "application/zip", shareBytes: true }),
       (c) => isMessage(c) && !c.text.startsWith("⏳ You're number") && !c.text.startsWith("▶️"),
       timeoutMs,
       -2,

@@ -433,6 +433,19 @@ describe("MongoDB test server, through the official driver", () => {
         $or: [{ fileName: "f02", version: { $lte: 40 } }, { fileName: { $gt: "f02", $lt: "f09" } }, { fileName: "f09", version: { $gte: 9 } }],
       },
       { $or: [{ fileName: { $lt: "f02" } }, { version: 1 }] },
+      // An equality and a range together: whichever finds fewer documents narrows (a range over
+      // more values than the equality's documents is not built at all), same answers either way.
+      { userId: 1, fileName: { $gt: "f03" } },
+      { userId: 0, fileName: { $gt: "f17", $lt: "f19" } },
+      { userId: 0, fileName: { $gte: "g" } },
+      { userId: 7, fileName: { $gt: "f01" } },
+      { userId: { $in: [0, 1] }, fileName: { $lte: "f01" } },
+      // An equality beside an $or of ranges (a backup batch's query): the $or's set is built only when it may be smaller.
+      { userId: 1, $or: [{ fileName: "f01", version: { $lte: 30 } }, { fileName: { $gt: "f01", $lt: "f15" } }, { fileName: "f15" }] },
+      { userId: 0, $or: [{ fileName: "f02" }, { fileName: "f04" }] },
+      { userId: 0, $or: [{ $or: [{ fileName: "f02" }, { fileName: { $gte: "f19" } }] }, { fileName: { $lt: "f01" } }] },
+      { userId: 1, $or: [{ fileName: { $gt: "f10" } }, { nowhere: { $exists: false } }] },
+      { userId: 7, $or: [{ fileName: { $gt: "f10" } }, { fileName: "f03" }] },
     ];
     const answers = async () =>
       Promise.all(filters.map(async (filter) => [

@@ -10,10 +10,29 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+/**
+ * The request body as the chunks it arrived in. It is read to its end before the handler runs, and
+ * handed over as a stream of those same chunks: the handler's `arrayBuffer()` joins them, the only
+ * copy (a Uint8Array body would be copied by `new Request` and again by `arrayBuffer()`). Every copy
+ * of a 20 MB upload is a stretch in which no other user's call is answered.
+ */
+async function readBody(req: IncomingMessage): Promise<ReadableStream<Uint8Array>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return new Uint8Array(Buffer.concat(chunks));
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
+
+/** The response body's chunks, read without joining them (a download's chunks are views of the stored file). */
+async function responseChunks(response: Response): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  if (response.body === null) return chunks;
+  for await (const chunk of response.body) chunks.push(chunk);
+  return chunks;
 }
 
 async function serve(handler: FakeHandler, req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
@@ -28,8 +47,11 @@ async function serve(handler: FakeHandler, req: IncomingMessage, res: ServerResp
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const method = req.method ?? "GET";
-  const init: RequestInit = { method, headers, signal: controller.signal };
-  if (method !== "GET" && method !== "HEAD") init.body = await readBody(req);
+  const init: RequestInit & { duplex?: "half" } = { method, headers, signal: controller.signal };
+  if (method !== "GET" && method !== "HEAD") {
+    init.body = await readBody(req);
+    init.duplex = "half"; // required by fetch for a stream body
+  }
   let response: Response;
   try {
     response = await handler(new Request(new URL(req.url ?? "/", origin), init));
@@ -41,12 +63,13 @@ async function serve(handler: FakeHandler, req: IncomingMessage, res: ServerResp
     throw e;
   }
   if (controller.signal.aborted) return;
-  const body = new Uint8Array(await response.arrayBuffer());
+  const chunks = await responseChunks(response);
   const out: Record<string, string> = {};
   response.headers.forEach((v, k) => (out[k] = v));
-  out["content-length"] = String(body.byteLength);
+  out["content-length"] = String(chunks.reduce((n, c) => n + c.byteLength, 0));
   res.writeHead(response.status, out);
-  res.end(body);
+  for (const chunk of chunks) res.write(chunk);
+  res.end();
 }
 
 export function listen(handler: FakeHandler, port = 0): Promise<FakeServer> {

@@ -39,7 +39,8 @@ export function resolveInputFile(state: FakeState, params: Params, field: string
   if (upload !== undefined) {
     if (upload.bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiError(413, "Request Entity Too Large");
     if (upload.bytes.byteLength === 0) throw badRequest("file must be non-empty");
-    return state.storeFile(upload.bytes, upload.filename, guessMime(upload.filename) ?? "application/octet-stream");
+    // The upload's bytes are this request's own: kept, not copied.
+    return state.storeFile(upload.bytes, upload.filename, guessMime(upload.filename) ?? "application/octet-stream", { share: true });
   }
   if (typeof value !== "string" || value === "") throw badRequest(`there is no ${field} in the request`);
   if (/^https?:\/\//i.test(value)) throw badRequest("failed to get HTTP URL content"); // the fake has no internet

@@ -1,4 +1,5 @@
 import type { UploadedFile } from "./params.js";
+import { nextTurn, STEP_BYTES } from "./turns.js";
 
 /**
  * multipart/form-data parser written by hand, because the web `Request.formData()`
@@ -19,11 +20,17 @@ export function boundaryOf(contentType: string): string | undefined {
   return m?.[1] ?? m?.[2];
 }
 
-function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
-  const first = needle[0];
-  outer: for (let i = hay.indexOf(first as number, from); i !== -1 && i <= hay.length - needle.length; i = hay.indexOf(first as number, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
+/**
+ * The first `needle` at or after `from`: a native search (Buffer.indexOf; a JavaScript loop held the
+ * thread for tens of ms on a 20 MB upload), a step at a time with turns for other calls in between.
+ * Steps overlap by needle.length - 1 bytes, so a needle across two steps is found.
+ */
+async function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): Promise<number> {
+  const bytes = Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength);
+  for (let start = from; start < bytes.byteLength; start += STEP_BYTES) {
+    if (start > from) await nextTurn();
+    const at = bytes.subarray(0, start + STEP_BYTES + needle.byteLength - 1).indexOf(needle, start);
+    if (at !== -1) return at;
   }
   return -1;
 }
@@ -36,14 +43,14 @@ function headerParam(header: string, name: string): string | undefined {
   return m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? "").trim();
 }
 
-export function parseMultipart(body: Uint8Array, boundary: string): ParsedMultipart {
+export async function parseMultipart(body: Uint8Array, boundary: string): Promise<ParsedMultipart> {
   const enc = new TextEncoder();
   const dec = new TextDecoder();
   const delimiter = enc.encode(`--${boundary}`);
   const fields: Record<string, string> = {};
   const files = new Map<string, UploadedFile>();
 
-  let pos = indexOf(body, delimiter, 0);
+  let pos = await indexOf(body, delimiter, 0);
   if (pos === -1) throw new MultipartError("no multipart boundary found");
   for (;;) {
     pos += delimiter.length;
@@ -52,10 +59,10 @@ export function parseMultipart(body: Uint8Array, boundary: string): ParsedMultip
     // skip transport padding and CRLF
     while (body[pos] === 0x20 || body[pos] === 0x09) pos++;
     if (body[pos] === 0x0d && body[pos + 1] === 0x0a) pos += 2;
-    const headerEnd = indexOf(body, enc.encode("\r\n\r\n"), pos);
+    const headerEnd = await indexOf(body, enc.encode("\r\n\r\n"), pos);
     if (headerEnd === -1) throw new MultipartError("unterminated part headers");
     const headerLines = dec.decode(body.subarray(pos, headerEnd)).split("\r\n");
-    const next = indexOf(body, enc.encode(`\r\n--${boundary}`), headerEnd + 4);
+    const next = await indexOf(body, enc.encode(`\r\n--${boundary}`), headerEnd + 4);
     if (next === -1) throw new MultipartError("missing closing boundary");
     const content = body.subarray(headerEnd + 4, next);
 
@@ -69,7 +76,8 @@ export function parseMultipart(body: Uint8Array, boundary: string): ParsedMultip
     if (name === undefined) throw new MultipartError("part without a name");
     const filename = headerParam(disposition, "filename");
     if (filename !== undefined) {
-      const file: UploadedFile = { filename, bytes: new Uint8Array(content) };
+      // A view of the body, not a copy: the body belongs to this request alone.
+      const file: UploadedFile = { filename, bytes: content };
       const ct = headers.get("content-type");
       if (ct !== undefined) file.contentType = ct;
       files.set(name, file);

@@ -156,7 +156,12 @@ export class FakeState {
 
   // ---- files -------------------------------------------------------------
 
-  storeFile(bytes: Uint8Array, fileName: string, mimeType?: string): StoredFile {
+  /**
+   * Keeps a copy of `bytes`, or with `share` the bytes themselves: for bytes nothing else will
+   * change (an upload's body; a big file a test sends again and again), where a 20 MB copy is a
+   * stretch in which the fake answers no one else. Stored bytes are never changed by the fake.
+   */
+  storeFile(bytes: Uint8Array, fileName: string, mimeType?: string, opts: { share?: boolean } = {}): StoredFile {
     const n = ++this.fileCounter;
     const dot = fileName.lastIndexOf(".");
     const ext = dot > 0 ? fileName.slice(dot).replace(/[^.\w-]/g, "") : "";
@@ -165,7 +170,7 @@ export class FakeState {
       file_unique_id: `AgADfake${n}`,
       file_path: `documents/file_${n}${ext}`,
       file_name: fileName,
-      bytes: new Uint8Array(bytes),
+      bytes: opts.share === true ? bytes : new Uint8Array(bytes),
     };
     if (mimeType !== undefined) file.mime_type = mimeType;
     this.files.set(file.file_id, file);

@@ -14,8 +14,12 @@ export interface FakeUser {
   readonly chatId: number;
   /** Text message; `/commands` get bot_command entities (the one at offset 0 included). */
   sendText(text: string, opts?: { replyTo?: number }): Update;
-  /** Document message; the bytes become downloadable via getFile + /file/bot<token>/<file_path>. */
-  sendDocument(bytes: Uint8Array, fileName: string, opts?: { mimeType?: string; caption?: string }): Update;
+  /**
+   * Document message; the bytes become downloadable via getFile + /file/bot<token>/<file_path>.
+   * The fake keeps a copy, or with `shareBytes` the bytes themselves (then don't change them afterwards):
+   * for a big file sent again and again, as `npm run load` sends its corpus ZIP.
+   */
+  sendDocument(bytes: Uint8Array, fileName: string, opts?: { mimeType?: string; caption?: string; shareBytes?: boolean }): Update;
   /** Presses an inline button: a callback_query with that message. Any callback data may be forged. */
   pressButton(messageOrId: SentMessage | number, callbackData: string): Update;
   /** Finds the button with this exact text (or matching regex) in the message's inline keyboard and presses it. */
@@ -72,7 +76,7 @@ export function createUser(state: FakeState, info: User): FakeUser {
       return userMessage(body, opts?.replyTo);
     },
     sendDocument(bytes, fileName, opts) {
-      const file = state.storeFile(bytes, fileName, opts?.mimeType ?? guessMime(fileName) ?? "application/octet-stream");
+      const file = state.storeFile(bytes, fileName, opts?.mimeType ?? guessMime(fileName) ?? "application/octet-stream", { share: opts?.shareBytes === true });
       const body: Record<string, unknown> = { document: documentOf(file) };
       if (opts?.caption !== undefined) body["caption"] = opts.caption;
       return userMessage(body);

@@ -107,8 +107,8 @@ export class Postings {
     }
   }
 
-  /** Owners of the documents holding a string inside `range` at this field (multikey: above its lower bound). */
-  ownersInRange(range: StringRange): Set<string> {
+  /** Where `range` starts and ends in the sorted strings (multikey with a lower bound: to the end). */
+  private rangeBounds(range: StringRange): { start: number; end: number } {
     const list = this.strings;
     const start = range.gt !== undefined ? lowerBound(list, range.gt, true) : range.gte !== undefined ? lowerBound(list, range.gte) : 0;
     const hasLower = range.gt !== undefined || range.gte !== undefined;
@@ -120,6 +120,22 @@ export class Postings {
           : range.lte !== undefined
             ? lowerBound(list, range.lte, true)
             : list.length;
+    return { start, end };
+  }
+
+  /**
+   * The fewest documents `range` can find, without building their set: each distinct value has an
+   * owner, and (one value per document) no two values share one. Multikey: one document may hold them all.
+   */
+  fewestInRange(range: StringRange): number {
+    const { start, end } = this.rangeBounds(range);
+    if (end <= start) return 0;
+    return this.multikey ? 1 : end - start;
+  }
+
+  /** Owners of the documents holding a string inside `range` at this field (multikey: above its lower bound). */
+  ownersInRange(range: StringRange): Set<string> {
+    const { start, end } = this.rangeBounds(range);
     const out = new Set<string>();
     for (let i = start; i < end; i++) for (const owner of this.byValue.get(canonical(this.strings[i])) ?? []) out.add(owner);
     return out;

@@ -6,7 +6,7 @@
 import { ObjectId, UUID } from "bson";
 import { CommandError, DuplicateKeyError } from "./errors.js";
 import { ID_INDEX_SPEC, Index, sameIndexOptions, type IndexSpec } from "./indexes.js";
-import { equalityValues, isPlainPath, Postings, stringRange } from "./postings.js";
+import { equalityValues, isPlainPath, Postings, stringRange, type StringRange } from "./postings.js";
 import { canonical, idFirst, isPlainObject, type Doc } from "./values.js";
 
 export class Collection {
@@ -55,25 +55,68 @@ export class Collection {
     return out;
   }
 
-  /** Owners of every document that can match `filter` as an index finds them; undefined = no index helps. */
+  /**
+   * Owners of every document that can match `filter` as an index finds them; undefined = no index helps.
+   * The set of a string range or an `$or` is built only when it may hold fewer documents than the best
+   * so far: `{ userId, $or: [..., { fileName: { $gt, $lt } }, ...] }` (a backup's batch) built a range
+   * over every user's names, most of the server's time in it, when userId had picked a dozen documents.
+   */
   private narrowest(filter: Doc): Set<string> | undefined {
     let best: Set<string> | undefined;
+    const later: { fewest: number; build: () => Set<string> | undefined }[] = [];
     for (const [field, cond] of Object.entries(filter)) {
-      const owners = field === "$or" ? this.anyOf(cond) : this.ownersFor(field, cond);
+      const range = field === "$or" ? undefined : this.indexedRange(field, cond);
+      if (field === "$or") later.push({ fewest: this.fewestOfAny(cond), build: () => this.anyOf(cond) });
+      else if (range) later.push({ fewest: range.postings.fewestInRange(range.range), build: () => range.postings.ownersInRange(range.range) });
+      else {
+        const owners = this.ownersFor(field, cond);
+        if (owners && (!best || owners.size < best.size)) best = owners;
+      }
+    }
+    later.sort((a, b) => (a.fewest === b.fewest ? 0 : a.fewest < b.fewest ? -1 : 1));
+    for (const { fewest, build } of later) {
+      if (best && fewest >= best.size) break;
+      const owners = build();
       if (owners && (!best || owners.size < best.size)) best = owners;
     }
     return best;
   }
 
+  /** The fewest documents `narrowest(filter)` can pick, building no range's or `$or`'s set (Infinity: no index narrows it). */
+  private fewest(filter: Doc): number {
+    let fewest = Infinity;
+    for (const [field, cond] of Object.entries(filter)) {
+      const range = field === "$or" ? undefined : this.indexedRange(field, cond);
+      const n =
+        field === "$or" ? this.fewestOfAny(cond) : range ? range.postings.fewestInRange(range.range) : (this.ownersFor(field, cond)?.size ?? Infinity);
+      fewest = Math.min(fewest, n);
+    }
+    return fewest;
+  }
+
+  /** An `$or` picks at least as many as its largest branch; Infinity when a branch has no index (then it narrows nothing). */
+  private fewestOfAny(branches: unknown): number {
+    if (!Array.isArray(branches) || !branches.length) return Infinity;
+    let most = 0;
+    for (const branch of branches) most = Math.max(most, isPlainObject(branch) ? this.fewest(branch) : Infinity);
+    return most;
+  }
+
+  /** An equality on an indexed field (or `_id`): the documents holding one of its values. */
   private ownersFor(field: string, cond: unknown): Set<string> | undefined {
     if (!isPlainPath(field)) return undefined;
     const values = equalityValues(cond);
-    if (values) {
-      if (field === "_id") return new Set(values.map(canonical).filter((o) => this.docs.has(o)));
-      return this.postings.get(field)?.owners(values);
-    }
+    if (!values) return undefined;
+    if (field === "_id") return new Set(values.map(canonical).filter((o) => this.docs.has(o)));
+    return this.postings.get(field)?.owners(values);
+  }
+
+  /** A string range on an indexed field, with that field's postings. */
+  private indexedRange(field: string, cond: unknown): { postings: Postings; range: StringRange } | undefined {
+    if (!isPlainPath(field) || equalityValues(cond)) return undefined;
     const range = stringRange(cond);
-    return range && this.postings.get(field)?.ownersInRange(range);
+    const postings = range && this.postings.get(field);
+    return range && postings ? { postings, range } : undefined;
   }
 
   /** `$or`: the union of its branches, when an index narrows every one of them. */
