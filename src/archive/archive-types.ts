@@ -6,7 +6,7 @@ import type { ZipEntry, ZipErrorCode } from "./zip/index.js";
 export interface ArchiveFile {
   /** File name to use in the library, e.g. "src/app.py" (passes `fileNameProblem`). */
   name: string;
-  /** UTF-8 text (a leading byte-order mark removed). */
+  /** UTF-8 text (a leading byte-order mark removed); archive loaders decode it when it is read. */
   content: string;
   /** sha256 of `content`'s UTF-8 bytes, as the library computes it. */
   sha256: string;

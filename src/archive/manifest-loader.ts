@@ -5,7 +5,7 @@
 import { entryNameOf, type ParsedManifestFile } from "./manifest.js";
 import type { Pacer } from "../work/pacer.js";
 import { decodeText } from "../files/text.js";
-import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, parseDate, readEntryAsync, sha256Hex, toArchiveFile, type EntryText } from "./archive-entries.js";
+import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, parseDate, readEntryAsync, sha256Hex, textOf, toArchiveFile, type EntryText } from "./archive-entries.js";
 import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type OpenedArchive } from "./archive-types.js";
 
 /** JSON strings may hold lone surrogates, which are not text and would not survive UTF-8. */
@@ -117,28 +117,21 @@ export async function loadManifestArchive(opened: Required<OpenedArchive>, lim: 
   const history: { file: ParsedManifestFile; version: ArchiveFile }[] = [];
   for (const { file, name, code } of wanted) {
     await pacer.pace();
-    let content: string;
-    let known: EntryText | undefined;
+    let body: EntryText;
     if (code !== undefined) {
       const text = LONE_SURROGATE.test(code) ? undefined : decodeText(Buffer.from(code, "utf8"));
       if (text === undefined) throw new ArchiveError("not_text", "Manifest `code` is not text", file.file_name);
-      content = text;
+      body = textOf(text);
     } else {
-      known = bodies.get(entryNameOf(file))!;
-      content = known.text;
+      body = bodies.get(entryNameOf(file))!;
     }
-    const archiveFile = toArchiveFile(
-      name,
-      content,
-      {
-        language: file.programming_language,
-        tags: cleanTags(file.tags),
-        note: file.note,
-        createdAt: parseDate(file.created_at),
-        updatedAt: parseDate(file.updated_at),
-      },
-      known,
-    );
+    const archiveFile = toArchiveFile(name, body, {
+      language: file.programming_language,
+      tags: cleanTags(file.tags),
+      note: file.note,
+      createdAt: parseDate(file.created_at),
+      updatedAt: parseDate(file.updated_at),
+    });
     if (file.history) history.push({ file, version: archiveFile });
     else files.push(archiveFile);
   }

@@ -57,7 +57,7 @@ export async function loadPlainArchive(entries: ZipEntry[], lim: ImportLimits, h
       continue;
     }
     admission.take(name);
-    files.push(toArchiveFile(name, body.text, { tags: cleanTags([], extraTag), note: "", updatedAt: usableDate(entry.modifiedAt) }, body));
+    files.push(toArchiveFile(name, body, { tags: cleanTags([], extraTag), note: "", updatedAt: usableDate(entry.modifiedAt) }));
   }
   const loaded: LoadedArchive = { format: "plain", files, rejected: admission.rejected };
   if (repo) loaded.repo = repo;
