@@ -184,16 +184,17 @@ export function parseDate(value: string | undefined): Date | undefined {
   return Number.isNaN(t) || t < EARLIEST || t > LATEST ? undefined : date;
 }
 
-/** `body`'s text becomes the file's content when it is read (entryText decodes it then). */
+/** `body`'s text becomes the file's content the first time it is read (entryText decodes it then). */
 export function toArchiveFile(
   name: string,
   body: EntryText,
   meta: { language?: string; tags: string[]; note: string; createdAt?: Date; updatedAt?: Date },
 ): ArchiveFile {
+  let text: string | undefined;
   const file: ArchiveFile = {
     name,
     get content() {
-      return body.text;
+      return (text ??= body.text);
     },
     sha256: body.sha256,
     size: body.size,

@@ -289,11 +289,12 @@ export class RestoreService {
       } else if (decision.action === "replace") {
         // Under the library's spelling: a case-only twin replaces the file it would overwrite.
         const current = conflict.current;
-        inputs.push({
-          ...toInput(conflict.incoming, current.fileName),
-          tags: conflict.incoming.tags.length ? conflict.incoming.tags : current.tags,
-          note: conflict.incoming.note || current.note,
-        });
+        inputs.push(
+          toInput(conflict.incoming, current.fileName, {
+            tags: conflict.incoming.tags.length ? conflict.incoming.tags : current.tags,
+            note: conflict.incoming.note || current.note,
+          }),
+        );
         result.replaced++;
       } else {
         let target = decision.renameTo?.trim() || suggestRename(conflict.incoming.name, taken);
@@ -313,8 +314,17 @@ function withoutEmergency(result: RestoreResult): Omit<RestoreResult, "emergency
   return counts;
 }
 
-function toInput(file: ArchiveFile, fileName: string): BulkVersionInput {
-  return { fileName, content: file.content, language: file.language, tags: file.tags, note: file.note };
+/** The content is read (and an archive's text decoded) only when the bulk insert gets to it, step by step. */
+function toInput(file: ArchiveFile, fileName: string, meta: { tags: string[]; note: string } = file): BulkVersionInput {
+  return {
+    fileName,
+    get content() {
+      return file.content;
+    },
+    language: file.language,
+    tags: meta.tags,
+    note: meta.note,
+  };
 }
 
 /** How a GitHub backup's zipball folder splits (`owner-repo-sha`), from the repository it recorded. */

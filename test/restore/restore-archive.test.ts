@@ -275,10 +275,23 @@ describe("plain archives", () => {
     ]);
   });
 
-  it("invalid UTF-8 content is rejected binary, not fatal", async () => {
-    const loaded = (await loadArchive(buildRawZip([textEntry("ok.py", "ok\n"), { name: "latin1.txt", content: Buffer.from("caf\xe9\n", "latin1") }])));
-    expect(names(loaded)).toEqual(["ok.py"]);
-    expect(loaded.rejected).toEqual([{ name: "latin1.txt", reason: "binary" }]);
+  it("invalid UTF-8 content is rejected binary, not fatal; valid multi-byte text comes back whole", async () => {
+    const loaded = await loadArchive(
+      buildRawZip([
+        textEntry("ok.py", "ok\n"),
+        textEntry("wide.md", "héllo ✓ 𝄞 שלום\n"),
+        { name: "latin1.txt", content: Buffer.from("caf\xe9\n", "latin1") },
+        { name: "surrogate.txt", content: Buffer.from([0x61, 0xed, 0xa0, 0x80, 0x62]) }, // U+D800 encoded
+        { name: "overlong.txt", content: Buffer.from([0x2f, 0xc0, 0xaf]) }, // "/" in two bytes
+      ]),
+    );
+    expect(names(loaded)).toEqual(["ok.py", "wide.md"]);
+    expect(loaded.files[1]).toMatchObject({ content: "héllo ✓ 𝄞 שלום\n", sha256: sha("héllo ✓ 𝄞 שלום\n"), size: Buffer.byteLength("héllo ✓ 𝄞 שלום\n") });
+    expect(loaded.rejected).toEqual([
+      { name: "latin1.txt", reason: "binary" },
+      { name: "surrogate.txt", reason: "binary" },
+      { name: "overlong.txt", reason: "binary" },
+    ]);
   });
 
   it("nested archives are never opened, by extension or by magic bytes", async () => {
