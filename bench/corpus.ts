@@ -9,7 +9,7 @@
  * random bytes or one repeated string. Same `seed` → same bytes.
  */
 import type { ArchiveSourceFile } from "../src/archive/archive-writer.js";
-import { sha256Hex } from "../src/files/content-store.js";
+import { sha256Hex } from "../src/files/content-hash.js";
 import { detectLanguage } from "../src/files/language.js";
 
 export interface CorpusFile {

@@ -22,7 +22,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MongoClient, ObjectId } from "mongodb";
 import { ensureIndexes, COLLECTIONS } from "../src/db/collections.js";
-import { sha256Hex } from "../src/files/content-store.js";
+import { sha256Hex } from "../src/files/content-hash.js";
 import type { FileDoc } from "../src/files/file-types.js";
 import { detectLanguage } from "../src/files/language.js";
 import { freePort, startProcess } from "../test/support/processes.js";

@@ -1,5 +1,5 @@
 /** Small pieces shared by the manifest and plain archive loaders. */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../files/content-hash.js";
 import { isUtf8 } from "node:buffer";
 import { isZipError, type ZipEntry } from "./zip/index.js";
 import { MAX_FILE_BYTES } from "../files/file-types.js";
@@ -47,9 +47,8 @@ export function readEntryAsync(entry: ZipEntry): Promise<Buffer> {
   return fromZipAsync(() => entry.readAsync());
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
+/** The library's own content hash: an archive file is unchanged exactly when the library would hash it alike. */
+export { sha256Hex };
 
 /** A file's text with the sha256 and byte size of its UTF-8 form. */
 export interface EntryText {

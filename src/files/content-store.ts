@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { GridFSBucket, type Db, type ObjectId } from "mongodb";
 import { COLLECTIONS } from "../db/collections.js";
 import { readGridFsFile } from "../db/gridfs-read.js";
@@ -7,9 +6,6 @@ import type { FileDoc } from "./file-types.js";
 /** Content up to this many bytes is kept inside the file's document (MongoDB caps a document at 16 MB). */
 export const INLINE_CONTENT_LIMIT = 4 * 1024 * 1024;
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
 
 /** Where a version's text lives: inline for ordinary files, GridFS for big ones. */
 export class ContentStore {

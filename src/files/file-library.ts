@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { MongoServerError, ObjectId, type Filter } from "mongodb";
-import { sha256Hex } from "./content-store.js";
+import { sha256Hex } from "./content-hash.js";
 import { parseObjectId } from "../db/object-ids.js";
 import { fetchPage } from "../db/pages.js";
 import { FileError, toSummary, type FileDoc, type FileSummary, type Page, type SaveInput, type SaveStatus } from "./file-types.js";

@@ -1,5 +1,5 @@
 import { ObjectId, type Filter } from "mongodb";
-import { sha256Hex } from "./content-store.js";
+import { sha256Hex } from "./content-hash.js";
 import { parseObjectId } from "../db/object-ids.js";
 import { toSummary, type BulkVersionInput, type FileDoc, type FileSummary } from "./file-types.js";
 import { cleanLanguage, detectLanguage } from "./language.js";
