@@ -79,6 +79,9 @@ describe("stopping while Telegram is unreachable", () => {
     cleanups.push(() => server.close());
     const bot = await startBot(server.apiRoot, fake.token);
 
+    // Only once the bot's long poll waits at the fake: a poll sent after this point would hang too,
+    // and /start would never be delivered (a busy machine can catch the bot between two polls).
+    await fake.waitFor(() => fake.state.activePoll !== undefined, 30_000);
     hanging = true;
     // The long poll already waiting delivers /start; the bot's reply to it hangs.
     fake.user(4242).sendText("/start");
