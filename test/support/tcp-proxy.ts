@@ -55,6 +55,12 @@ export async function startTcpProxy(targetUri: string): Promise<TcpProxy> {
     };
     client.on("close", onClose);
     upstream.on("close", onClose);
+    // A client gone (a killed process) reads nothing more: what the server still sends is dropped, so
+    // the server's writes never back up and its side closes once it has read everything the client sent.
+    client.on("close", () => {
+      upstream.unpipe(client);
+      upstream.resume();
+    });
     // Errors end the pair; a reset on one side is passed on as a reset to the other.
     client.on("error", () => upstream.destroy());
     upstream.on("error", () => client.destroy());
