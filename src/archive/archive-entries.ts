@@ -1,11 +1,10 @@
 /** Small pieces shared by the manifest and plain archive loaders. */
 import { sha256Hex } from "../files/content-hash.js";
-import { isUtf8 } from "node:buffer";
 import { isZipError, type ZipEntry } from "./zip/index.js";
 import { MAX_FILE_BYTES } from "../files/file-types.js";
 import { MAX_NOTE_LENGTH, MAX_TAGS, normalizeTags } from "../files/tags.js";
 import { cleanLanguage } from "../files/language.js";
-import { decodeText, fileNameKey, fileNameProblem, normalizeFileName } from "../files/text.js";
+import { decodeText, fileNameKey, isText, fileNameProblem, normalizeFileName } from "../files/text.js";
 import { ArchiveError, type ArchiveFile, type ImportLimits, type RejectedEntry, type RejectReason } from "./archive-types.js";
 
 /**
@@ -60,7 +59,7 @@ export interface EntryText {
 /**
  * The text of an entry's bytes (as decodeText reads it), with its sha256 and size; undefined
  * when decodeText would refuse them (a NUL byte, not UTF-8). Checked without decoding
- * (`isUtf8`): the text is decoded when it is read, so the files a restore finds unchanged are
+ * (`isText`): the text is decoded when it is read, so the files a restore finds unchanged are
  * never turned into strings (10,000 of them: ~60 MB less for the collector while other users wait).
  * Valid UTF-8 decodes and re-encodes to the same bytes, so unless a byte-order mark is dropped
  * these are the sha256 and length of `data` itself: hashing the bytes we already hold instead of
@@ -68,7 +67,7 @@ export interface EntryText {
  * (checking it against a manifest).
  */
 export function entryText(data: Buffer, digest?: string): EntryText | undefined {
-  if (data.includes(0) || !isUtf8(data)) return undefined;
+  if (!isText(data)) return undefined;
   const bom = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
   if (bom) return textOf(decodeText(data)!);
   return {

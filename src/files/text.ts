@@ -1,21 +1,22 @@
 /** Deciding whether bytes are a text/code file we can keep, and checking names. */
+import { isUtf8 } from "node:buffer";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * The text of a file, or undefined when it is binary (a NUL byte anywhere, or
- * not UTF-8). The whole file is looked at: a NUL after the first few KB is as
- * binary as one at the start.
+ * Whether bytes are a text file we keep: no NUL byte anywhere and valid UTF-8. The whole file is
+ * looked at (a NUL after the first few KB is as binary as one at the start); nothing is decoded.
  */
+export function isText(bytes: Uint8Array): boolean {
+  return !bytes.includes(0) && isUtf8(bytes);
+}
+
+/** The text of a file, or undefined when it is binary (see isText). */
 export function decodeText(bytes: Uint8Array): string | undefined {
-  if (bytes.includes(0)) return undefined;
-  try {
-    const text = utf8.decode(bytes);
-    // A byte-order mark is an encoding detail, not content.
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    return undefined;
-  }
+  if (!isText(bytes)) return undefined;
+  const text = utf8.decode(bytes);
+  // A byte-order mark is an encoding detail, not content.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export const MAX_FILE_NAME_LENGTH = 255;
