@@ -114,6 +114,7 @@ export async function writeBackupArchive(
     await written;
   } catch (err) {
     batches.abandon();
+    body.discard();
     throw err;
   }
   const manifest: ManifestHeader = {
@@ -129,7 +130,7 @@ export async function writeBackupArchive(
     manifest.part = header.part.index;
     manifest.total_parts = header.part.total;
   }
-  await zip.addPrepared(body.toEntry(MANIFEST_NAME, manifestHead(manifest), manifestTail(manifest, fileCount), header.createdAt));
+  await zip.addPrepared(await body.toEntry(MANIFEST_NAME, manifestHead(manifest), manifestTail(manifest, fileCount), header.createdAt));
   await zip.finish();
   return { fileCount, totalSize };
 }
@@ -141,19 +142,25 @@ interface PackedFile {
   isLatest: boolean;
 }
 
-/** Text is compressed once this much of it is pending. */
+/** Text is handed to the compressor once this much of it is pending. */
 const MANIFEST_SEGMENT_CHARS = 64 * 1024;
 
 /**
  * The files part of metadata.json, kept compressed while the archive is written.
- * Each ~64 KB text segment is deflated on its own and ended with a sync flush
- * (byte-aligned, not final), so the segments, preceded by the head and followed
- * by the tail (known only at the end), concatenate into one valid DEFLATE stream;
- * the CRC of head‖body‖tail comes from crc32Combine. At level 0 the text is kept stored.
+ * The text goes through one DEFLATE stream in ~64 KB segments as files are written;
+ * the head (which holds the totals, known only at the end) is deflated on its own,
+ * ended byte-aligned by a sync flush and not final, so it can precede the body's
+ * stream, which starts fresh and ends with the tail. The CRC of head‖body‖tail
+ * comes from crc32Combine. At level 0 the text is kept stored.
+ *
+ * One long-lived compressor instead of one call per segment: on Node 24 every
+ * one-shot zlib call leaves its output buffer behind until a full GC.
  */
 export class ManifestBody {
   readonly #level: number;
   readonly #chunks: Buffer[] = [];
+  readonly #stream: zlib.DeflateRaw | undefined;
+  readonly #ended: Promise<void> | undefined;
   #pending: string[] = [];
   #pendingChars = 0;
   #crc = 0;
@@ -161,6 +168,15 @@ export class ManifestBody {
 
   constructor(level: number) {
     this.#level = level;
+    if (level === 0) return;
+    const stream = zlib.createDeflateRaw({ level });
+    stream.on("data", (chunk: Buffer) => this.#chunks.push(chunk));
+    this.#ended = new Promise<void>((resolve, reject) => {
+      stream.once("end", resolve);
+      stream.once("error", reject);
+    });
+    this.#ended.catch(() => {}); // taken by toEntry(), or dropped by discard()
+    this.#stream = stream;
   }
 
   append(text: string): void {
@@ -170,15 +186,22 @@ export class ManifestBody {
   }
 
   /** The whole entry: head + appended text + tail. Call once, after the last append. */
-  toEntry(name: string, head: string, tail: string, modifiedAt: Date): ZipPreparedEntryInput {
+  async toEntry(name: string, head: string, tail: string, modifiedAt: Date): Promise<ZipPreparedEntryInput> {
     this.#flush();
     const headBytes = Buffer.from(head, "utf8");
     const tailBytes = Buffer.from(tail, "utf8");
     const crc = crc32(tailBytes, crc32Combine(crc32(headBytes), this.#crc, this.#size));
     const size = headBytes.length + this.#size + tailBytes.length;
-    if (this.#level === 0) return { name, method: "store", chunks: [headBytes, ...this.#chunks, tailBytes], crc, size, modifiedAt };
-    const chunks = [this.#deflate(headBytes, false), ...this.#chunks, this.#deflate(tailBytes, true)];
-    return { name, method: "deflate", chunks, crc, size, modifiedAt };
+    if (!this.#stream) return { name, method: "store", chunks: [headBytes, ...this.#chunks, tailBytes], crc, size, modifiedAt };
+    this.#stream.end(tailBytes);
+    await this.#ended;
+    const headChunk = zlib.deflateRawSync(headBytes, { level: this.#level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    return { name, method: "deflate", chunks: [headChunk, ...this.#chunks], crc, size, modifiedAt };
+  }
+
+  /** Frees the compressor when the archive fails before toEntry(). */
+  discard(): void {
+    this.#stream?.destroy();
   }
 
   #flush(): void {
@@ -188,20 +211,8 @@ export class ManifestBody {
     this.#pendingChars = 0;
     this.#crc = crc32(text, this.#crc);
     this.#size += text.length;
-    this.#chunks.push(this.#level === 0 ? text : this.#deflate(text, false));
-  }
-
-  /** Raw DEFLATE of `data`: the final block when `last`, else ending byte-aligned after a sync flush. */
-  #deflate(data: Buffer, last: boolean): Buffer {
-    const out = zlib.deflateRawSync(data, {
-      level: this.#level,
-      finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
-      chunkSize: Math.max(1024, Math.min(data.length + 1024, 1 << 20)),
-    });
-    // Kept until the end: its own allocation of its own length, not a view of a larger output buffer.
-    const own = Buffer.allocUnsafeSlow(out.length);
-    out.copy(own);
-    return own;
+    if (this.#stream) this.#stream.write(text);
+    else this.#chunks.push(text);
   }
 }
 

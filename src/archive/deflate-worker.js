@@ -6,8 +6,10 @@
  * A message is a batch of entries packed one after the other in `input` (an ArrayBuffer the
  * main thread transfers here), with their `lengths`. For each entry the worker computes CRC-32
  * and SHA-256, and raw DEFLATE at `level`, kept only when it is smaller (otherwise the entry is
- * stored). The answer packs every entry's payload (deflated or stored bytes) into one new
- * ArrayBuffer and transfers it, with `input`, back: nothing is copied across threads.
+ * stored). Each entry's payload (deflated or stored bytes) is copied at once into this worker's
+ * scratch buffer, so no payload outlives its entry here; the answer packs them into one new
+ * ArrayBuffer of their total length and transfers it, with `input`, back: nothing is copied
+ * across threads.
  */
 import { createHash } from "node:crypto";
 import { readlinkSync } from "node:fs";
@@ -38,16 +40,27 @@ parentPort.on("message", (job) => {
   parentPort.postMessage(answer, answer.packed ? [answer.input, answer.packed] : [answer.input]);
 });
 
+/**
+ * Where a batch's payloads gather before they are packed: kept for the worker's life, so a batch
+ * leaves one allocation behind (its answer) instead of one per entry. A batch larger than this
+ * (one big file) gets a buffer of its own.
+ */
+const SCRATCH_BYTES = 2 * 1024 * 1024;
+let scratch;
+
 function deflateBatch({ id, level, input, lengths }) {
   const bytes = new Uint8Array(input);
   const count = lengths.length;
+  let need = 0;
+  for (let i = 0; i < count; i++) need += lengths[i];
+  // A payload is never longer than its entry (an entry that does not shrink is stored).
+  const gather = need <= SCRATCH_BYTES ? (scratch ??= new Uint8Array(SCRATCH_BYTES)) : new Uint8Array(need);
   const crcs = new Uint32Array(count);
   const sizes = new Uint32Array(count);
   const stored = new Uint8Array(count);
   const digests = new Uint8Array(32 * count);
-  const payloads = [];
-  let total = 0;
   let at = 0;
+  let total = 0;
   for (let i = 0; i < count; i++) {
     const data = bytes.subarray(at, at + lengths[i]);
     at += lengths[i];
@@ -55,21 +68,13 @@ function deflateBatch({ id, level, input, lengths }) {
     digests.set(createHash("sha256").update(data).digest(), 32 * i);
     // Output chunks of about half the entry instead of 16 KiB each: most entries deflate into
     // one chunk of their own size class, so this thread allocates (and collects) less.
-    let payload = level > 0 && data.length > 0 ? zlib.deflateRawSync(data, { level, chunkSize: Math.max(64, Math.min(64 * 1024, (data.length >> 1) + 64)) }) : data;
-    if (payload.length >= data.length) {
-      payload = data;
-      stored[i] = 1;
-    }
-    payloads.push(payload);
+    const deflated = level > 0 && data.length > 0 ? zlib.deflateRawSync(data, { level, chunkSize: Math.max(64, Math.min(64 * 1024, (data.length >> 1) + 64)) }) : data;
+    const payload = deflated.length < data.length ? deflated : data;
+    stored[i] = payload === data ? 1 : 0;
+    gather.set(payload, total);
     sizes[i] = payload.length;
     total += payload.length;
   }
-  const packed = new Uint8Array(total);
-  let p = 0;
-  for (const payload of payloads) {
-    packed.set(payload, p);
-    p += payload.length;
-  }
+  const packed = gather.slice(0, total);
   return { id, input, packed: packed.buffer, crcs, sizes, stored, digests };
 }
-

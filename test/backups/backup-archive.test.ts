@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { writeBackupArchive, type ArchiveHeader, type ArchiveSourceFile } from "../../src/archive/archive-writer.js";
@@ -143,6 +143,36 @@ describe("writeBackupArchive with a source that reuses its buffer", () => {
     await writeBackupArchive(sink, reusing(), header);
     sink.end();
     const jz = await JSZip.loadAsync(Buffer.concat(chunks), { checkCRC32: true });
+    const text = await jz.file("metadata.json")!.async("string");
+    const paths = (JSON.parse(text) as Manifest).files.map((f) => f.path ?? f.file_name);
+    expect(text).toBe(JSON.stringify(expectedManifest(src, header, paths), null, 2));
+    for (const [i, s] of src.entries()) expect([paths[i], (await jz.file(paths[i]!)!.async("nodebuffer")).equals(s.content)]).toEqual([paths[i], true]);
+  });
+});
+
+describe("writeBackupArchive and an output that keeps what it is given", () => {
+  it("never changes a chunk once written: a consumer that holds every chunk and reads late sees each file's bytes", async () => {
+    // ~10 MB over many batches (so answer buffers would come round again), half of it incompressible (stored entries), through a pass-through
+    // stream into a consumer that holds each chunk it is handed (no copy) and takes its time.
+    let seed = 12345;
+    const noise = (n: number) => Buffer.from(Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24) & 0xff));
+    const src = source(2000).map((s, i) => (i % 2 ? { ...s, content: noise(5000 + (i % 7) * 100) } : s));
+    const held: Buffer[] = [];
+    const late = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _enc, done) {
+        held.push(chunk);
+        setImmediate(done);
+      },
+    });
+    const sink = new PassThrough({ highWaterMark: 1024 });
+    sink.pipe(late);
+    const header: ArchiveHeader = { backupId: "b4", type: "full_backup", createdAt: AT, userId: 9 };
+    await writeBackupArchive(sink, src, header);
+    sink.end();
+    await new Promise<void>((resolve) => late.on("finish", resolve));
+
+    const jz = await JSZip.loadAsync(Buffer.concat(held), { checkCRC32: true });
     const text = await jz.file("metadata.json")!.async("string");
     const paths = (JSON.parse(text) as Manifest).files.map((f) => f.path ?? f.file_name);
     expect(text).toBe(JSON.stringify(expectedManifest(src, header, paths), null, 2));
