@@ -46,9 +46,6 @@ export function readEntryAsync(entry: ZipEntry): Promise<Buffer> {
   return fromZipAsync(() => entry.readAsync());
 }
 
-/** The library's own content hash: an archive file is unchanged exactly when the library would hash it alike. */
-export { sha256Hex };
-
 /** A file's text with the sha256 and byte size of its UTF-8 form. */
 export interface EntryText {
   readonly text: string;

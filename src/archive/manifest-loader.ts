@@ -5,7 +5,8 @@
 import { entryNameOf, type ParsedManifestFile } from "./manifest.js";
 import type { Pacer } from "../work/pacer.js";
 import { decodeText } from "../files/text.js";
-import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, parseDate, readEntryAsync, sha256Hex, textOf, toArchiveFile, type EntryText } from "./archive-entries.js";
+import { sha256Hex } from "../files/content-hash.js";
+import { Admission, cleanTags, entryText, isIgnoredEntry, libraryName, parseDate, readEntryAsync, textOf, toArchiveFile, type EntryText } from "./archive-entries.js";
 import { ArchiveError, type ArchiveFile, type ImportLimits, type LoadedArchive, type OpenedArchive } from "./archive-types.js";
 
 /** JSON strings may hold lone surrogates, which are not text and would not survive UTF-8. */

@@ -6,7 +6,6 @@ import type { FileDoc } from "./file-types.js";
 /** Content up to this many bytes is kept inside the file's document (MongoDB caps a document at 16 MB). */
 export const INLINE_CONTENT_LIMIT = 4 * 1024 * 1024;
 
-
 /** Where a version's text lives: inline for ordinary files, GridFS for big ones. */
 export class ContentStore {
   private readonly bucket: GridFSBucket;
